@@ -1,0 +1,99 @@
+"""Model card: written by ``medspam train``, read and checked before a model is loaded."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from medspam.errors import ModelError
+
+CARD_SUFFIX = ".card.json"
+MODEL_SUFFIX = ".joblib"
+REQUIRED = ("name", "version", "sha256", "threshold", "sklearn_version")
+
+
+def card_path_for(model_path: Path) -> Path:
+    """Return the card path that belongs beside ``model_path``.
+
+    Examples
+    --------
+    >>> card_path_for(Path("models/medspam-0.1.0.joblib")).name
+    'medspam-0.1.0.card.json'
+    """
+    return model_path.with_name(model_path.name.removesuffix(MODEL_SUFFIX) + CARD_SUFFIX)
+
+
+def sha256_of(path: Path) -> str:
+    """Return the hex sha256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_card(path: Path) -> dict[str, Any]:
+    """Read and check a model card.
+
+    Raises
+    ------
+    ModelError
+        If the card is missing, not JSON, or lacks a required field.
+    """
+    try:
+        card: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        msg = f"model card {path} not found: every model file needs its card beside it"
+        raise ModelError(msg) from exc
+    except (OSError, ValueError) as exc:
+        msg = f"model card {path} is unreadable: {exc}"
+        raise ModelError(msg) from exc
+    missing = [key for key in REQUIRED if key not in card]
+    if missing:
+        msg = f"model card {path} lacks {', '.join(missing)}: regenerate it with `medspam train`"
+        raise ModelError(msg)
+    return card
+
+
+def write_card(path: Path, card: dict[str, Any]) -> None:
+    """Write a card as pretty JSON and its Markdown rendering beside it."""
+    path.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.with_name(path.name.removesuffix(CARD_SUFFIX) + ".card.md").write_text(
+        render_markdown(card), encoding="utf-8"
+    )
+
+
+def _table(rows: dict[str, Any]) -> str:
+    """Render a flat dict of metrics as a Markdown table."""
+    lines = ["| metric | value |", "|---|---|"]
+    lines += [f"| {k} | {_fmt(v)} |" for k, v in rows.items() if not isinstance(v, (dict, list))]
+    return "\n".join(lines)
+
+
+def _fmt(value: Any) -> str:
+    """Format a number for a table."""
+    return f"{value:.4f}" if isinstance(value, float) else str(value)
+
+
+def render_markdown(card: dict[str, Any]) -> str:
+    """Render the card in the sections of the skops default template."""
+    parts = [
+        f"# Model card: {card['name']} {card['version']}",
+        "## Model description",
+        card.get("description", ""),
+        f"- file sha256: `{card['sha256']}`\n- scikit-learn {card['sklearn_version']}"
+        f"\n- operating threshold: {card['threshold']:.4f}",
+        "## Intended uses & limitations",
+        card.get("intended_use", ""),
+        "\n".join(f"- {item}" for item in card.get("limitations", [])),
+        "## Training procedure",
+        card.get("training", ""),
+        "## Training data",
+        "```json\n" + json.dumps(card.get("data", {}), indent=2) + "\n```",
+        "## Evaluation results",
+    ]
+    for name, metrics in card.get("metrics", {}).items():
+        parts += [f"### {name}", _table(metrics) if isinstance(metrics, dict) else str(metrics)]
+    return "\n\n".join(p for p in parts if p) + "\n"

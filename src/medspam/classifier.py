@@ -1,0 +1,199 @@
+"""Classifier: load a model once, classify pages one at a time or in batches."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from medspam.explain import LinearExplainer, link_reasons, page_reasons
+from medspam.extract import extract_page
+from medspam.features import ScoredPage
+from medspam.modelio import LoadedModel, load_bundle
+from medspam.page import Link, Page
+from medspam.settings import Settings
+from medspam.verdict import Category, LinkEvidence, ModelInfo, Verdict
+
+MEDICAL_CUTOFF = 0.5
+"""A spam page whose medical signal reaches this is ``medical-drug-sales``."""
+EXPLAINED_LINK_SCORE = 0.2
+"""Links scoring at least this get their own reasons."""
+BATCH_SIZE = 64
+
+PageInput = str | bytes | tuple[str | bytes, str | None] | dict[str, Any]
+"""What :meth:`Classifier.classify_many` accepts per page: the page, ``(page, url)``, or a
+dict with ``html`` or ``text`` and optionally ``url``."""
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """Intermediate result of one page before its verdict is built."""
+
+    scored: ScoredPage
+    links: tuple[Link, ...]
+    link_rows: list[list[tuple[str, float]]]
+
+
+class Classifier:
+    """Classifies pages with one loaded model; safe to reuse across calls and threads.
+
+    Examples
+    --------
+    >>> clf = Classifier.load()
+    >>> verdict = clf.classify("<p>Fresh bread every morning.</p>", url="https://bakery.example/")
+    >>> verdict.verdict
+    'ok'
+    """
+
+    def __init__(self, model: LoadedModel, *, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self._model = model
+        bundle = model.bundle
+        self._link_explainer = LinearExplainer(bundle.link_model)
+        self._page_explainer = LinearExplainer(bundle.page_model)
+        self.model_info = ModelInfo(
+            name=model.card["name"], version=model.card["version"], sha256=model.card["sha256"]
+        )
+
+    @classmethod
+    def load(
+        cls, path: str | Path | None = None, *, settings: Settings | None = None,
+        trusted: bool = False,
+    ) -> Classifier:
+        """Load a model (the shipped one by default), checking its sha256 first.
+
+        Parameters
+        ----------
+        path
+            Model file; ``None`` loads the model shipped with the package.
+        settings
+            Limits and threshold; defaults to ``Settings()``.
+        trusted
+            Needed for a model file outside the shipped folder (unpickling runs code).
+
+        Raises
+        ------
+        ModelError
+            The model or its card is missing or unreadable, or the path is not trusted.
+        ModelIntegrityError
+            The file does not match the sha256 in its card.
+        """
+        return cls(load_bundle(None if path is None else Path(path), trusted=trusted),
+                   settings=settings)
+
+    @property
+    def threshold(self) -> float:
+        """The operating threshold: the settings' if given, else the model card's."""
+        if self.settings.threshold is not None:
+            return self.settings.threshold
+        return float(self._model.bundle.threshold)
+
+    @property
+    def card(self) -> dict[str, Any]:
+        """The model card the model was verified against."""
+        return self._model.card
+
+    def classify(self, html: str | bytes, url: str | None = None) -> Verdict:
+        """Classify one page (HTML or text, bytes or str) with its URL when known.
+
+        Raises
+        ------
+        TypeError
+            If ``html`` is not ``str`` or ``bytes``.
+        """
+        return self.classify_pages([extract_page(html, url, settings=self.settings)])[0]
+
+    def classify_many(self, pages: Iterable[PageInput]) -> Iterator[Verdict]:
+        """Classify many pages lazily, batching the model calls.
+
+        Each item is a page, a ``(page, url)`` pair, or a dict with ``html``/``text`` and ``url``.
+        """
+        items = iter(pages)
+        while batch := list(itertools.islice(items, BATCH_SIZE)):
+            yield from self.classify_pages([self._extract(item) for item in batch])
+
+    def _extract(self, item: PageInput) -> Page:
+        """Extract one ``classify_many`` item."""
+        if isinstance(item, dict):
+            body = item.get("html", item.get("text"))
+            if body is None:
+                msg = "a page dict needs an 'html' or 'text' field"
+                raise TypeError(msg)
+            return extract_page(body, item.get("url"), settings=self.settings)
+        if isinstance(item, tuple):
+            return extract_page(item[0], item[1], settings=self.settings)
+        return extract_page(item, None, settings=self.settings)
+
+    def classify_pages(self, pages: Sequence[Page]) -> list[Verdict]:
+        """Classify already extracted pages in one batch of model calls."""
+        scored = self._score_links(pages)
+        bundle = self._model.bundle
+        inputs = [s.scored for s in scored]
+        features = bundle.page_model[:-1].transform(inputs)
+        scores = bundle.page_model[-1].predict_proba(features)[:, 1]
+        medical = bundle.medical_model.predict_proba(inputs)[:, 1]
+        contribs = self._page_explainer.contributions(features)
+        return [
+            self._verdict(s, float(p), float(m), c)
+            for s, p, m, c in zip(scored, scores, medical, contribs, strict=True)
+        ]
+
+    def _score_links(self, pages: Sequence[Page]) -> list[_Scored]:
+        """Score every link and page URL of ``pages`` in one link-model call."""
+        per_page = [(*p.links, *((p.url_link,) if p.url_link else ())) for p in pages]
+        flat = [link for links in per_page for link in links]
+        link_model = self._model.bundle.link_model
+        if flat:
+            features = link_model[:-1].transform(flat)
+            probs = link_model[-1].predict_proba(features)[:, 1]
+            explain = probs >= EXPLAINED_LINK_SCORE
+            rows = self._link_explainer.contributions(features[np.flatnonzero(explain)])
+            contribs = iter(rows)
+            all_rows = [next(contribs) if e else [] for e in explain]
+        else:
+            probs, all_rows = np.zeros(0), []
+        out, start = [], 0
+        for page, links in zip(pages, per_page, strict=True):
+            end = start + len(links)
+            link_probs = tuple(float(p) for p in probs[start:end])
+            url_score = link_probs[-1] if page.url_link else None
+            own = link_probs[:-1] if page.url_link else link_probs
+            scored = ScoredPage.from_page(page, own, url_score,
+                                          max_words=self._model.bundle.max_feature_words)
+            out.append(_Scored(scored, links, all_rows[start:end]))
+            start = end
+        return out
+
+    def _verdict(
+        self, s: _Scored, score: float, medical: float, contribs: list[tuple[str, float]]
+    ) -> Verdict:
+        """Build the verdict of one scored page."""
+        page = s.scored.page
+        scores = (*s.scored.link_scores, *(() if s.scored.url_score is None
+                                           else (s.scored.url_score,)))
+        evidence = tuple(
+            LinkEvidence(link, p, link_reasons(link, rows) if rows else ())
+            for link, p, rows in zip(s.links, scores, s.link_rows, strict=True)
+        )
+        outbound = tuple(sorted((e for e in evidence if e.link.found != "page"),
+                                key=lambda e: -e.score))
+        reasons = page_reasons(s.scored, contribs, evidence)
+        category: Category = "clean"
+        if score >= self.threshold:
+            category = "medical-drug-sales" if medical >= MEDICAL_CUTOFF else "drug-sales"
+        signals = {
+            "drug_sales": score,
+            "medical": medical,
+            "links": max((e.score for e in outbound), default=0.0),
+        }
+        if s.scored.url_score is not None:
+            signals["page_url"] = s.scored.url_score
+        return Verdict(
+            score=score, threshold=self.threshold, category=category, signals=signals,
+            reasons=reasons, links=outbound, model=self.model_info, url=page.url,
+            notes=page.notes,
+        )

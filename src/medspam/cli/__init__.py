@@ -1,0 +1,1 @@
+"""The ``medspam`` command line."""

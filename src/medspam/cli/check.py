@@ -1,0 +1,84 @@
+"""``medspam check``: classify one page and print a report a moderator can act on."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+
+from medspam.cli.common import add_model_options, load_classifier, print_json
+from medspam.errors import InputError
+from medspam.verdict import Verdict
+
+MAX_LINKS_SHOWN = 10
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register ``check``."""
+    parser = subparsers.add_parser(
+        "check", help="classify one page (a file or - for stdin)",
+        description="Classify one page and explain the verdict. Exit 0 ok, 1 spam, 2 error.")
+    parser.add_argument("page", help="HTML or text file, or - to read standard input")
+    parser.add_argument("--url", help="the page's own URL (it is evidence too)")
+    parser.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    parser.add_argument("--all-links", action="store_true",
+                        help="list every link, not only suspicious ones")
+    add_model_options(parser)
+    parser.set_defaults(run=run)
+
+
+def read_input(name: str) -> bytes:
+    """Read a page from a file or standard input."""
+    if name == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(name).read_bytes()
+    except OSError as exc:
+        msg = f"cannot read {name}: {exc.strerror or exc}"
+        raise InputError(msg) from exc
+
+
+def run(args: argparse.Namespace) -> int:
+    """Classify the page and report; exit 1 when it is spam."""
+    data = read_input(args.page)
+    classifier = load_classifier(args)
+    verdict = classifier.classify(data, args.url)
+    if args.json:
+        print_json(verdict.to_dict())
+    else:
+        render(verdict, Console(), all_links=args.all_links)
+    return 1 if verdict.is_spam else 0
+
+
+def render(verdict: Verdict, console: Console, *, all_links: bool = False) -> None:
+    """Print a readable report of ``verdict``."""
+    colour = "bold red" if verdict.is_spam else "bold green"
+    console.print(f"[{colour}]{verdict.verdict.upper()}[/]  {verdict.category}  "
+                  f"score {verdict.score:.3f} (threshold {verdict.threshold:.3f})")
+    if verdict.url:
+        console.print(f"page: {escape(verdict.url)}")
+    console.print("signals: " + "  ".join(f"{k} {v:.2f}" for k, v in verdict.signals.items()))
+    if verdict.reasons:
+        console.print("\n[bold]why[/]")
+        for reason in verdict.reasons:
+            sign = "red" if reason.weight > 0 else "green"
+            console.print(f"  [{sign}]{reason.weight:+6.2f}[/]  {escape(reason.text)}")
+    shown = verdict.links if all_links else verdict.flagged_links
+    if shown:
+        title = "links" if all_links else "suspicious links"
+        console.print(f"\n[bold]{title}[/] ({len(shown)} of {len(verdict.links)})")
+        for evidence in shown[:MAX_LINKS_SHOWN if not all_links else None]:
+            link = evidence.link
+            console.print(f"  {evidence.score:.2f}  {escape(link.url)}  [dim]({link.how}"
+                          f"{', anchor: ' + escape(repr(link.anchor[:50])) if link.anchor else ''})[/]")
+            for reason in evidence.reasons[:3]:
+                if reason.weight > 0:
+                    console.print(f"        - {escape(reason.text)}")
+    if verdict.notes:
+        console.print("\n[bold]notes[/]")
+        for note in verdict.notes:
+            console.print(f"  - {escape(note)}")

@@ -1,0 +1,62 @@
+"""``medspam evaluate``: precision, recall, FPR and more on held-out or labelled pages."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from medspam.cli.common import add_model_options, load_classifier, print_json
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register ``evaluate``."""
+    parser = subparsers.add_parser(
+        "evaluate", help="measure quality on the held-out split or a labelled JSONL file",
+        description="Without --data: rebuild the corpus from ../shared/data and evaluate on "
+        "the held-out test pool, plus all real web pages. With --data: a JSONL(.gz) file of "
+        "{id, url, html|text, label: spam|ham}.")
+    parser.add_argument("--data", type=Path, help="labelled JSONL(.gz) file")
+    parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    parser.add_argument("--plots", type=Path,
+                        help="folder for a reliability plot and a PR curve (PNG, needs matplotlib)")
+    add_model_options(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Evaluate and print the metrics."""
+    from medspam import evaluate as ev  # noqa: PLC0415 - heavy, and only this command needs it
+
+    classifier = load_classifier(args)
+    if args.data:
+        results = ev.classify_records(classifier, list(ev.read_labelled(args.data)))
+        out = {"data": ev.report(results)}
+    else:
+        out = ev.evaluate_heldout(classifier)
+        results = out.pop("_results")
+    if args.plots:
+        ev.plot(results, args.plots)
+    if args.json:
+        print_json(out)
+    else:
+        show(out, Console())
+    return 0
+
+
+def show(out: dict[str, Any], console: Console) -> None:
+    """Print the headline metrics of each evaluated set as a table."""
+    table = Table(title="medspam evaluate")
+    for column in ("set", "n", "spam", "ham", "precision", "recall", "FPR", "FP", "ROC-AUC"):
+        table.add_column(column, justify="right" if column != "set" else "left")
+    for name, report in out.items():
+        m = report.get("overall", report)
+        if not m:
+            continue
+        table.add_row(name, str(m["n"]), str(m["spam"]), str(m["ham"]),
+                      *(f"{m[k]:.4f}" for k in ("precision", "recall", "fpr")), str(m["fp"]),
+                      f"{m.get('roc_auc', float('nan')):.4f}")
+    console.print(table)

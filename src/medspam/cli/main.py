@@ -1,0 +1,55 @@
+"""The ``medspam`` command line: the parser, logging and exit codes; subcommands do the work."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from medspam import __version__
+from medspam.cli import check, evaluate, train
+from medspam.errors import MedspamError
+
+EXIT_OK, EXIT_SPAM, EXIT_ERROR = 0, 1, 2
+EPILOG = """exit codes:
+  0  no spam found
+  1  spam found (check, scan) 
+  2  usage or input error (bad option, unreadable file, model refused)"""
+
+COMMANDS = (check, train, evaluate)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="medspam", description="Catch web pages that dress up illicit drug sales as "
+        "health content, and say why.", epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"medspam {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="more log output (-v info, -vv debug)")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        command.add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    level = {0: logging.WARNING, 1: logging.INFO}.get(args.verbose, logging.DEBUG)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.run(args))
+    except MedspamError as exc:
+        print(f"medspam: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("medspam: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

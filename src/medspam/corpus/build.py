@@ -1,0 +1,250 @@
+"""Build the training corpus from ``../shared/data`` and the composition material."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from medspam import urls
+from medspam.corpus import sources
+from medspam.corpus.compose import (
+    PLACEMENTS,
+    SPAM_DRUGS,
+    Injection,
+    Material,
+    community_url,
+    generated_shop_domain,
+    legit_links,
+    shop_url,
+)
+from medspam.corpus.inject import build_injection, pharma_hack
+
+POOLS = ("link", "page", "valid", "test")
+"""Disjoint pools: the link scorer is fit on ``link``, the page scorer on ``page``, the
+threshold chosen on ``valid``; ``test`` is held out. Pools are disjoint by source document,
+by host of real pages and by shop domain."""
+POOL_WEIGHTS = (0.3, 0.4, 0.1, 0.2)
+MEDICAL_KINDS = frozenset({"clinic", "rehab", "drug-info", "warning", "telehealth",
+                           "harm-reduction", "licensed-pharmacy"})
+
+
+def pool_of(key: str, weights: tuple[float, ...] = POOL_WEIGHTS) -> str:
+    """Assign ``key`` to a pool by a stable hash."""
+    x = int(hashlib.sha256(key.encode("utf-8")).hexdigest()[:8], 16) / 0xFFFFFFFF
+    total = 0.0
+    for pool, weight in zip(POOLS, weights, strict=True):
+        total += weight
+        if x <= total:
+            return pool
+    return POOLS[-1]
+
+
+class Builder:
+    """Composes corpus records; every random choice comes from one seeded generator."""
+
+    def __init__(self, data: Path, material: Material, *, seed: int = 0) -> None:
+        self.data = data
+        self.material = material
+        self.rng = random.Random(seed)
+        self.shops = self._shop_domains()
+        self.trusted = self._trusted_domains()
+        self.count = 0
+
+    def _shop_domains(self) -> dict[str, list[str]]:
+        """Shop domains by pool: registered domains from the lists plus generated ones."""
+        by_pool: dict[str, list[str]] = {p: [] for p in POOLS}
+        listed = {urls.describe_host(h).site for h in sources.drug_shop_hosts(self.data)}
+        generated = {generated_shop_domain(self.rng, self.material) for _ in range(6000)}
+        for domain in sorted(listed | generated):
+            if domain and "." in domain:
+                by_pool[pool_of("shop:" + domain)].append(domain)
+        return by_pool
+
+    def _trusted_domains(self) -> list[str]:
+        """Legitimate health domains for references (gov health + hospitals + a few more)."""
+        domains = sources.gov_health_domains(self.data) + sources.hospital_domains(self.data)
+        return sorted(set(domains))
+
+    def _record(self, **fields: Any) -> dict[str, Any]:
+        """A corpus record with a running id."""
+        self.count += 1
+        return {"id": f"c{self.count:06d}", "placement": "", "targets": [], "url_sells": False,
+                **fields}
+
+    def _injection(self, pool: str, lang: str, legit: list[tuple[str, str]]) -> Injection:
+        """A random injection whose shops come from ``pool``."""
+        rng = self.rng
+        drug = rng.choice(SPAM_DRUGS)
+        domains = [rng.choice(self.shops[pool]) for _ in range(rng.choice((1, 1, 2, 3)))]
+        return build_injection(rng, self.material, lang=lang, drug=drug, domains=domains,
+                               placement=rng.choice(PLACEMENTS), legit=legit)
+
+    def compose(
+        self, *, title: str, paragraphs: list[str], lang: str, pool: str, spam: bool,
+        links: list[tuple[str, str]] | None = None,
+    ) -> tuple[str, str, Injection]:
+        """Render an article in a random page shape; inject a sale when ``spam``."""
+        rng = self.rng
+        legit = links if links is not None else legit_links(rng, self.trusted, rng.randint(0, 3))
+        inj = self._injection(pool, lang, legit) if spam else Injection()
+        paras = [html.escape(p) for p in paragraphs]
+        if inj.sentence or inj.inline_html:
+            i = rng.randrange(len(paras)) if paras else 0
+            extra = (" " + html.escape(inj.sentence) if inj.sentence else "") + inj.inline_html
+            paras = paras or [""]
+            paras[i] += extra
+        body = "".join(f"<p>{p}</p>" for p in paras)
+        block = inj.links_html
+        if not block and legit and rng.random() < 0.7:  # noqa: PLR2004
+            heading = self.material.pick(rng, "link_block_headings", lang)
+            from medspam.corpus.compose import anchors_html  # noqa: PLC0415
+            block = f"<h3>{html.escape(heading)}</h3>" + anchors_html(legit, as_text=rng.random() < 0.3)  # noqa: PLR2004
+        shape = rng.choice(self.material.shapes)
+        page = shape["html"].format(
+            lang=lang, title=html.escape(title), body=body, links=block,
+            sidebar=inj.sidebar_html, footer=inj.footer_html, site_name=rng.choice(
+                ("Community", "Voices", "Neighbours Hub", "Health Stories", "Daily Post")),
+        )
+        url = inj.page_url or community_url(rng, title)
+        return page, url, inj
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        """Yield every corpus record."""
+        yield from self._medquad()
+        yield from self._articles()
+        yield from self._hard_negatives()
+        yield from self._shop_pages()
+        yield from self._enron()
+        yield from self._webpages()
+        yield from self._realpages()
+
+    def _composed(self, *, group: str, title: str, paragraphs: list[str], lang: str,
+                  source: str, kind: str, medical: bool, spam: bool,
+                  links: list[tuple[str, str]] | None = None) -> dict[str, Any]:
+        """Compose one record of an article."""
+        pool = pool_of(group)
+        page, url, inj = self.compose(title=title, paragraphs=paragraphs, lang=lang, pool=pool,
+                                      spam=spam, links=links)
+        category = ("medical-drug-sales" if medical else "drug-sales") if spam else "clean"
+        return self._record(url=url, html=page, label="spam" if spam else "ham",
+                            category=category, source=source, kind=kind, lang=lang,
+                            group=group, pool=pool, medical=int(medical),
+                            placement=inj.placement, targets=inj.targets,
+                            url_sells=bool(inj.page_url))
+
+    def _medquad(self) -> Iterator[dict[str, Any]]:
+        """MedQuAD health text, half of it with a sale injected."""
+        for doc in sources.read_medquad(self.data):
+            paragraphs = [p for p in doc["text"].split("\n\n") if p.strip()][:14]
+            yield self._composed(group="medquad:" + doc["title"].lower(), title=doc["title"],
+                                 paragraphs=paragraphs[1:] or paragraphs, lang="en",
+                                 source=doc["source"], kind="health-article", medical=True,
+                                 spam=self.rng.random() < 0.5)  # noqa: PLR2004
+
+    def _articles(self) -> Iterator[dict[str, Any]]:
+        """Hand-written health articles in four languages, each in several variants."""
+        for i, art in enumerate(self.material.articles):
+            for variant in range(8):
+                yield self._composed(group=f"article:{i}", title=art["title"],
+                                     paragraphs=art["paragraphs"], lang=art["lang"],
+                                     source="composition/articles", kind="health-article",
+                                     medical=True, spam=variant % 2 == 1)
+
+    def _hard_negatives(self) -> Iterator[dict[str, Any]]:
+        """Hand-written hard negatives (law, seizures, rehab, clinics, pharmacies)."""
+        for i, neg in enumerate(self.material.hard_negatives):
+            links = [(ln["url"], ln["anchor"]) for ln in neg.get("links", [])]
+            for _ in range(4):
+                drug = self.rng.choice(SPAM_DRUGS)
+                paragraphs = [p.replace("{drug}", drug) for p in neg["paragraphs"]]
+                yield self._composed(group=f"hardneg:{i}", title=neg["title"].replace(
+                    "{drug}", drug), paragraphs=paragraphs, lang=neg["lang"],
+                    source="composition/hard_negatives", kind=neg["kind"],
+                    medical=neg["kind"] in MEDICAL_KINDS, spam=False, links=links)
+
+    def _shop_pages(self) -> Iterator[dict[str, Any]]:
+        """Hand-written drug-shop pages (drug-sales without medical cover)."""
+        for i, shop in enumerate(self.material.shop_pages):
+            for _ in range(6):
+                drug = self.rng.choice(SPAM_DRUGS)
+                fill = {p.replace("{drug}", drug) for p in shop["paragraphs"]}
+                yield self._shop_record(group=f"shop:{i}", title=shop["title"].replace(
+                    "{drug}", drug), paragraphs=sorted(fill), lang=shop["lang"], drug=drug,
+                    source="composition/shop_pages", spam=True)
+
+    def _shop_record(self, *, group: str, title: str, paragraphs: list[str], lang: str,
+                     drug: str, source: str, spam: bool) -> dict[str, Any]:
+        """A shop-like page, on its own shop URL or on a platform page."""
+        pool = pool_of(group)
+        page, url, _ = self.compose(title=title, paragraphs=paragraphs, lang=lang, pool=pool,
+                                    spam=False, links=[])
+        url_sells = spam and self.rng.random() < 0.6  # noqa: PLR2004
+        if url_sells:
+            url = shop_url(self.rng, self.rng.choice(self.shops[pool]), drug, self.material)
+        return self._record(url=url, url_sells=url_sells, html=page, label="spam" if spam else "ham",
+                            category="drug-sales" if spam else "clean", source=source,
+                            kind="shop" if spam else "other", lang=lang, group=group,
+                            pool=pool, medical=0)
+
+    def _enron(self) -> Iterator[dict[str, Any]]:
+        """Enron emails as pages: drug spam as shops; generic spam and ham as negatives."""
+        rng = random.Random(7)
+        for mail in sources.read_enron(self.data):
+            drug_spam = mail["label"] == "spam" and bool(mail.get("drug_terms"))
+            keep = drug_spam or mail.get("drug_terms") or rng.random() < 0.08  # noqa: PLR2004
+            if not keep:
+                continue
+            lines = [ln for ln in mail["text"].splitlines() if ln.strip()]
+            title = lines[0].removeprefix("subject :").strip() if lines else "message"
+            yield self._shop_record(group="enron:" + mail["file"], title=title[:120],
+                                    paragraphs=lines[1:40], lang="en",
+                                    drug=rng.choice(SPAM_DRUGS), source="enron-spam/enron1",
+                                    spam=drug_spam)
+
+    def _webpages(self) -> Iterator[dict[str, Any]]:
+        """Real web pages as they are, and half of them with a pharma hack injected."""
+        for real in sources.read_webpages(self.data):
+            host = urls.describe_host(real.url).site
+            pool = pool_of("host:" + host)
+            common = {"source": "webpages", "lang": "", "group": "webpage:" + real.name,
+                      "pool": pool, "medical": 0}
+            yield self._record(url=real.url, html=real.html.decode("utf-8", "replace"),
+                               label="ham", category="clean", kind="real-page", **common)
+            if self.rng.random() < 0.5:  # noqa: PLR2004
+                inj = self._injection(pool, "en", [])
+                while inj.placement == "page_url" or not (inj.links_html or inj.inline_html):
+                    inj = self._injection(pool, "en", [])
+                snippet = (inj.links_html or f"<p>{html.escape(inj.sentence)}{inj.inline_html}</p>")
+                hacked = pharma_hack(self.rng, real.html, snippet)
+                yield self._record(url=real.url, html=hacked.decode("utf-8", "replace"),
+                                   label="spam", category="drug-sales", kind="pharma-hack",
+                                   placement=inj.placement, targets=inj.targets, **common)
+
+    def _realpages(self) -> Iterator[dict[str, Any]]:
+        """Real drug-sales pages and look-alikes: URL and first sentences, split by host."""
+        for page in sources.read_realpages(self.data):
+            pool = pool_of("realhost:" + page["host"], (0.3, 0.3, 0.1, 0.3))
+            body = f"<html><body><p>{html.escape(page['text'])}</p></body></html>"
+            spam = page["label"] == "spam"
+            yield self._record(url=page["url"], html=body, label=page["label"], url_sells=spam,
+                               category="drug-sales" if spam else "clean",
+                               source="realpages", kind=page["kind"], lang=page["lang"],
+                               group="realhost:" + page["host"], pool=pool, medical=0)
+
+
+def default_material_dir() -> Path:
+    """The checkout's ``datasets/composition`` folder."""
+    return Path(__file__).resolve().parents[3] / "datasets" / "composition"
+
+
+def build_corpus(
+    data: Path | None = None, material_dir: Path | None = None, *, seed: int = 0
+) -> list[dict[str, Any]]:
+    """Build every corpus record in memory (a few seconds; no files written)."""
+    data = data or sources.shared_data_dir()
+    material = Material.load(material_dir or default_material_dir())
+    return list(Builder(data, material, seed=seed).records())

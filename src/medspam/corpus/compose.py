@@ -1,0 +1,166 @@
+"""Compose corpus pages: real text in page shapes, with or without a drug-sales injection."""
+
+from __future__ import annotations
+
+import html
+import json
+import random
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PLACEMENTS = (
+    "read_more", "read_more_text", "inline", "sidebar", "footer", "obfuscated", "hidden",
+    "shortener", "contact", "page_url",
+)
+"""Where a composed positive carries its sale."""
+
+SPAM_DRUGS = (
+    "ketamine", "oxycodone", "oxycontin", "percocet", "hydrocodone", "norco", "dilaudid",
+    "hydromorphone", "fentanyl", "tramadol", "tapentadol", "codeine", "morphine", "methadone",
+    "cocaine", "heroin", "methamphetamine", "mdma", "lsd", "adderall", "ritalin", "modafinil",
+    "xanax", "alprazolam", "valium", "diazepam", "klonopin", "clonazepam", "ativan",
+    "lorazepam", "ambien", "zolpidem", "soma", "phentermine", "viagra", "cialis", "suboxone",
+    "vicodin", "roxicodone", "opana", "demerol", "etizolam", "dmt", "psilocybin",
+)
+NEUTRAL_LINK_DOMAINS = (
+    "facebook.com", "twitter.com", "instagram.com", "youtube.com", "linkedin.com",
+    "wikipedia.org", "reddit.com", "pinterest.com", "bbc.co.uk", "nytimes.com",
+    "theguardian.com", "reuters.com", "spiegel.de", "lemonde.fr", "elpais.com",
+    "github.com", "medium.com", "apple.com", "google.com", "amazon.com",
+)
+SHORTENERS = ("bit.ly", "tinyurl.com", "cutt.ly", "is.gd", "rb.gy", "t.ly", "shorturl.at")
+COMMUNITY_HOSTS = (
+    "community.{w}.org", "forum.{w}.net", "{w}.blogspot.com", "{w}.wordpress.com",
+    "www.{w}-talk.com", "answers.{w}.com", "{w}.hashnode.dev", "www.{w}hub.net",
+    "{w}.tumblr.com", "members.{w}.org", "www.{w}.co.uk", "{w}.jimdofree.com",
+    "www.{w}news.de", "foro.{w}.es", "www.{w}.fr", "{w}.substack.com", "www.{w}.com.au",
+)
+HOST_WORDS = (
+    "wellness", "sharing", "neighbours", "voices", "stories", "healthy", "lifestyle", "garden",
+    "together", "citizen", "writers", "daily", "insight", "mindful", "family", "travelers",
+    "thinkers", "openpost", "bloggers", "kommune", "vivir", "ensemble", "nachbarn", "makers",
+)
+PROFILE_PATHS = (
+    "/members/{n}-{slug}", "/profile/{slug}", "/user/{slug}-{n}", "/campaign/{slug}",
+    "/classified/{n}/{slug}", "/question/{n}/{slug}", "/{slug}-{n}",
+)
+SALE_SLUGS = (
+    "buy-{drug}-online", "order-{drug}-{dose}mg-overnight-no-rx", "{drug}-for-sale",
+    "buy-{drug}-without-prescription", "cheap-{drug}-online-delivery", "{drug}-{dose}mg-online",
+    "where-to-buy-{drug}-safely", "get-{drug}-overnight", "comprar-{drug}-sin-receta",
+    "{drug}-kaufen-ohne-rezept", "acheter-{drug}-sans-ordonnance",
+)
+
+
+@dataclass
+class Material:
+    """The hand-written composition material in ``datasets/composition``."""
+
+    shapes: list[dict[str, str]]
+    injections: dict[str, Any]
+    articles: list[dict[str, Any]]
+    hard_negatives: list[dict[str, Any]]
+    shop_pages: list[dict[str, Any]]
+    shop_urls: dict[str, Any]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, folder: Path) -> Material:
+        """Read every material file of ``folder``."""
+        def read(name: str) -> Any:
+            return json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+
+        return cls(
+            shapes=read("page_shapes")["shapes"],
+            injections=read("injections"),
+            articles=read("articles")["articles"],
+            hard_negatives=read("hard_negatives")["pages"],
+            shop_pages=read("shop_pages")["pages"],
+            shop_urls=read("shop_urls"),
+        )
+
+    def pick(self, rng: random.Random, key: str, lang: str) -> str:
+        """Pick one entry of an injection list in ``lang`` (English when it has none)."""
+        table = self.injections[key]
+        return str(rng.choice(table.get(lang) or table["en"]))
+
+
+@dataclass
+class Injection:
+    """What a positive adds to a page; empty for negatives."""
+
+    placement: str = ""
+    sentence: str = ""
+    links_html: str = ""
+    sidebar_html: str = ""
+    footer_html: str = ""
+    inline_html: str = ""
+    page_url: str = ""
+    targets: list[str] = field(default_factory=list)
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII-ish slug of a title."""
+    return re.sub(r"[^\w]+", "-", text.lower()).strip("-")[:60] or "page"
+
+
+def community_url(rng: random.Random, title: str) -> str:
+    """A page URL on a community or blogging host, the same generator for spam and ham."""
+    host = rng.choice(COMMUNITY_HOSTS).format(w=rng.choice(HOST_WORDS))
+    path = rng.choice(("/articles/{n}/{slug}", "/{slug}", "/post/{slug}-{n}", "/t/{slug}/{n}",
+                       "/blog/{y}/{slug}"))
+    return "https://" + host + path.format(n=rng.randint(100, 99999), slug=slugify(title),
+                                           y=rng.randint(2015, 2026))
+
+
+def sale_page_url(rng: random.Random, drug: str) -> str:
+    """A platform page URL whose slug sells (the page-URL placement)."""
+    host = rng.choice(COMMUNITY_HOSTS).format(w=rng.choice(HOST_WORDS))
+    slug = rng.choice(SALE_SLUGS).format(drug=drug, dose=rng.choice((2, 5, 8, 10, 30, 80)))
+    return "https://" + host + rng.choice(PROFILE_PATHS).format(n=rng.randint(10, 99999), slug=slug)
+
+
+def shop_url(rng: random.Random, domain: str, drug: str, material: Material) -> str:
+    """A shop URL on ``domain``: home page or a product path naming ``drug``."""
+    patterns = material.shop_urls["path_patterns"]
+    if rng.random() < 0.25:  # noqa: PLR2004
+        return f"https://{domain}/"
+    path = rng.choice(patterns).format(drug=drug, dose=rng.choice((1, 2, 5, 10, 30)),
+                                       number=rng.randint(10, 9999))
+    return f"https://{domain}{path if path.startswith('/') else '/' + path}"
+
+
+def generated_shop_domain(rng: random.Random, material: Material) -> str:
+    """A shop domain made of drug and commerce words on a weighted TLD (``buyxanaxrx.shop``)."""
+    words = material.shop_urls
+    tlds, weights = zip(*words["tlds"], strict=True)
+    parts = [rng.choice(words["prefixes"]) if rng.random() < 0.7 else "",  # noqa: PLR2004
+             rng.choice(SPAM_DRUGS),
+             rng.choice(words["suffixes"]) if rng.random() < 0.7 else ""]  # noqa: PLR2004
+    sep = "-" if rng.random() < 0.2 else ""  # noqa: PLR2004
+    label = sep.join(p for p in parts if p)
+    return f"{label}.{rng.choices(tlds, weights=weights)[0]}"
+
+
+def legit_links(rng: random.Random, trusted: list[str], k: int) -> list[tuple[str, str]]:
+    """``k`` links to trusted or neutral sites with plausible anchors."""
+    out = []
+    for _ in range(k):
+        domain = rng.choice(trusted) if rng.random() < 0.7 else rng.choice(NEUTRAL_LINK_DOMAINS)  # noqa: PLR2004
+        path = rng.choice(("", "/health", "/topics/{s}", "/article/{n}", "/news/{n}-{s}"))
+        url = f"https://www.{domain}" + path.format(s="info", n=rng.randint(1, 9999))
+        anchor = rng.choice((domain, "Source", "more information", "Read more", url, "here",
+                             "official guidance", "study", "fact sheet"))
+        out.append((url, anchor))
+    return out
+
+
+def anchors_html(links: list[tuple[str, str]], *, as_text: bool = False) -> str:
+    """Render links as a list of anchors, or as plain-text URLs like the seed's Read More."""
+    if as_text:
+        return "".join(f"<p>{html.escape(url)}</p>" for url, _ in links)
+    return "<ul>" + "".join(
+        f'<li><a href="{html.escape(url)}">{html.escape(anchor)}</a></li>' for url, anchor in links
+    ) + "</ul>"

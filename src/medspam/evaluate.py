@@ -1,0 +1,188 @@
+"""The ``medspam evaluate`` workflow: quality metrics of a classifier on labelled pages."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import brier_score_loss, confusion_matrix, roc_auc_score, roc_curve
+
+from medspam.classifier import Classifier
+from medspam.errors import InputError
+from medspam.page import Page
+from medspam.verdict import Verdict
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One labelled example with the classifier's verdict."""
+
+    record: dict[str, Any]
+    verdict: Verdict
+
+    @property
+    def is_spam(self) -> bool:
+        """The label says spam."""
+        return self.record["label"] == "spam"
+
+
+def classify_records(
+    classifier: Classifier, records: Sequence[dict[str, Any]], pages: Sequence[Page] | None = None,
+) -> list[Scored]:
+    """Classify labelled records (re-using already extracted pages when given)."""
+    if pages is None:
+        verdicts = list(classifier.classify_many(
+            {"html": r.get("html") or r.get("text") or "", "url": r.get("url")} for r in records))
+    else:
+        verdicts = []
+        for start in range(0, len(pages), 256):
+            verdicts += classifier.classify_pages(pages[start:start + 256])
+    return [Scored(r, v) for r, v in zip(records, verdicts, strict=True)]
+
+
+def _recall_at_fpr(y: np.ndarray[Any, Any], s: np.ndarray[Any, Any], fpr_max: float) -> float:
+    """Best recall with a false-positive rate at most ``fpr_max``."""
+    if len(set(y.tolist())) < 2:  # noqa: PLR2004
+        return float("nan")
+    fpr, tpr, _ = roc_curve(y, s)
+    return float(tpr[fpr <= fpr_max].max(initial=0.0))
+
+
+def metrics(results: Sequence[Scored], threshold: float | None = None) -> dict[str, Any]:
+    """Precision, recall, F1, FPR, ROC-AUC, Brier score and confusion counts."""
+    y = np.array([r.is_spam for r in results], dtype=int)
+    s = np.array([r.verdict.score for r in results])
+    t = results[0].verdict.threshold if threshold is None and results else (threshold or 0.5)
+    pred = (s >= t).astype(int)
+    tn, fp, fn, tp = confusion_matrix(y, pred, labels=[0, 1]).ravel().tolist()
+    both = len(set(y.tolist())) == 2  # noqa: PLR2004
+    out = {
+        "n": len(results), "spam": int(y.sum()), "ham": int(len(y) - y.sum()),
+        "tp": tp, "fp": fp, "tn": tn, "fn": fn,
+        "precision": tp / (tp + fp) if tp + fp else float("nan"),
+        "recall": tp / (tp + fn) if tp + fn else float("nan"),
+        "fpr": fp / (fp + tn) if fp + tn else float("nan"),
+        "roc_auc": float(roc_auc_score(y, s)) if both else float("nan"),
+        "brier": float(brier_score_loss(y, s)) if len(y) else float("nan"),
+        "recall_at_fpr_0.1pct": _recall_at_fpr(y, s, 0.001),
+        "recall_at_fpr_1pct": _recall_at_fpr(y, s, 0.01),
+        "threshold": t,
+    }
+    p, r = out["precision"], out["recall"]
+    out["f1"] = 2 * p * r / (p + r) if p + r and not np.isnan(p + r) else float("nan")
+    return out
+
+
+def breakdown(results: Iterable[Scored], key: str) -> dict[str, dict[str, Any]]:
+    """Metrics per value of record field ``key`` (e.g. ``placement``, ``lang``, ``source``)."""
+    groups: dict[str, list[Scored]] = defaultdict(list)
+    for r in results:
+        groups[str(r.record.get(key) or "-")].append(r)
+    return {name: _short(metrics(items)) for name, items in sorted(groups.items())}
+
+
+def _short(m: dict[str, Any]) -> dict[str, Any]:
+    """The few numbers worth a row in a breakdown table."""
+    return {k: m[k] for k in ("n", "spam", "ham", "recall", "fpr", "precision", "fp", "fn")}
+
+
+def category_accuracy(results: Iterable[Scored]) -> float:
+    """Share of detected spam whose category matches the label's category."""
+    hits = [r.verdict.category == r.record.get("category") for r in results
+            if r.is_spam and r.verdict.is_spam]
+    return sum(hits) / len(hits) if hits else float("nan")
+
+
+def report(results: Sequence[Scored]) -> dict[str, Any]:
+    """The full evaluation: overall, per category, placement, language and source."""
+    spam_by_cat = {
+        cat: _short(metrics([r for r in results if not r.is_spam or
+                             r.record.get("category") == cat]))
+        for cat in ("medical-drug-sales", "drug-sales")
+    }
+    return {
+        "overall": metrics(results),
+        "by_category": spam_by_cat,
+        "by_placement": breakdown([r for r in results if r.is_spam], "placement"),
+        "by_language": breakdown(results, "lang"),
+        "by_source": breakdown(results, "source"),
+        "by_kind": breakdown(results, "kind"),
+        "category_accuracy": category_accuracy(results),
+    }
+
+
+def read_labelled(path: Path) -> Iterable[dict[str, Any]]:
+    """Read a labelled JSONL(.gz) file of ``{id, url, html|text, label}`` records.
+
+    Raises
+    ------
+    InputError
+        If a line is not JSON or has no ``label`` of ``spam``/``ham``.
+    """
+    opener: Any = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError as exc:
+                msg = f"{path}:{number}: not JSON ({exc})"
+                raise InputError(msg) from exc
+            if record.get("label") not in {"spam", "ham"}:
+                msg = f"{path}:{number}: label must be 'spam' or 'ham'"
+                raise InputError(msg)
+            record.setdefault("html", record.get("text", ""))
+            yield record
+
+
+def evaluate_heldout(classifier: Classifier) -> dict[str, Any]:
+    """Evaluate on the corpus test pool, the held-out real pages and all real web pages."""
+    from medspam.corpus import build_corpus  # noqa: PLC0415 - needs ../shared/data
+
+    records = [r for r in build_corpus() if r["pool"] == "test" or r["kind"] == "real-page"]
+    results = classify_records(classifier, records)
+    test = [r for r in results if r.record["pool"] == "test"]
+    return {
+        "test": report(test),
+        "test_realpages": metrics([r for r in test if r.record["source"] == "realpages"]),
+        "all_webpages": metrics([r for r in results if r.record["kind"] == "real-page"]),
+        "_results": test,
+    }
+
+
+def plot(results: Sequence[Scored], folder: Path) -> list[Path]:
+    """Write a reliability plot and a precision-recall curve as PNG files."""
+    import matplotlib as mpl  # noqa: PLC0415 - optional dependency
+
+    mpl.use("Agg")
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+    from sklearn.calibration import calibration_curve  # noqa: PLC0415
+    from sklearn.metrics import precision_recall_curve  # noqa: PLC0415
+
+    folder.mkdir(parents=True, exist_ok=True)
+    y = np.array([r.is_spam for r in results], dtype=int)
+    s = np.array([r.verdict.score for r in results])
+    prob_true, prob_pred = calibration_curve(y, s, n_bins=10, strategy="quantile")
+    fig, ax = plt.subplots(figsize=(5, 5))
+    ax.plot([0, 1], [0, 1], "--", color="grey", label="perfect")
+    ax.plot(prob_pred, prob_true, "o-", label="medspam")
+    ax.set(xlabel="predicted score", ylabel="share of spam", title="Reliability (test)")
+    ax.legend()
+    paths = [folder / "reliability.png", folder / "pr_curve.png"]
+    fig.savefig(paths[0], dpi=100)
+    plt.close(fig)
+    precision, recall, _ = precision_recall_curve(y, s)
+    fig, ax = plt.subplots(figsize=(5, 5))
+    ax.plot(recall, precision)
+    ax.set(xlabel="recall", ylabel="precision", title="Precision-recall (test)",
+           xlim=(0, 1.01), ylim=(0, 1.01))
+    fig.savefig(paths[1], dpi=100)
+    plt.close(fig)
+    return paths

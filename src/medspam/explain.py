@@ -1,0 +1,199 @@
+"""Model contributions -> ordered, human-readable Reasons for pages and links."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from medspam import lexicons
+from medspam.features import ScoredPage, link_parts
+from medspam.features.linkparts import matching
+from medspam.page import Link
+from medspam.verdict import LinkEvidence, Reason
+
+MIN_WEIGHT = 0.05
+"""Contributions smaller than this (in log-odds) are not worth a reason."""
+MAX_REASONS = 8
+MAX_COUNTER_REASONS = 3
+
+
+class LinearExplainer:
+    """Per-feature contributions (coefficient x value) of a fitted linear pipeline.
+
+    The pipeline's last step is a ``CalibratedClassifierCV(ensemble=False)`` over a linear
+    model; calibration is monotone, so the base model's contributions explain the score.
+    """
+
+    def __init__(self, pipeline: Any) -> None:
+        calibrated = pipeline[-1].calibrated_classifiers_[0]
+        self.coef = np.asarray(calibrated.estimator.coef_[0], dtype=np.float64)
+        self.names = [str(n) for n in pipeline[:-1].get_feature_names_out()]
+
+    def contributions(self, features: Any) -> list[list[tuple[str, float]]]:
+        """Return, per row, the non-zero ``(feature name, contribution)`` pairs."""
+        matrix = sparse.csr_matrix(features, dtype=np.float64)
+        rows: list[list[tuple[str, float]]] = []
+        for i in range(matrix.shape[0]):
+            start, end = matrix.indptr[i], matrix.indptr[i + 1]
+            cols, vals = matrix.indices[start:end], matrix.data[start:end]
+            rows.append([(self.names[c], float(v * self.coef[c])) for c, v in zip(cols, vals,
+                                                                                 strict=True)])
+        return rows
+
+
+def _group(contribs: list[tuple[str, float]], describe: Callable[[str], str]) -> list[Reason]:
+    """Sum contributions that describe to the same group and return reasons by weight."""
+    groups: dict[str, float] = defaultdict(float)
+    for name, weight in contribs:
+        groups[describe(name)] += weight
+    return [Reason(text, weight, "") for text, weight in groups.items() if abs(weight) >= MIN_WEIGHT]
+
+
+def _order(reasons: list[Reason]) -> tuple[Reason, ...]:
+    """Strongest evidence for spam first, then the strongest evidence against."""
+    pro = sorted((r for r in reasons if r.weight > 0), key=lambda r: -r.weight)[:MAX_REASONS]
+    con = sorted((r for r in reasons if r.weight < 0), key=lambda r: r.weight)
+    return (*pro, *con[:MAX_COUNTER_REASONS])
+
+
+def _words_list(words: tuple[str, ...]) -> str:
+    """Render words as ``'buy', 'cocaine'``."""
+    return ", ".join(f"'{w}'" for w in words[:4])
+
+
+def _link_cue(cue: str, link: Link) -> str:
+    """Describe one link cue in words."""
+    parts = link_parts(link)
+    dom_drugs = matching(parts.host_words, "drugs")
+    texts = {
+        "domain_drug_and_commerce":
+            f"shop domain made of drug + commerce words ({' '.join(parts.host_words)})",
+        "domain_has_drug_word": f"drug name in the domain ({_words_list(dom_drugs)})",
+        "domain_has_commerce_word": "commerce word in the domain",
+        "domain_has_pharmacy_word": "pharmacy word in the domain",
+        "path_drug_and_shop": f"shop path naming a drug ({'/'.join(parts.path_words[:6])})",
+        "path_has_drug_word": f"drug name in the path ({_words_list(matching(parts.path_words, 'drugs'))})",
+        "path_has_shop_word": "shop or order word in the path",
+        "anchor_has_drug_word": f"anchor text names a drug: '{link.anchor[:60]}'",
+        "anchor_has_commerce_word": f"anchor text sells: '{link.anchor[:60]}'",
+        "context_has_drug_word": "drug named next to the link",
+        "context_has_commerce_word": "sale wording next to the link",
+        "context_no_prescription": "'no prescription' wording next to the link",
+        "is_trusted_domain": f"{link.domain} is a trusted health domain",
+        "is_government_or_academic": "government or academic domain",
+        "is_platform_host": f"hosted on a user-content platform ({link.host})",
+        "is_shortener": "URL shortener hides the destination",
+        "is_hidden": "link hidden with CSS",
+        "is_contact": "contact channel used to sell",
+        "found_obfuscated": f"obfuscated link ('{link.raw[:60]}')",
+        "found_text": "written as plain text, not a link",
+    }
+    return texts.get(cue, cue.replace("_", " "))
+
+
+def _describe_link_feature(name: str, link: Link) -> str:
+    """Describe one link feature name in words."""
+    step, _, feature = name.partition("__")
+    if step == "cues":
+        return _link_cue(feature, link)
+    if step == "chars":
+        return "domain spelled like drug-shop domains"
+    kind, _, word = feature.partition("=")
+    labels = {"dom": "domain word", "path": "path word", "anchor": "anchor word",
+              "tld": "top-level domain", "found": "found as"}
+    return f"{labels.get(kind, kind)} '{word}'"
+
+
+def link_reasons(link: Link, contribs: list[tuple[str, float]]) -> tuple[Reason, ...]:
+    """Reasons for one link's score."""
+    reasons = _group(contribs, lambda name: _describe_link_feature(name, link))
+    return _order([Reason(r.text, r.weight, "link") for r in reasons])
+
+
+def _sale_phrase(text: str) -> str:
+    """The first commercial phrase within a few words of a drug name, for quoting."""
+    drugs = [m.span() for m in lexicons.compile_terms("drugs").finditer(text)]
+    for match in lexicons.compile_terms("commerce").finditer(text):
+        for start, end in drugs:
+            if abs(start - match.start()) <= 80:  # noqa: PLR2004 - same window as the feature
+                lo, hi = min(start, match.start()), max(end, match.end())
+                return " ".join(text[lo:hi].split())[:100]
+    return ""
+
+
+def _top_link(evidence: tuple[LinkEvidence, ...], keep: Callable[[Link], bool]) -> str:
+    """Describe the highest-scoring link that ``keep`` accepts."""
+    best = max((e for e in evidence if keep(e.link)), key=lambda e: e.score, default=None)
+    if best is None:
+        return "no such link"
+    return f"{best.link.domain or best.link.url} (link score {best.score:.2f})"
+
+
+def _describe_page_feature(name: str, scored: ScoredPage, evidence: tuple[LinkEvidence, ...]) -> str:
+    """Describe one page feature name in words."""
+    step, _, feature = name.partition("__")
+    if step == "links":
+        texts = {
+            "max_link_score": f"links to {_top_link(evidence, lambda _: True)}",
+            "max_external_link_score": f"links out to {_top_link(evidence, lambda l: l.is_external)}",
+            "max_text_link_score": "shop address written out in the text: "
+                                   + _top_link(evidence, lambda l: l.found in {"text", "obfuscated"}),
+            "max_hidden_link_score": f"hidden link to {_top_link(evidence, lambda l: l.is_hidden)}",
+            "max_contact_score": f"sells through a contact: {_top_link(evidence, lambda l: l.found == 'contact')}",
+            "page_url_score": f"the page's own URL sells: {scored.page.url}",
+            "links_over_half": "several drug-sales links",
+            "share_of_links_over_half": "a large share of the links look like drug sales",
+        }
+        return texts.get(feature, feature.replace("_", " "))
+    phrase = _sale_phrase(scored.text) if feature == "sale_words_near_drug" else ""
+    texts = {
+        "sale_words_near_drug": f"commercial phrase near a controlled substance: '{phrase}'",
+        "no_prescription": "offers drugs without a prescription",
+        "crypto_payment": "mentions crypto payment",
+        "prices": "lists prices",
+        "doses": "lists doses",
+        "drug_terms": "names controlled substances",
+        "title_has_drug": "title names a drug",
+        "title_has_commerce": "title sells",
+        "medical_terms": "medical vocabulary",
+        "medical_density": "reads like a health article",
+    }
+    return texts.get(feature, feature.replace("_", " "))
+
+
+def _wording_reasons(words: list[tuple[str, float]]) -> list[Reason]:
+    """One reason for the words that push towards spam, one for those that push against."""
+    reasons = []
+    for sign, label in ((1, "drug-sales"), (-1, "legitimate")):
+        side = sorted((w for w in words if w[1] * sign > 0), key=lambda w: -abs(w[1]))
+        total = sum(w[1] for w in side)
+        if abs(total) >= MIN_WEIGHT:
+            quoted = _words_list(tuple(w for w, _ in side[:4]))
+            reasons.append(Reason(f"wording typical of {label} pages: {quoted}", total, "text"))
+    return reasons
+
+
+def page_reasons(
+    scored: ScoredPage, contribs: list[tuple[str, float]], evidence: tuple[LinkEvidence, ...]
+) -> tuple[Reason, ...]:
+    """Reasons for one page's score, strongest first."""
+    def source(name: str) -> str:
+        step = name.partition("__")[0]
+        return {"links": "links", "cues": "text", "words": "text"}.get(step, "page")
+
+    grouped: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    words: list[tuple[str, float]] = []
+    for name, weight in contribs:
+        if name.startswith("words__"):
+            words.append((name.removeprefix("words__"), weight))
+        else:
+            grouped[source(name)].append((name, weight))
+    reasons = _wording_reasons(words)
+    for src, items in grouped.items():
+        for r in _group(items, lambda name: _describe_page_feature(name, scored, evidence)):
+            reasons.append(Reason(r.text, r.weight, "url" if "own URL" in r.text else src))
+    return _order(reasons)

@@ -1,0 +1,21 @@
+"""Feature extraction: scikit-learn transformers over Page and Link objects."""
+
+from medspam.features.linkparts import LinkParts, link_parts
+from medspam.features.links import LinkCues, LinkDomainText, LinkTokens
+from medspam.features.pages import LinkScoreSummary, PageText, ScoredPage, TextCues
+from medspam.features.pipeline import build_link_model, build_medical_model, build_page_model
+
+__all__ = [
+    "LinkCues",
+    "LinkDomainText",
+    "LinkParts",
+    "LinkScoreSummary",
+    "LinkTokens",
+    "PageText",
+    "ScoredPage",
+    "TextCues",
+    "build_link_model",
+    "build_medical_model",
+    "build_page_model",
+    "link_parts",
+]

@@ -1,0 +1,83 @@
+"""LinkParts: the words and facts of one link that link features read, computed once per link."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from medspam import lexicons, urls
+from medspam.page import Link
+
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_LONG_TOKEN = 7
+_CONTACT_SCHEMES = ("tg:", "tel:", "wa:", "wickr:", "signal:", "threema:")
+
+
+@dataclass(frozen=True, slots=True)
+class LinkParts:
+    """Words and host facts of one link."""
+
+    host: urls.HostInfo | None
+    """Host facts; ``None`` for contacts."""
+    host_words: tuple[str, ...]
+    """Words of the host name without public suffix and ``www`` (word-split)."""
+    path_words: tuple[str, ...]
+    """Words of the path and query (word-split)."""
+    anchor_words: tuple[str, ...]
+    """Lower-case words of the anchor text."""
+    context_words: tuple[str, ...]
+    """Lower-case words around the link."""
+    is_contact: bool
+    """The link is a contact channel (Telegram, WhatsApp, phone...)."""
+
+
+def words_of(text: str, *, split: bool = False) -> tuple[str, ...]:
+    """Lower-case word tokens of ``text``; long tokens are word-split when ``split``."""
+    out: list[str] = []
+    for token in _TOKEN.findall(text.lower()):
+        if split and len(token) >= _LONG_TOKEN and not token.isdigit():
+            out.extend(urls.split_words(token))
+        else:
+            out.append(token)
+    return tuple(out)
+
+
+@lru_cache(maxsize=65_536)
+def link_parts(link: Link) -> LinkParts:
+    """Return the parts of ``link`` (cached: the same link is read by several features)."""
+    anchor = words_of(link.anchor)
+    context = words_of(link.context)
+    if link.url.startswith(_CONTACT_SCHEMES) or link.found == "contact":
+        target = link.url.split(":", 1)[-1]
+        return LinkParts(None, words_of(target, split=True), (), anchor, context, True)
+    host = urls.describe_host(link.host or link.url)
+    labels = [*host.subdomain.split("."), host.domain_label]
+    host_words = tuple(
+        w for label in labels if label and label != "www" for w in words_of(label, split=True)
+    )
+    try:
+        parts = urlsplit(link.url)
+        path = f"{parts.path} {parts.query}"
+    except ValueError:
+        path = ""
+    return LinkParts(host, host_words, words_of(path, split=True), anchor, context, False)
+
+
+@lru_cache(maxsize=16)
+def vocabulary(name: str) -> frozenset[str]:
+    """Single-word terms of a lexicon (phrases are matched in text, not in URL words)."""
+    return frozenset(t for t in lexicons.load(name) if " " not in t)
+
+
+def has_any(words: tuple[str, ...], name: str) -> bool:
+    """Whether any of ``words`` is a single-word term of lexicon ``name``."""
+    vocab = vocabulary(name)
+    return any(w in vocab for w in words)
+
+
+def matching(words: tuple[str, ...], name: str) -> tuple[str, ...]:
+    """The words that are single-word terms of lexicon ``name``, in order, without repeats."""
+    vocab = vocabulary(name)
+    return tuple(dict.fromkeys(w for w in words if w in vocab))

@@ -1,0 +1,156 @@
+"""Transformers over Link objects: lexicon cues, URL/anchor tokens and domain characters."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from medspam.features.base import ObjectTransformer, TokenSelector
+from medspam.features.linkparts import has_any, link_parts, vocabulary
+from medspam.page import Link
+
+_FOUND = ("anchor", "text", "obfuscated", "contact", "page")
+_TRUSTED_SUFFIXES = ("gov", "edu", "mil", "int", "gov.uk", "nhs.uk", "ac.uk", "gc.ca", "gouv.fr")
+
+CUE_NAMES = (
+    "domain_has_drug_word",
+    "domain_has_commerce_word",
+    "domain_drug_and_commerce",
+    "domain_has_pharmacy_word",
+    "path_has_drug_word",
+    "path_has_shop_word",
+    "path_drug_and_shop",
+    "anchor_has_drug_word",
+    "anchor_has_commerce_word",
+    "context_has_drug_word",
+    "context_has_commerce_word",
+    "context_no_prescription",
+    "is_trusted_domain",
+    "is_government_or_academic",
+    "is_platform_host",
+    "is_shortener",
+    "is_ip_address",
+    "is_punycode",
+    "is_mixed_script",
+    "is_contact",
+    "is_hidden",
+    "is_external",
+    "rel_nofollow",
+    "rel_sponsored_or_ugc",
+    *(f"found_{how}" for how in _FOUND),
+    "domain_digit_count",
+    "domain_hyphen_count",
+    "path_depth",
+)
+
+_PHARMACY_WORDS = frozenset(
+    {"pharmacy", "pharma", "rx", "meds", "med", "pills", "pill", "drugstore", "apotheke",
+     "farmacia", "pharmacie", "tablets", "chemist"}
+)
+
+
+class LinkCues(ObjectTransformer):
+    """Lexicon and structure cues of each link, one named column per cue.
+
+    Examples
+    --------
+    >>> from medspam.page import Link
+    >>> cues = LinkCues().fit([Link(url="https://a.example/")])
+    >>> "domain_drug_and_commerce" in cues.get_feature_names_out()
+    True
+    """
+
+    input_type = Link
+
+    def _feature_names(self) -> list[str]:
+        """One name per cue."""
+        return list(CUE_NAMES)
+
+    def _row(self, item: Any) -> list[float]:
+        """Cue values of one link."""
+        link: Link = item
+        parts = link_parts(link)
+        host = parts.host
+        dom, path = parts.host_words, parts.path_words
+        dom_drug = has_any(dom, "drugs")
+        dom_commerce = has_any(dom, "commerce") or has_any(dom, "shop_path_words")
+        path_drug = has_any(path, "drugs")
+        path_shop = has_any(path, "shop_path_words") or has_any(path, "commerce")
+        registered = host.registered_domain if host else ""
+        suffix = host.suffix if host else ""
+        values = [
+            dom_drug,
+            dom_commerce,
+            dom_drug and dom_commerce,
+            any(w in _PHARMACY_WORDS for w in dom),
+            path_drug,
+            path_shop,
+            path_drug and path_shop,
+            has_any(parts.anchor_words, "drugs"),
+            has_any(parts.anchor_words, "commerce"),
+            has_any(parts.context_words, "drugs"),
+            has_any(parts.context_words, "commerce"),
+            has_any(parts.context_words, "no_prescription"),
+            registered in vocabulary("trusted_health_domains"),
+            suffix in _TRUSTED_SUFFIXES or suffix.endswith((".gov", ".edu", ".gob.es")),
+            bool(host and host.is_platform),
+            registered in vocabulary("shorteners"),
+            bool(host and host.is_ip),
+            bool(host and host.is_punycode),
+            bool(host and host.has_mixed_script),
+            parts.is_contact,
+            link.is_hidden,
+            link.is_external,
+            "nofollow" in link.rel,
+            "sponsored" in link.rel or "ugc" in link.rel,
+            *(link.found == how for how in _FOUND),
+            min(sum(c.isdigit() for c in (host.domain_label if host else "")), 8) / 8,
+            min((host.domain_label.count("-") if host else 0), 4) / 4,
+            min(len(path), 12) / 12,
+        ]
+        return [float(v) for v in values]
+
+
+class LinkTokens(TokenSelector):
+    """Prefixed word tokens of each link for a vectorizer: ``dom=buy path=product tld=info``.
+
+    Examples
+    --------
+    >>> from medspam.page import Link
+    >>> LinkTokens().fit_transform([Link(url="https://x.example/shop", anchor="Buy")])
+    ['dom=x tld=example path=shop anchor=buy found=anchor']
+    """
+
+    input_type = Link
+
+    def _text(self, item: Any) -> str:
+        """Tokens of one link."""
+        link: Link = item
+        parts = link_parts(link)
+        tokens = [f"dom={w}" for w in parts.host_words]
+        if parts.host is not None and parts.host.suffix:
+            tokens.append(f"tld={parts.host.suffix}")
+        tokens += [f"path={w}" for w in parts.path_words if not w.isdigit()]
+        tokens += [f"anchor={w}" for w in parts.anchor_words]
+        tokens.append(f"found={link.found}")
+        return " ".join(tokens)
+
+
+class LinkDomainText(TokenSelector):
+    """The host name without public suffix, for character n-grams (``buycocaineonline``)."""
+
+    input_type = Link
+
+    def _text(self, item: Any) -> str:
+        """Host label text of one link, or the handle of a contact."""
+        parts = link_parts(item)
+        if parts.host is None:
+            return " ".join(parts.host_words)
+        host = parts.host
+        name = host.host.removesuffix("." + host.suffix) if host.suffix else host.host
+        return name.removeprefix("www.")
+
+
+def log_count(n: float, cap: float = 50.0) -> float:
+    """Scale a count to 0..1 on a log scale, saturating at ``cap``."""
+    return math.log1p(min(n, cap)) / math.log1p(cap)

@@ -1,0 +1,175 @@
+"""Transformers over ScoredPage objects: link-score summary, text cues and page text."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from typing import Any
+
+from medspam import lexicons
+from medspam.features.base import ObjectTransformer, TokenSelector
+from medspam.features.links import log_count
+from medspam.page import Page
+
+_WORD = re.compile(r"\S+")
+_PRICE = re.compile(
+    r"(?:[$€£]\s?\d+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?\s?(?:usd|eur|euros?|dollars?|[$€£]))",
+    re.IGNORECASE,
+)
+_DOSE = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ug|ml|g)\b", re.IGNORECASE)
+_CRYPTO = re.compile(r"\b(?:bitcoin|btc|crypto|usdt|monero|xmr|ethereum|litecoin)\b", re.I)
+_NEAR_CHARS = 80
+_HALF = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredPage:
+    """A page with the text the features read and the link scorer's scores of its links."""
+
+    page: Page
+    """The extracted page."""
+    text: str
+    """Title and visible text, cut to the first words the features read."""
+    link_scores: tuple[float, ...] = ()
+    """Drug-sales score of each link in ``page.links``, in the same order."""
+    url_score: float | None = None
+    """Drug-sales score of the page's own URL, when known."""
+
+    @classmethod
+    def from_page(
+        cls, page: Page, link_scores: tuple[float, ...] = (), url_score: float | None = None,
+        *, max_words: int = 1_500,
+    ) -> ScoredPage:
+        """Bundle ``page`` with its link scores, cutting its text to ``max_words`` words."""
+        text = page.text
+        matches = list(_WORD.finditer(text))
+        if len(matches) > max_words:
+            text = text[: matches[max_words - 1].end()]
+        return cls(page=page, text=text, link_scores=link_scores, url_score=url_score)
+
+
+SUMMARY_NAMES = (
+    "max_link_score",
+    "max_external_link_score",
+    "max_text_link_score",
+    "max_hidden_link_score",
+    "max_contact_score",
+    "links_over_half",
+    "share_of_links_over_half",
+    "page_url_score",
+    "link_count",
+    "hidden_link_count",
+)
+
+
+class LinkScoreSummary(ObjectTransformer):
+    """Summary of the link scorer's scores over a page's links and its own URL."""
+
+    input_type = ScoredPage
+
+    def _feature_names(self) -> list[str]:
+        """One name per summary value."""
+        return list(SUMMARY_NAMES)
+
+    def _row(self, item: Any) -> list[float]:
+        """Summary values of one page."""
+        scored: ScoredPage = item
+        pairs = list(zip(scored.page.links, scored.link_scores, strict=False))
+
+        def top(keep: Any) -> float:
+            return max((s for link, s in pairs if keep(link)), default=0.0)
+
+        over = sum(s >= _HALF for _, s in pairs)
+        return [
+            top(lambda _: True),
+            top(lambda link: link.is_external),
+            top(lambda link: link.found in {"text", "obfuscated"}),
+            top(lambda link: link.is_hidden),
+            top(lambda link: link.found == "contact"),
+            log_count(over, 20),
+            over / len(pairs) if pairs else 0.0,
+            scored.url_score or 0.0,
+            log_count(len(pairs), 500),
+            log_count(sum(link.is_hidden for link, _ in pairs), 100),
+        ]
+
+
+CUE_NAMES = (
+    "drug_terms",
+    "distinct_drugs",
+    "drug_density",
+    "commerce_terms",
+    "sale_words_near_drug",
+    "no_prescription",
+    "crypto_payment",
+    "prices",
+    "doses",
+    "medical_terms",
+    "medical_density",
+    "title_has_drug",
+    "title_has_commerce",
+    "word_count",
+)
+
+
+def _positions(name: str, text: str) -> list[int]:
+    """Start offsets of the terms of lexicon ``name`` in ``text``."""
+    return [m.start() for m in lexicons.compile_terms(name).finditer(text)]
+
+
+def _near(anchors: list[int], others: list[int], distance: int) -> int:
+    """How many of ``others`` lie within ``distance`` characters of an anchor (sorted lists)."""
+    count = 0
+    for pos in others:
+        i = bisect_left(anchors, pos - distance)
+        if i < len(anchors) and anchors[i] <= pos + distance:
+            count += 1
+    return count
+
+
+class TextCues(ObjectTransformer):
+    """Lexicon cues of the page text: drug terms, sale words near them, medical vocabulary."""
+
+    input_type = ScoredPage
+
+    def _feature_names(self) -> list[str]:
+        """One name per cue."""
+        return list(CUE_NAMES)
+
+    def _row(self, item: Any) -> list[float]:
+        """Cue values of one page."""
+        scored: ScoredPage = item
+        text = scored.text
+        words = max(len(_WORD.findall(text)), 1)
+        drugs = lexicons.find_terms("drugs", text)
+        commerce = _positions("commerce", text)
+        medical = lexicons.find_terms("medical", text)
+        title = scored.page.title
+        return [
+            log_count(len(drugs), 100),
+            log_count(len(set(drugs)), 20),
+            min(len(drugs) / words * 20, 1.0),
+            log_count(len(commerce), 100),
+            log_count(_near(_positions("drugs", text), commerce, _NEAR_CHARS), 30),
+            log_count(len(_positions("no_prescription", text)), 10),
+            log_count(len(_CRYPTO.findall(text)), 10),
+            log_count(len(_PRICE.findall(text)), 30),
+            log_count(len(_DOSE.findall(text)), 30),
+            log_count(len(medical), 200),
+            min(len(medical) / words * 10, 1.0),
+            float(bool(lexicons.find_terms("drugs", title))),
+            float(bool(lexicons.find_terms("commerce", title))),
+            log_count(words, 3_000),
+        ]
+
+
+class PageText(TokenSelector):
+    """The page text the features read, for a word vectorizer."""
+
+    input_type = ScoredPage
+
+    def _text(self, item: Any) -> str:
+        """Text of one page."""
+        scored: ScoredPage = item
+        return scored.text

@@ -1,0 +1,89 @@
+"""Unfitted scikit-learn pipelines of the link scorer, the page scorer and the medical scorer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from medspam.features.links import LinkCues, LinkDomainText, LinkTokens
+from medspam.features.pages import LinkScoreSummary, PageText, TextCues
+
+
+def _calibrated(c: float, random_state: int) -> CalibratedClassifierCV:
+    """A balanced logistic regression, sigmoid-calibrated on out-of-fold predictions.
+
+    ``ensemble=False`` keeps one fitted regression, whose coefficients explain each verdict.
+    """
+    base = LogisticRegression(
+        C=c, class_weight="balanced", max_iter=5_000, random_state=random_state
+    )
+    return CalibratedClassifierCV(base, method="sigmoid", cv=5, ensemble=False)
+
+
+def _words(**options: Any) -> TfidfVectorizer:
+    """A word vectorizer with sublinear term frequencies."""
+    return TfidfVectorizer(sublinear_tf=True, dtype="float32", **options)
+
+
+def build_link_model(*, c: float = 1.0, random_state: int = 0) -> Pipeline:
+    """Return the unfitted link scorer: Link objects in, drug-sales probability out.
+
+    Examples
+    --------
+    >>> [name for name, _ in build_link_model().named_steps["features"].transformer_list]
+    ['cues', 'tokens', 'chars']
+    """
+    features = FeatureUnion([
+        ("cues", LinkCues()),
+        ("tokens", Pipeline([
+            ("select", LinkTokens()),
+            ("vec", _words(tokenizer=str.split, token_pattern=None, lowercase=False, min_df=2)),
+        ])),
+        ("chars", Pipeline([
+            ("select", LinkDomainText()),
+            ("vec", _words(analyzer="char_wb", ngram_range=(3, 5), min_df=3,
+                           max_features=30_000)),
+        ])),
+    ])
+    return Pipeline([("features", features), ("classify", _calibrated(c, random_state))])
+
+
+def build_page_model(*, c: float = 1.0, random_state: int = 0) -> Pipeline:
+    """Return the unfitted page scorer: ScoredPage objects in, drug-sales probability out.
+
+    Examples
+    --------
+    >>> [name for name, _ in build_page_model().named_steps["features"].transformer_list]
+    ['links', 'cues', 'words']
+    """
+    features = FeatureUnion([
+        ("links", LinkScoreSummary()),
+        ("cues", TextCues()),
+        ("words", Pipeline([
+            ("select", PageText()),
+            ("vec", _words(ngram_range=(1, 2), min_df=3, max_features=50_000)),
+        ])),
+    ])
+    return Pipeline([("features", features), ("classify", _calibrated(c, random_state))])
+
+
+def build_medical_model(*, c: float = 1.0, random_state: int = 0) -> Pipeline:
+    """Return the unfitted medical scorer: ScoredPage objects in, P(health content) out.
+
+    Examples
+    --------
+    >>> [name for name, _ in build_medical_model().named_steps["features"].transformer_list]
+    ['cues', 'words']
+    """
+    features = FeatureUnion([
+        ("cues", TextCues()),
+        ("words", Pipeline([
+            ("select", PageText()),
+            ("vec", _words(min_df=3, max_features=30_000)),
+        ])),
+    ])
+    return Pipeline([("features", features), ("classify", _calibrated(c, random_state))])

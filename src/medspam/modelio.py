@@ -1,0 +1,127 @@
+"""ModelBundle save/load: sha256 checked against the card before unpickling; the default path."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import joblib
+import sklearn
+
+from medspam.card import MODEL_SUFFIX, card_path_for, read_card, sha256_of
+from medspam.errors import ModelError, ModelIntegrityError
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ModelBundle:
+    """The fitted pipelines that make one medspam model, saved together in one file."""
+
+    link_model: Any
+    """Link scorer: sequence of Link -> P(drug sales)."""
+    page_model: Any
+    """Page scorer: sequence of ScoredPage -> P(drug sales)."""
+    medical_model: Any
+    """Medical scorer: sequence of ScoredPage -> P(health content)."""
+    threshold: float
+    """Operating threshold on the page score, chosen on validation data."""
+    max_feature_words: int = 1_500
+    """Words of page text the features were trained on."""
+    meta: dict[str, Any] = field(default_factory=dict)
+    """Free-form training facts (corpus sizes, seed)."""
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A bundle with the card it was verified against."""
+
+    bundle: ModelBundle
+    card: dict[str, Any]
+    path: Path
+
+
+def default_model_dir() -> Path:
+    """Return the folder of the shipped model: inside the wheel, else the checkout's ``models/``.
+
+    Raises
+    ------
+    ModelError
+        If neither place holds a model card.
+    """
+    packaged = Path(str(resources.files("medspam") / "data" / "model"))
+    checkout = Path(__file__).resolve().parents[2] / "models"
+    for folder in (packaged, checkout):
+        if any(folder.glob("*.card.json")):
+            return folder
+    msg = f"no shipped model found in {packaged} or {checkout}: run `medspam train`"
+    raise ModelError(msg)
+
+
+def default_model_path() -> Path:
+    """Return the path of the shipped model file (the newest version in the folder)."""
+    cards = sorted(default_model_dir().glob("*.card.json"), key=_version_key)
+    return cards[-1].with_name(cards[-1].name.removesuffix(".card.json") + MODEL_SUFFIX)
+
+
+def _version_key(card: Path) -> tuple[int, ...]:
+    """Sort key of ``medspam-1.2.3.card.json`` by its version numbers."""
+    version = card.name.removesuffix(".card.json").rsplit("-", 1)[-1]
+    return tuple(int(p) if p.isdigit() else 0 for p in version.split("."))
+
+
+def save_bundle(bundle: ModelBundle, path: Path) -> str:
+    """Save ``bundle`` with joblib and return the file's sha256."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    joblib.dump(bundle, path, compress=3)
+    return sha256_of(path)
+
+
+def load_bundle(path: Path | None = None, *, trusted: bool = False) -> LoadedModel:
+    """Load a model: read its card, check the file's sha256, only then unpickle it.
+
+    Parameters
+    ----------
+    path
+        Model file; ``None`` loads the shipped model.
+    trusted
+        Required for a path outside the shipped model folder: unpickling runs code, so only
+        load files you made or trust.
+
+    Raises
+    ------
+    ModelError
+        If the file or card is missing or the path is untrusted.
+    ModelIntegrityError
+        If the file's sha256 differs from the card's.
+    """
+    path = default_model_path() if path is None else Path(path)
+    if not trusted and path.resolve().parent != default_model_dir().resolve():
+        msg = (f"refusing to load {path}: it is not the shipped model and unpickling runs code; "
+               "pass trusted=True (CLI: --trust-model) if you made it or trust its source")
+        raise ModelError(msg)
+    card = read_card(card_path_for(path))
+    if not path.is_file():
+        msg = f"model file {path} not found beside its card"
+        raise ModelError(msg)
+    actual = sha256_of(path)
+    if actual != card["sha256"]:
+        msg = f"model file {path} has sha256 {actual}, its card expects {card['sha256']}: refused"
+        raise ModelIntegrityError(msg)
+    if card["sklearn_version"] != sklearn.__version__:
+        logger.warning("model %s was trained with scikit-learn %s, running %s",
+                       path.name, card["sklearn_version"], sklearn.__version__)
+    bundle = joblib.load(path)
+    if not isinstance(bundle, ModelBundle):
+        msg = f"{path} holds a {type(bundle).__name__}, not a medspam ModelBundle"
+        raise ModelError(msg)
+    return LoadedModel(bundle=bundle, card=card, path=path)
+
+
+def python_version() -> str:
+    """Return the running Python version as ``3.11.7``."""
+    return ".".join(map(str, sys.version_info[:3]))

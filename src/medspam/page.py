@@ -1,0 +1,105 @@
+"""Page and Link: what extraction produces and every later stage reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Found = Literal["anchor", "text", "obfuscated", "contact", "page"]
+"""How a link was found: an ``<a>``/``<area>`` element, a plain-text URL or bare domain,
+an obfuscated form (``hxxps://``, ``example[.]com``), a contact channel (Telegram, WhatsApp,
+phone), or the page's own address."""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One outbound link, or link-like contact, found on a page.
+
+    Examples
+    --------
+    >>> link = Link(url="https://shop.example/buy", raw="shop.example/buy", found="text")
+    >>> link.how
+    'text'
+    """
+
+    url: str
+    """Normalised absolute URL (``tg://``, ``tel:`` or ``wa:`` URIs for contacts)."""
+    raw: str = ""
+    """The link as written on the page, before normalisation and de-obfuscation."""
+    found: Found = "anchor"
+    """How the link was found."""
+    host: str = ""
+    """Lower-case host name (IDN in Unicode); empty for contacts."""
+    domain: str = ""
+    """Registered domain (``buycocaineonline.info``); the full host for platform hosts
+    (``someone.blogspot.com``) and IP addresses; empty for contacts."""
+    anchor: str = ""
+    """Anchor text (or ``alt``/``title`` of an image link); for text links, the matched text."""
+    rel: tuple[str, ...] = ()
+    """``rel`` tokens, lower case (``nofollow``, ``sponsored``, ``ugc``)."""
+    position: float = 0.0
+    """Relative position in the document, 0 at the start and 1 at the end."""
+    context: str = ""
+    """A few words of text around the link."""
+    is_hidden: bool = False
+    """The link sits in an element hidden with CSS or after ``</html>``."""
+    is_external: bool = True
+    """The link leaves the page's site (always true when the page URL is unknown)."""
+    notes: tuple[str, ...] = ()
+    """What normalisation did or could not do ("cut at 2048 characters", "punycode decoded")."""
+
+    @property
+    def how(self) -> str:
+        """How the link was found, with ``hidden`` taking precedence."""
+        return "hidden" if self.is_hidden else self.found
+
+
+@dataclass(frozen=True, slots=True)
+class TextBlock:
+    """One block of visible text (a paragraph, heading, list item, cell)."""
+
+    text: str
+    """The block's text with white space folded."""
+    is_chrome: bool = False
+    """The block sits in page chrome: ``nav``, ``header``, ``footer``, ``aside`` or a menu."""
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page as extraction sees it: title, visible text by block, language and links.
+
+    Examples
+    --------
+    >>> page = Page(title="Hi", blocks=(TextBlock("Hello"), TextBlock("Menu", is_chrome=True)))
+    >>> page.text
+    'Hi\\nHello\\nMenu'
+    >>> page.main_text
+    'Hi\\nHello'
+    """
+
+    url: str | None = None
+    """The page's own URL when known, normalised."""
+    title: str = ""
+    """Content of ``<title>`` (or the first heading when there is none)."""
+    blocks: tuple[TextBlock, ...] = ()
+    """Visible text blocks in document order."""
+    lang: str = ""
+    """Declared language (``<html lang>``, ``content-language``), lower case; empty if none."""
+    links: tuple[Link, ...] = ()
+    """Every outbound link and contact found, in document order, de-duplicated by URL."""
+    url_link: Link | None = None
+    """The page's own URL as a :class:`Link` (``found="page"``), scored like any link."""
+    notes: tuple[str, ...] = field(default=())
+    """What extraction did to the input ("decoded as cp1252", "truncated at 5 MB")."""
+
+    @property
+    def text(self) -> str:
+        """Title and all visible text, one block per line."""
+        return "\n".join([self.title, *(b.text for b in self.blocks)] if self.title else
+                         [b.text for b in self.blocks])
+
+    @property
+    def main_text(self) -> str:
+        """Title and visible text outside page chrome, one block per line."""
+        parts = [b.text for b in self.blocks if not b.is_chrome]
+        return "\n".join([self.title, *parts] if self.title else parts)

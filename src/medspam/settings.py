@@ -1,0 +1,65 @@
+"""Settings: the limits, threshold and worker count one process runs with."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Limits and options that travel together through extraction and classification.
+
+    Build it once per process: from defaults, from keywords, or with :meth:`from_env`.
+
+    Examples
+    --------
+    >>> Settings().max_bytes
+    5242880
+    >>> Settings(threshold=0.9).threshold
+    0.9
+    """
+
+    max_bytes: int = 5 * MB
+    """Bytes of a page read; the rest is dropped and a note says so."""
+    max_elements: int = 200_000
+    """HTML elements walked; the rest of the tree is ignored and a note says so."""
+    max_links: int = 2_000
+    """Links kept per page (anchors, plain-text URLs, contacts together)."""
+    max_text_chars: int = 400_000
+    """Characters of visible text kept per page."""
+    max_url_chars: int = 2_048
+    """Characters of one URL kept; longer URLs are cut and the link says so."""
+    max_feature_words: int = 1_500
+    """Words of page text the features read (the start of the page, title included)."""
+    threshold: float | None = None
+    """Spam threshold on the calibrated score; ``None`` uses the model card's."""
+    workers: int = 0
+    """Worker processes for batch work; 0 means one per CPU core."""
+    record_timeout: float = 30.0
+    """Seconds one batch record may take before it becomes an error row."""
+
+    def with_options(self, **options: Any) -> Settings:
+        """Return a copy with the given options changed; ``None`` values are ignored."""
+        return replace(self, **{k: v for k, v in options.items() if v is not None})
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Build settings from ``MEDSPAM_<FIELD>`` environment variables over the defaults.
+
+        Examples
+        --------
+        >>> Settings.from_env({"MEDSPAM_THRESHOLD": "0.7"}).threshold
+        0.7
+        """
+        env = os.environ if environ is None else environ
+        options: dict[str, Any] = {}
+        for field in fields(cls):
+            raw = env.get(f"MEDSPAM_{field.name.upper()}")
+            if raw is not None:
+                kind = float if field.name in {"threshold", "record_timeout"} else int
+                options[field.name] = kind(raw)
+        return cls(**options)

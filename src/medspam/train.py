@@ -1,0 +1,184 @@
+"""The ``medspam train`` workflow: corpus -> link, page and medical scorers -> model + card."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import platform
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import sklearn
+
+from medspam import __version__
+from medspam.card import card_path_for, write_card
+from medspam.classifier import Classifier
+from medspam.corpus import build_corpus
+from medspam.evaluate import Scored, classify_records, metrics, report
+from medspam.extract import extract_page
+from medspam.features import ScoredPage, build_link_model, build_medical_model, build_page_model
+from medspam.modelio import LoadedModel, ModelBundle, save_bundle
+from medspam.page import Link, Page
+from medspam.settings import Settings
+
+logger = logging.getLogger(__name__)
+MAX_FPR = 0.005
+"""The threshold is the lowest score whose false-positive rate on validation stays under this."""
+
+Progress = Callable[[str], None]
+
+
+def _extract_chunk(records: list[dict[str, Any]], settings: Settings) -> list[Page]:
+    """Extract one chunk of records (runs in a worker process)."""
+    return [extract_page(r["html"], r["url"], settings=settings) for r in records]
+
+
+def extract_all(records: Sequence[dict[str, Any]], *, n_jobs: int = -1) -> list[Page]:
+    """Extract every record's page, in parallel chunks."""
+    settings = Settings()
+    chunks = [list(records[i:i + 200]) for i in range(0, len(records), 200)]
+    done = joblib.Parallel(n_jobs=n_jobs)(
+        joblib.delayed(_extract_chunk)(chunk, settings) for chunk in chunks)
+    return [page for chunk in done for page in chunk]
+
+
+def is_sale_link(link: Link, record: dict[str, Any]) -> bool:
+    """Whether ``link`` is one of the sale targets injected into ``record``."""
+    if link.found == "page":
+        return bool(record.get("url_sells"))
+    for target in record.get("targets", ()):
+        if "://" in target:
+            if link.url.rstrip("/") == target.rstrip("/"):
+                return True
+        elif link.domain == target or link.host.endswith("." + target) or (
+                link.found == "contact" and target.lower() in link.url.lower()):
+            return True
+    return False
+
+
+def link_examples(
+    records: Sequence[dict[str, Any]], pages: Sequence[Page]
+) -> tuple[list[Link], list[int]]:
+    """Every link of ``pages`` (and each page URL) labelled by whether it was injected."""
+    links, labels = [], []
+    for record, page in zip(records, pages, strict=True):
+        for link in (*page.links, *((page.url_link,) if page.url_link else ())):
+            links.append(link)
+            labels.append(int(is_sale_link(link, record)))
+    return links, labels
+
+
+def choose_threshold(results: Sequence[Scored], max_fpr: float = MAX_FPR) -> float:
+    """Lowest threshold whose false-positive rate on ``results`` is at most ``max_fpr``."""
+    ham = np.sort([r.verdict.score for r in results if not r.is_spam])[::-1]
+    allowed = int(np.floor(max_fpr * len(ham)))
+    above = ham[allowed] if allowed < len(ham) else 0.0
+    return float(min(max(np.nextafter(above, 1.0), 0.5), 0.99))
+
+
+def _in_pools(items: Sequence[Any], records: Sequence[dict[str, Any]], *pools: str) -> list[Any]:
+    """The items whose record is in one of ``pools``."""
+    return [item for item, r in zip(items, records, strict=True) if r["pool"] in pools]
+
+
+def train(out_dir: Path, *, seed: int = 0, n_jobs: int = -1,
+          progress: Progress = logger.info) -> Path:
+    """Build the corpus, fit the three scorers, choose the threshold, write model + card."""
+    progress("building corpus")
+    records = build_corpus(seed=seed)
+    progress(f"extracting {len(records)} pages")
+    pages = extract_all(records, n_jobs=n_jobs)
+    link_recs, link_pages = _in_pools(records, records, "link"), _in_pools(pages, records, "link")
+    links, labels = link_examples(link_recs, link_pages)
+    progress(f"fitting link scorer on {len(links)} links ({sum(labels)} sale links)")
+    link_model = build_link_model(random_state=seed).fit(links, labels)
+    bundle = ModelBundle(link_model=link_model, page_model=None, medical_model=None,
+                         threshold=0.5, meta={"seed": seed})
+    fit_recs = _in_pools(records, records, "page")
+    fit_pages = _in_pools(pages, records, "page")
+    scored = _scored_pages(link_model, fit_pages, bundle.max_feature_words)
+    progress(f"fitting page and medical scorers on {len(scored)} pages")
+    y_spam = [int(r["label"] == "spam") for r in fit_recs]
+    bundle.page_model = build_page_model(random_state=seed).fit(scored, y_spam)
+    bundle.medical_model = build_medical_model(random_state=seed).fit(
+        scored, [int(r["medical"]) for r in fit_recs])
+    card = {"name": "medspam", "version": __version__, "sha256": "", "threshold": 0.5,
+            "sklearn_version": sklearn.__version__}
+    classifier = Classifier(LoadedModel(bundle, card, out_dir), settings=Settings(threshold=0.5))
+    progress("choosing the threshold on the validation pool")
+    valid = classify_records(classifier, _in_pools(records, records, "valid"),
+                             _in_pools(pages, records, "valid"))
+    bundle.threshold = choose_threshold(valid)
+    classifier = Classifier(LoadedModel(bundle, card, out_dir),
+                            settings=Settings(threshold=bundle.threshold))
+    progress(f"evaluating on the test pool at threshold {bundle.threshold:.4f}")
+    test = classify_records(classifier, _in_pools(records, records, "test"),
+                            _in_pools(pages, records, "test"))
+    model_path = out_dir / f"medspam-{__version__}.joblib"
+    sha = save_bundle(bundle, model_path)
+    card = _card(bundle, sha, records, links, labels, valid, test)
+    write_card(card_path_for(model_path), card)
+    return model_path
+
+
+def _scored_pages(link_model: Any, pages: Sequence[Page], max_words: int) -> list[ScoredPage]:
+    """Score every page's links with the fitted link scorer and bundle them."""
+    out = []
+    for page in pages:
+        links = (*page.links, *((page.url_link,) if page.url_link else ()))
+        probs = tuple(float(p) for p in link_model.predict_proba(list(links))[:, 1]) if links \
+            else ()
+        url_score = probs[-1] if page.url_link else None
+        own = probs[:-1] if page.url_link else probs
+        out.append(ScoredPage.from_page(page, own, url_score, max_words=max_words))
+    return out
+
+
+def _counts(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Record counts per pool, label, source and placement, for the card."""
+    def count(key: str) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for r in records:
+            name = f"{r['pool']}/{r.get(key) or '-'}"
+            out[name] = out.get(name, 0) + 1
+        return dict(sorted(out.items()))
+
+    return {"records": len(records), "by_pool_label": count("label"),
+            "by_pool_category": count("category"), "by_pool_source": count("source"),
+            "by_pool_placement": count("placement"), "by_pool_lang": count("lang")}
+
+
+def _card(bundle: ModelBundle, sha: str, records: Sequence[dict[str, Any]], links: list[Link],
+          labels: list[int], valid: Sequence[Scored], test: Sequence[Scored]) -> dict[str, Any]:
+    """The model card of a freshly trained bundle."""
+    realpages = [r for r in test if r.record["source"] == "realpages"]
+    webpages = [r for r in test if r.record["kind"] == "real-page"]
+    return {
+        "name": "medspam", "version": __version__, "sha256": sha,
+        "threshold": bundle.threshold, "sklearn_version": sklearn.__version__,
+        "python_version": platform.python_version(),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "description": (
+            "Three calibrated logistic-regression scorers over readable features: a link "
+            "scorer (URL words, domain word-split, path, anchor, context, how found), a page "
+            "scorer (link-score summary, lexicon cues, page words) and a medical scorer."),
+        "intended_use": (
+            "Flag web pages that sell illicit or prescription-only drugs, often under health "
+            "cover, for moderator review. Not a medical or legal judgement."),
+        "training": (
+            "`medspam train`: corpus composed from ../shared/data (see datasets/RECIPE.md); "
+            "link scorer fit on the `link` pool, page and medical scorers on the `page` pool, "
+            f"threshold = lowest score with FPR <= {MAX_FPR:.1%} on the `valid` pool."),
+        "feature_counts": {
+            "link": len(bundle.link_model[:-1].get_feature_names_out()),
+            "page": len(bundle.page_model[:-1].get_feature_names_out())},
+        "data": {**_counts(records), "link_examples": len(links), "sale_links": sum(labels)},
+        "metrics": {"valid": metrics(valid), "test": report(test)["overall"],
+                    "test_breakdown": report(test),
+                    "test_realpages": metrics(realpages) if realpages else {},
+                    "test_webpages": metrics(webpages) if webpages else {}},
+        "limitations": [],
+    }
