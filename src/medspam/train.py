@@ -49,12 +49,13 @@ def is_sale_link(link: Link, record: dict[str, Any]) -> bool:
     """Whether ``link`` is one of the sale targets injected into ``record``."""
     if link.found == "page":
         return bool(record.get("url_sells"))
+    if link.found == "contact":  # a contact line of a sale names a handle, a phone or both
+        return record.get("placement") == "contact" or record.get("kind") == "shop"
     for target in record.get("targets", ()):
         if "://" in target:
             if link.url.rstrip("/") == target.rstrip("/"):
                 return True
-        elif link.domain == target or link.host.endswith("." + target) or (
-                link.found == "contact" and target.lower() in link.url.lower()):
+        elif link.domain == target or link.host.endswith("." + target):
             return True
     return False
 
@@ -85,10 +86,14 @@ def _in_pools(items: Sequence[Any], records: Sequence[dict[str, Any]], *pools: s
 
 
 def train(out_dir: Path, *, seed: int = 0, n_jobs: int = -1,
-          progress: Progress = logger.info) -> Path:
-    """Build the corpus, fit the three scorers, choose the threshold, write model + card."""
+          extra_records: Sequence[dict[str, Any]] = (), progress: Progress = logger.info) -> Path:
+    """Build the corpus, fit the three scorers, choose the threshold, write model + card.
+
+    ``extra_records`` (e.g. moderator feedback: ``{id, url, html, label}``) join the pool that
+    fits the page scorer; they never enter the validation or test pools.
+    """
     progress("building corpus")
-    records = build_corpus(seed=seed)
+    records = build_corpus(seed=seed) + [_as_training_record(r) for r in extra_records]
     progress(f"extracting {len(records)} pages")
     pages = extract_all(records, n_jobs=n_jobs)
     link_recs, link_pages = _in_pools(records, records, "link"), _in_pools(pages, records, "link")
@@ -122,6 +127,15 @@ def train(out_dir: Path, *, seed: int = 0, n_jobs: int = -1,
     card = _card(bundle, sha, records, links, labels, valid, test)
     write_card(card_path_for(model_path), card)
     return model_path
+
+
+def _as_training_record(record: dict[str, Any]) -> dict[str, Any]:
+    """A labelled record from outside the corpus, placed in the page-scorer pool."""
+    spam = record["label"] == "spam"
+    return {"placement": "", "targets": [], "url_sells": False, "lang": "", "kind": "feedback",
+            "source": "feedback", "group": f"feedback:{record.get('id', '')}", "medical": 0,
+            "category": "drug-sales" if spam else "clean", **record,
+            "html": record.get("html") or record.get("text") or "", "pool": "page"}
 
 
 def _scored_pages(link_model: Any, pages: Sequence[Page], max_words: int) -> list[ScoredPage]:

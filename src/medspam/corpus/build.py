@@ -158,7 +158,7 @@ class Builder:
         """Hand-written hard negatives (law, seizures, rehab, clinics, pharmacies)."""
         for i, neg in enumerate(self.material.hard_negatives):
             links = [(ln["url"], ln["anchor"]) for ln in neg.get("links", [])]
-            for _ in range(4):
+            for _ in range(8):
                 drug = self.rng.choice(SPAM_DRUGS)
                 paragraphs = [p.replace("{drug}", drug) for p in neg["paragraphs"]]
                 yield self._composed(group=f"hardneg:{i}", title=neg["title"].replace(

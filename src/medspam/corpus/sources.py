@@ -73,8 +73,12 @@ def read_medquad(data: Path) -> list[dict[str, Any]]:
 
 
 def read_enron(data: Path) -> list[dict[str, Any]]:
-    """Read the Enron1 spam/ham emails."""
-    return list(read_jsonl(data / "enron-spam" / "enron1.jsonl.gz"))
+    """Read the Enron1 spam/ham emails; ``drug_terms`` (stored as a JSON string) as a list."""
+    mails = list(read_jsonl(data / "enron-spam" / "enron1.jsonl.gz"))
+    for mail in mails:
+        terms = mail.get("drug_terms") or "[]"
+        mail["drug_terms"] = json.loads(terms) if isinstance(terms, str) else list(terms)
+    return mails
 
 
 def read_realpages(data: Path) -> list[dict[str, Any]]:

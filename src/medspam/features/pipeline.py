@@ -25,8 +25,12 @@ def _calibrated(c: float, random_state: int) -> CalibratedClassifierCV:
 
 
 def _words(**options: Any) -> TfidfVectorizer:
-    """A word vectorizer with sublinear term frequencies."""
-    return TfidfVectorizer(sublinear_tf=True, dtype="float32", **options)
+    """A word vectorizer with sublinear term frequencies.
+
+    Page vectorizers drop words found in more than 30 % of pages (``max_df``): function
+    words in every language, which explain nothing.
+    """
+    return TfidfVectorizer(sublinear_tf=True, **options)
 
 
 def build_link_model(*, c: float = 1.0, random_state: int = 0) -> Pipeline:
@@ -65,7 +69,7 @@ def build_page_model(*, c: float = 1.0, random_state: int = 0) -> Pipeline:
         ("cues", TextCues()),
         ("words", Pipeline([
             ("select", PageText()),
-            ("vec", _words(ngram_range=(1, 2), min_df=3, max_features=50_000)),
+            ("vec", _words(ngram_range=(1, 2), min_df=5, max_df=0.3, max_features=20_000)),
         ])),
     ])
     return Pipeline([("features", features), ("classify", _calibrated(c, random_state))])
@@ -83,7 +87,7 @@ def build_medical_model(*, c: float = 1.0, random_state: int = 0) -> Pipeline:
         ("cues", TextCues()),
         ("words", Pipeline([
             ("select", PageText()),
-            ("vec", _words(min_df=3, max_features=30_000)),
+            ("vec", _words(min_df=5, max_df=0.3, max_features=20_000)),
         ])),
     ])
     return Pipeline([("features", features), ("classify", _calibrated(c, random_state))])

@@ -1,0 +1,366 @@
+"""HTML walking: one iterative pass over a lexbor tree for title, language, text blocks, anchors.
+
+selectolax's lexbor parser is fast (tens of MB/s) and the walk uses ``child``/``next``/``parent``
+with an explicit stack, so no nesting depth can overflow Python's stack. Lexbor itself slows
+down quadratically on extreme nesting, so markup nested deeper than :data:`MAX_DEPTH` is
+flattened before parsing.
+
+Examples
+--------
+>>> doc = parse_html('<title>T</title><nav><a href="/">Home</a></nav><p>Hi <b>you</b></p>')
+>>> [(b.text, b.is_chrome) for b in doc.blocks], doc.anchors[0].href
+([('Home', True), ('Hi you', False)], '/')
+
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, NamedTuple
+
+from selectolax.lexbor import LexborHTMLParser
+
+from medspam.extract.hidden import HidingRules, is_hidden_element
+from medspam.settings import Settings
+
+if TYPE_CHECKING:
+    from selectolax.lexbor import LexborNode
+
+__all__ = ["MAX_DEPTH", "Anchor", "Block", "ParsedHtml", "parse_html"]
+
+MAX_DEPTH = 1_000
+"""Deepest element nesting parsed as written; deeper tags are dropped (text and links stay)."""
+
+_SKIP = frozenset(
+    {"script", "style", "template", "noscript", "head", "svg", "math", "iframe", "object",
+     "embed", "canvas", "select", "textarea", "-comment", "title"}
+)
+_BLOCK = frozenset(
+    {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "td",
+     "th", "tr", "table", "caption", "blockquote", "section", "article", "main", "pre", "br",
+     "hr", "form", "fieldset", "legend", "figure", "figcaption", "address", "header", "footer",
+     "nav", "aside", "details", "summary", "body", "center", "option", "label"}
+)
+_CHROME_TAGS = frozenset({"nav", "header", "footer", "aside"})
+_CHROME_ROLES = frozenset(
+    {"navigation", "banner", "contentinfo", "complementary", "menu", "menubar"}
+)
+_CHROME_WORDS = re.compile(
+    r"(?:^|[\s_-])(?:menus?|nav|navbar|navigation|sidebar|footer|breadcrumbs?|cookies?)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+_LINK_TAGS = frozenset({"a", "area"})
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+     "source", "track", "wbr"}
+)
+_KEPT_WHEN_DEEP = _VOID | _LINK_TAGS
+_MANY_TAGS = 20_000
+_MAX_TITLE = 1_000
+
+
+@dataclass(slots=True)
+class Anchor:
+    """An ``<a href>`` or ``<area href>`` as found, before URL resolution."""
+
+    href: str
+    """The ``href`` value as written."""
+    rel: tuple[str, ...]
+    """``rel`` tokens, lower case."""
+    element_index: int
+    """Index of the element among the walked elements."""
+    is_hidden: bool
+    """The anchor sits in a hidden element."""
+    parts: list[str] = field(default_factory=list)
+    """Text pieces inside the anchor."""
+    alt: str = ""
+    """``alt``/``title`` of an image inside it (or of the ``area`` itself)."""
+    block_serial: int = -1
+    """Serial number of the text buffer the anchor began in (see ``ParsedHtml.block_of``)."""
+
+    @property
+    def text(self) -> str:
+        """Anchor text with white space folded, else the image ``alt``/``title``."""
+        return " ".join("".join(self.parts).split()) or self.alt
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One block of text as walked, visible or hidden."""
+
+    text: str
+    """Text with white space folded."""
+    is_chrome: bool
+    """Inside page chrome (navigation, header, footer, aside, menus)."""
+    is_hidden: bool
+    """Inside a hidden element: not shown to visitors."""
+    element_index: int
+    """Index of the element the block starts in."""
+
+
+@dataclass(slots=True)
+class ParsedHtml:
+    """What one walk over the HTML found."""
+
+    title: str = ""
+    """``<title>`` text, else the first ``<h1>``."""
+    lang: str = ""
+    """Primary language subtag declared by ``<html lang>`` or ``content-language``."""
+    base_href: str = ""
+    """``<base href>`` value, if any."""
+    blocks: list[Block] = field(default_factory=list)
+    """Visible and hidden text blocks, in document order."""
+    anchors: list[Anchor] = field(default_factory=list)
+    """Every ``a[href]`` and ``area[href]``, in document order."""
+    block_of: dict[int, int] = field(default_factory=dict)
+    """Text buffer serial number -> index in ``blocks`` (buffers that held text only)."""
+    element_count: int = 0
+    """Elements walked."""
+    notes: list[str] = field(default_factory=list)
+    """Limits hit ("stopped after 200000 elements")."""
+
+
+def parse_html(markup: str, settings: Settings | None = None) -> ParsedHtml:
+    """Parse HTML and walk it once.
+
+    Parameters
+    ----------
+    markup
+        The page as text.
+    settings
+        Limits (elements walked, characters of text kept).
+
+    Returns
+    -------
+    ParsedHtml
+        Title, language, base URL, text blocks and anchors.
+
+    """
+    settings = settings or Settings()
+    notes: list[str] = []
+    if markup.count("<") > _MANY_TAGS:
+        markup = _flatten_deep(markup, notes)
+    tree = LexborHTMLParser(markup)
+    rules = HidingRules.from_styles(node.text(deep=True) for node in tree.css("style"))
+    walker = _Walker(rules, settings)
+    if tree.root is not None:
+        walker.walk(tree.root)
+    doc = walker.doc
+    doc.title = _title(tree)
+    doc.lang = _lang(tree)
+    base = tree.css_first("base[href]")
+    doc.base_href = (base.attributes.get("href") or "") if base is not None else ""
+    doc.notes = notes + doc.notes
+    return doc
+
+
+def _flatten_deep(markup: str, notes: list[str]) -> str:
+    """Drop tags nested deeper than :data:`MAX_DEPTH`; their text and all links stay."""
+    depth = 0
+    dropped = 0
+
+    def visit(match: re.Match[str]) -> str:
+        nonlocal depth, dropped
+        closing, name, self_closing = match.groups()
+        if self_closing or name.lower() in _KEPT_WHEN_DEEP:
+            return match.group()
+        depth += -1 if closing else 1
+        if (depth > MAX_DEPTH and not closing) or (closing and depth >= MAX_DEPTH):
+            dropped += 1
+            return ""
+        return match.group()
+
+    flat = _TAG.sub(visit, markup)
+    if dropped:
+        notes.append(f"nesting deeper than {MAX_DEPTH} levels flattened ({dropped} tags dropped)")
+    return flat
+
+
+def _fold(text: str) -> str:
+    """Fold runs of white space to one space and strip."""
+    return " ".join(text.split())
+
+
+def _title(tree: LexborHTMLParser) -> str:
+    """``<title>`` text, else the first ``<h1>``'s."""
+    for selector in ("title", "h1"):
+        node = tree.css_first(selector)
+        if node is not None:
+            text = _fold(node.text(deep=True)[: _MAX_TITLE * 4])[:_MAX_TITLE]
+            if text:
+                return text
+    return ""
+
+
+def _lang(tree: LexborHTMLParser) -> str:
+    """Primary subtag of ``<html lang>`` or ``content-language``, lower case."""
+    node = tree.css_first("html[lang]")
+    value = node.attributes.get("lang") if node is not None else None
+    if not value:
+        meta = tree.css_first('meta[http-equiv="content-language" i]')
+        value = meta.attributes.get("content") if meta is not None else None
+    primary = re.split(r"[-_,;\s]", (value or "").strip(), maxsplit=1)[0].lower()
+    return primary if primary.isalpha() and len(primary) <= 8 else ""  # noqa: PLR2004
+
+
+class _State(NamedTuple):
+    """What an element passes to its content."""
+
+    is_skipped: bool
+    is_hidden: bool
+    is_chrome: bool
+    anchor: Anchor | None
+
+
+_ROOT_STATE = _State(is_skipped=False, is_hidden=False, is_chrome=False, anchor=None)
+
+
+class _Walker:
+    """Walks the tree once, collecting blocks and anchors (the hot path: kept lean)."""
+
+    def __init__(self, rules: HidingRules, settings: Settings) -> None:
+        """Start an empty walk with hiding ``rules`` and ``settings`` limits."""
+        self.rules = rules
+        self.max_elements = settings.max_elements
+        self.max_chars = settings.max_text_chars
+        self.doc = ParsedHtml()
+        self.state = _ROOT_STATE
+        self.stack: list[tuple[_State, bool]] = []
+        self.buffer: list[str] = []
+        self.buffer_start = 0
+        self.serial = 0
+        self.chars = 0
+
+    def walk(self, root: LexborNode) -> None:
+        """Visit every node under ``root`` in document order, without recursion."""
+        node: LexborNode | None = root
+        while node is not None:
+            tag = node.tag or ""
+            if tag == "-text":
+                self.add_text(node.text_content or "")
+            elif not tag.startswith("-"):
+                self.enter(tag, node.attributes)
+                child = None if self.state.is_skipped else node.child
+                if child is not None:
+                    node = child
+                    continue
+                self.leave()
+            if self.doc.element_count > self.max_elements:
+                self.doc.notes.append(f"stopped after {self.max_elements} elements")
+                break
+            node = self._next_node(node)
+        self.flush()
+
+    def _next_node(self, node: LexborNode) -> LexborNode | None:
+        """Return the node after ``node``'s subtree, leaving the parents it finishes."""
+        while self.stack:
+            sibling = node.next
+            if sibling is not None:
+                return sibling
+            parent = node.parent
+            if parent is None:
+                return None
+            node = parent
+            self.leave()
+        return None
+
+    def enter(self, tag: str, attributes: dict[str, str | None]) -> None:
+        """Open an element frame."""
+        self.doc.element_count += 1
+        state = self.state
+        new = state
+        if tag in _SKIP and not state.is_skipped:
+            new = new._replace(is_skipped=True)
+        if attributes and not state.is_hidden and is_hidden_element(attributes, self.rules):
+            new = new._replace(is_hidden=True)
+        if not state.is_chrome and _is_chrome(tag, attributes):
+            new = new._replace(is_chrome=True)
+        is_block = tag in _BLOCK
+        if is_block or new is not state:
+            self.flush()
+        if tag in _LINK_TAGS and "href" in attributes and not new.is_skipped:
+            new = new._replace(anchor=self.open_anchor(tag, attributes, new.is_hidden))
+        elif tag == "img" and state.anchor is not None and not state.anchor.alt:
+            state.anchor.alt = _fold(attributes.get("alt") or attributes.get("title") or "")
+        self.stack.append((state, is_block))
+        self.state = new
+
+    def leave(self) -> None:
+        """Close the innermost element frame."""
+        inner = self.state
+        outer, is_block = self.stack.pop()
+        if is_block or outer.is_hidden != inner.is_hidden or outer.is_chrome != inner.is_chrome:
+            self.flush()
+        self.state = outer
+
+    def open_anchor(self, tag: str, attributes: dict[str, str | None], is_hidden: bool) -> Anchor:
+        """Record an anchor element."""
+        rel = tuple(token.lower() for token in (attributes.get("rel") or "").split())
+        anchor = Anchor(
+            href=attributes.get("href") or "",
+            rel=rel,
+            element_index=self.doc.element_count,
+            is_hidden=is_hidden,
+            block_serial=self.serial,
+        )
+        if tag == "area":
+            anchor.alt = _fold(attributes.get("alt") or attributes.get("title") or "")
+        self.doc.anchors.append(anchor)
+        return anchor
+
+    def add_text(self, text: str) -> None:
+        """Add a text node to the open block and to the open anchor."""
+        anchor = self.state.anchor
+        if anchor is not None:
+            anchor.parts.append(text)
+        if not self.buffer:
+            self.buffer_start = self.doc.element_count
+        self.buffer.append(text)
+
+    def flush(self) -> None:
+        """End the open text block."""
+        if not self.buffer:
+            self.serial += 1
+            return
+        text = _fold("".join(self.buffer))
+        self.buffer = []
+        state = self.state
+        if text and not state.is_hidden:
+            text = self._capped(text)
+        if text:
+            self.doc.block_of[self.serial] = len(self.doc.blocks)
+            block = Block(text, state.is_chrome, state.is_hidden, self.buffer_start)
+            self.doc.blocks.append(block)
+        self.serial += 1
+
+    def _capped(self, text: str) -> str:
+        """Cut visible text at the page's character budget, noting it once."""
+        room = self.max_chars - self.chars
+        if len(text) > room:
+            if room >= 0:
+                self.doc.notes.append(f"visible text cut at {self.max_chars} characters")
+            text = text[: max(room, 0)]
+        self.chars += len(text) + (1 if text else 0)
+        return text
+
+
+def _is_chrome(tag: str, attributes: dict[str, str | None]) -> bool:
+    """Whether an element is page chrome by its tag, role, class or id."""
+    if tag in _CHROME_TAGS:
+        return True
+    if not attributes:
+        return False
+    role = attributes.get("role")
+    if role and role.lower() in _CHROME_ROLES:
+        return True
+    return _has_chrome_name(attributes.get("class"), attributes.get("id"))
+
+
+@lru_cache(maxsize=4096)
+def _has_chrome_name(names: str | None, element_id: str | None) -> bool:
+    """Whether a class list or id names page chrome (cached: pages repeat their classes)."""
+    text = f"{names or ''} {element_id or ''}"
+    return len(text) > 1 and _CHROME_WORDS.search(text) is not None

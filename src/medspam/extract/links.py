@@ -1,0 +1,177 @@
+"""Link assembly: anchors and text matches become :class:`~medspam.page.Link` objects.
+
+Resolves and normalises URLs, adds host facts, external/hidden flags, position and context,
+de-duplicates by URL (anchors win over the same URL written as text) and caps the count.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from medspam import urls
+from medspam.extract.textlinks import TextMatch, find_text_links
+from medspam.page import Link
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from medspam.extract.html import Anchor, Block, ParsedHtml
+    from medspam.settings import Settings
+
+__all__ = ["LinkContext", "collect_links", "page_link"]
+
+_CONTEXT_WORDS = 6
+_CONTEXT_CHARS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class LinkContext:
+    """What every link of one page is judged against."""
+
+    page_url: str | None
+    """The page's normalised URL, if known."""
+    base_url: str | None
+    """The URL relative references resolve against (``<base href>`` or the page URL)."""
+    settings: Settings
+    """Limits."""
+
+    @property
+    def page_site(self) -> str:
+        """The page's site (see :class:`medspam.urls.HostInfo`), ``""`` if unknown."""
+        return urls.describe_host(self.page_url).site if self.page_url else ""
+
+
+def page_link(page_url: str, raw: str, title: str) -> Link:
+    """Make the page's own URL a link (``found="page"``)."""
+    info = urls.describe_host(page_url)
+    return Link(url=page_url, raw=raw, found="page", host=info.host, domain=info.site,
+                anchor=title, position=0.0, is_external=False)
+
+
+def collect_links(doc: ParsedHtml, context: LinkContext, notes: list[str]) -> tuple[Link, ...]:
+    """Every link of a walked page, in document order, de-duplicated and capped.
+
+    Parameters
+    ----------
+    doc
+        The walked page.
+    context
+        Page URL, base URL and limits.
+    notes
+        Page notes; limits hit are appended.
+
+    Returns
+    -------
+    tuple of Link
+        Anchors, text links and contacts.
+
+    """
+    limit = context.settings.max_links
+    total = max(doc.element_count, 1)
+    found: dict[str, Link] = {}
+    for anchor in doc.anchors:
+        if len(found) >= limit:
+            break
+        link = _anchor_link(anchor, doc, context, total)
+        if link is not None and link.url not in found:
+            found[link.url] = link
+    for block, match in _text_matches(doc.blocks, context.settings.max_url_chars):
+        if len(found) >= limit:
+            break
+        link = _text_link(match, block, context, total)
+        found.setdefault(link.url, link)
+    if len(found) >= limit:
+        notes.append(f"links capped at {limit}")
+    if any(len(link.raw) > context.settings.max_url_chars for link in found.values()):
+        notes.append(f"URLs cut at {context.settings.max_url_chars} characters")
+    return tuple(sorted(found.values(), key=lambda link: link.position))
+
+
+def _text_matches(blocks: list[Block], max_url_chars: int) -> Iterator[tuple[Block, TextMatch]]:
+    """Text links of all blocks, searched in one pass over the joined text (much faster)."""
+    starts: list[int] = []
+    position = 0
+    for block in blocks:
+        starts.append(position)
+        position += len(block.text) + 1
+    joined = "\n".join(block.text for block in blocks)
+    for match in find_text_links(joined, max_url_chars=max_url_chars):
+        index = bisect.bisect_right(starts, match.start) - 1
+        offset = starts[index]
+        yield blocks[index], replace(match, start=match.start - offset, end=match.end - offset)
+
+
+def _anchor_link(anchor: Anchor, doc: ParsedHtml, context: LinkContext, total: int) -> Link | None:
+    """Make the link of one anchor, or ``None`` when it is not a web URL."""
+    max_chars = context.settings.max_url_chars
+    url = urls.normalise_url(anchor.href, context.base_url, max_chars=max_chars)
+    if url is None:
+        return None
+    info = urls.describe_host(_host_of(url))
+    text = anchor.text
+    block_index = doc.block_of.get(anchor.block_serial)
+    block = doc.blocks[block_index].text if block_index is not None else ""
+    start = block.find(text) if text else -1
+    around = _context(block, start, start + len(text)) if start >= 0 else text
+    return Link(
+        url=url,
+        raw=anchor.href[: max_chars * 2],
+        found="anchor",
+        host=info.host,
+        domain=info.site,
+        anchor=text,
+        rel=anchor.rel,
+        position=min(anchor.element_index / total, 1.0),
+        context=around,
+        is_hidden=anchor.is_hidden,
+        is_external=_is_external(info, context),
+        notes=_url_notes(anchor.href, max_chars),
+    )
+
+
+def _text_link(match: TextMatch, block: Block, context: LinkContext, total: int) -> Link:
+    """Make the link of one text match."""
+    is_contact = match.found == "contact"
+    info = None if is_contact else urls.describe_host(_host_of(match.url))
+    return Link(
+        url=match.url,
+        raw=match.raw,
+        found=match.found,
+        host=info.host if info else "",
+        domain=info.site if info else "",
+        anchor=match.raw,
+        position=min(block.element_index / total, 1.0),
+        context=_context(block.text, match.start, match.end),
+        is_hidden=block.is_hidden,
+        is_external=True if info is None else _is_external(info, context),
+        notes=_url_notes(match.raw, context.settings.max_url_chars),
+    )
+
+
+def _host_of(url: str) -> str:
+    """Return the host of a normalised URL (cheaper than parsing it again)."""
+    netloc = url.split("/", 3)[2]
+    return netloc if netloc.endswith("]") else netloc.rsplit(":", 1)[0]
+
+
+def _is_external(info: urls.HostInfo, context: LinkContext) -> bool:
+    """Whether a link leaves the page's site (always, when the page URL is unknown)."""
+    site = context.page_site
+    return not site or info.site != site
+
+
+def _url_notes(raw: str, max_chars: int) -> tuple[str, ...]:
+    """Say what normalisation did: cut a long URL, decoded a punycode host."""
+    notes = [f"cut at {max_chars} characters"] if len(raw) > max_chars else []
+    if "xn--" in raw[:_CONTEXT_CHARS].lower():
+        notes.append("punycode decoded")
+    return tuple(notes)
+
+
+def _context(text: str, start: int, end: int) -> str:
+    """About a dozen words around ``text[start:end]``, the span itself included."""
+    before = text[max(0, start - _CONTEXT_CHARS) : start].split()[-_CONTEXT_WORDS:]
+    after = text[end : end + _CONTEXT_CHARS].split()[:_CONTEXT_WORDS]
+    return " ".join([*before, text[start:end].strip(), *after]).strip()

@@ -1,0 +1,216 @@
+"""Links written as text: plain URLs, bare domains, obfuscated forms and sales contacts.
+
+Each block of text is de-obfuscated first (:func:`medspam.urls.deobfuscate_mapped`); matches
+map back to the text as written, so a link is ``"obfuscated"`` exactly when the written form
+differs from the recovered one. Contacts (Telegram, WhatsApp, Wickr, Signal, Threema, phone
+numbers) become ``tg:``, ``wa:``, ``wickr:``, ``signal:``, ``threema:`` and ``tel:`` URIs.
+
+Examples
+--------
+>>> [(m.url, m.found) for m in find_text_links("Order at shop[.]example.com or Telegram @plug247")]
+[('http://shop.example.com/', 'obfuscated'), ('tg:plug247', 'contact')]
+
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from medspam import urls
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from medspam.page import Found
+
+__all__ = ["TextMatch", "find_text_links"]
+
+_URL_CHARS = r"[^\s<>\"'\[\]{}|\\^`]"
+_HANDLE = r"@?[A-Za-z][\w.]{2,31}"
+_PHONE = r"\+?\d[\d \t().-]{6,22}\d"
+_CONTACT_URL = re.compile(
+    r"\b(?:https?://)?(?:www\.)?(?:(t|telegram)\.me/(?:joinchat/)?@?(\w{3,64})"
+    r"|(wa)\.me/\+?(\d{7,15})"
+    r"|api\.(whatsapp)\.com/send/?\?phone=\+?(\d{7,15}))",
+    re.IGNORECASE,
+)
+_CONTACT_NAMED = re.compile(
+    r"\b(telegram|tg|whats\s?app|wickr(?:\s?me)?|signal|threema|viber)\b"
+    r"(?:[ \t]*(?:id|handle|username|user|number|no\.?|nr\.?|#))?"
+    rf"([ \t]*[:=\u2013-][ \t]*|[ \t]+)({_PHONE}|{_HANDLE})",
+    re.IGNORECASE,
+)
+_PHONE_INTERNATIONAL = re.compile(r"(?<![\w+])(?:\+|00)\d[\d \t().-]{7,22}\d(?![\w])")
+_PHONE_NANP = re.compile(r"(?<![\w+])\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}(?!\w)")
+_PHONE_CUE = re.compile(
+    r"\b(?:call|text|phone|tel|mobile|cell|sms|whats\s?app|contact|order|hotline)\b", re.IGNORECASE
+)
+_SCHEME_URL = re.compile(rf"\bhttps?://{_URL_CHARS}+", re.IGNORECASE)
+_WWW_URL = re.compile(rf"(?<![\w@./-])www\d?\.{_URL_CHARS}+", re.IGNORECASE)
+_BARE = re.compile(
+    rf"(?<![\w@./:-])(?:[^\W_][\w-]*\.)+[^\W\d_]{{2,63}}\.?(?::\d{{2,5}})?(?:/{_URL_CHARS}*)?(?![\w@])"
+)
+_DOUBLED_SEPARATOR = re.compile(r"[ \t().-]{3,}|--|\.\.")
+_DATE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}")
+_TRAILING = ".,;:!?'\")]}»"
+_CUE_WINDOW = 40
+_MIN_PHONE_DIGITS = 9
+_MAX_PHONE_DIGITS = 15
+_MIN_NAME = 4
+_NOT_NAMES = frozenset(
+    {"the", "and", "for", "our", "you", "your", "join", "channel", "group", "contact", "only",
+     "here", "link", "below", "now", "app", "messenger", "chat", "with", "this", "that"}
+)
+_SCHEMES = {"telegram": "tg", "tg": "tg", "whatsapp": "wa", "wickr": "wickr", "wickrme": "wickr",
+            "signal": "signal", "threema": "threema", "viber": "tel"}
+
+
+@dataclass(frozen=True, slots=True)
+class TextMatch:
+    """One link found in a text, with its span in the text as written."""
+
+    url: str
+    """Normalised URL, or a contact URI (``tg:plug247``, ``tel:+15551234567``)."""
+    raw: str
+    """The link as written."""
+    found: Found
+    """``"text"``, ``"obfuscated"`` or ``"contact"``."""
+    start: int
+    """Start of the written form in the text."""
+    end: int
+    """End of the written form in the text."""
+
+
+def find_text_links(text: str, *, max_url_chars: int = 2048) -> list[TextMatch]:
+    """Find links and contacts written in ``text``.
+
+    Parameters
+    ----------
+    text
+        One block of page text.
+    max_url_chars
+        Longest URL kept; longer ones are cut by normalisation.
+
+    Returns
+    -------
+    list of TextMatch
+        In text order; spans never overlap.
+
+    Examples
+    --------
+    >>> [m.url for m in find_text_links("See Dr.med. Smith, e.g. file.txt, or visit www.nhs.uk.")]
+    ['http://www.nhs.uk/']
+
+    """
+    mapped = urls.deobfuscate_mapped(text)
+    taken: list[tuple[int, int]] = []
+    out: list[TextMatch] = []
+    for finder in (_contacts, _phones, _web_links):
+        for url, start, end in finder(mapped.text, max_url_chars):
+            if any(start < t_end and t_start < end for t_start, t_end in taken):
+                continue
+            taken.append((start, end))
+            raw_start, raw_end = mapped.source_span(start, end)
+            raw = text[raw_start:raw_end]
+            found: Found = "contact" if finder is not _web_links else (
+                "text" if raw.replace("&amp;", "&") == mapped.text[start:end] else "obfuscated")
+            out.append(TextMatch(url, raw, found, raw_start, raw_end))
+    return sorted(out, key=lambda m: m.start)
+
+
+_Hit = tuple[str, int, int]
+"""A URL (or contact URI) and its span in the de-obfuscated text."""
+
+
+def _contacts(text: str, _: int) -> Iterator[_Hit]:
+    """Contact URLs (``t.me/...``, ``wa.me/...``) and named contacts (``Telegram: @x``)."""
+    for match in _CONTACT_URL.finditer(text):
+        telegram, handle, _wa, number, _api, api_number = match.groups()
+        if telegram:
+            yield f"tg:{handle.lower()}", match.start(), match.end()
+        else:
+            yield f"wa:+{number or api_number}", match.start(), match.end()
+    for match in _CONTACT_NAMED.finditer(text):
+        uri = _named_contact(*match.groups())
+        if uri:
+            yield uri, match.start(), match.end()
+
+
+def _named_contact(keyword: str, separator: str, value: str) -> str:
+    """Return the URI of a named contact, or ``""`` when the value does not look like one."""
+    scheme = _SCHEMES.get(re.sub(r"\s|me$", "", keyword.lower()), "tel")
+    digits = re.sub(r"\D", "", value)
+    if value[:1].isdigit() or value.startswith("+"):
+        if not _MIN_PHONE_DIGITS - 2 <= len(digits) <= _MAX_PHONE_DIGITS:
+            return ""
+        return f"{scheme if scheme in {'wa', 'signal'} else 'tel'}:+{digits}"
+    name = value.lstrip("@").rstrip(".").lower()
+    has_at = value.startswith("@")
+    if scheme in {"wa", "tel"} or (not has_at and ":" not in separator and "-" not in separator):
+        return ""
+    if len(name) < _MIN_NAME or name in _NOT_NAMES:
+        return ""
+    return f"{scheme}:{name}"
+
+
+def _phones(text: str, _: int) -> Iterator[_Hit]:
+    """Phone numbers: international (``+`` or ``00``), or US-style after a calling cue."""
+    for match in _PHONE_INTERNATIONAL.finditer(text):
+        number = match.group()
+        digits = re.sub(r"\D", "", number)
+        if number.startswith("00"):
+            digits = digits[2:]
+            if digits.startswith("0"):
+                continue
+        if _is_phone_shape(number, digits):
+            yield f"tel:+{digits}", match.start(), match.end()
+    for match in _PHONE_NANP.finditer(text):
+        cue_zone = text[max(0, match.start() - _CUE_WINDOW) : match.start()]
+        number = match.group()
+        if _PHONE_CUE.search(cue_zone) and any(c in number for c in "(.-"):
+            yield "tel:" + re.sub(r"\D", "", number), match.start(), match.end()
+
+
+def _is_phone_shape(number: str, digits: str) -> bool:
+    """Whether a digit run is shaped like one phone number (not a list or a date)."""
+    return (
+        _MIN_PHONE_DIGITS <= len(digits) <= _MAX_PHONE_DIGITS
+        and _DOUBLED_SEPARATOR.search(number) is None
+        and _DATE.search(number) is None
+    )
+
+
+def _web_links(text: str, max_url_chars: int) -> Iterator[_Hit]:
+    """URLs with a scheme, ``www.`` URLs, and plausible bare domains."""
+    finders: tuple[tuple[re.Pattern[str], Callable[[str], bool]], ...] = (
+        (_SCHEME_URL, _always),
+        (_WWW_URL, _always),
+        (_BARE, urls.is_plausible_host),
+    )
+    if "." not in text:
+        return
+    for pattern, accept in finders:
+        for match in pattern.finditer(text):
+            written = _trim(match.group())
+            if not accept(written):
+                continue
+            url = urls.normalise_url(written, max_chars=max_url_chars)
+            if url:
+                yield url, match.start(), match.start() + len(written)
+
+
+def _always(_: str) -> bool:
+    """Accept every candidate."""
+    return True
+
+
+def _trim(candidate: str) -> str:
+    """Drop trailing punctuation that ends the sentence, keeping balanced brackets."""
+    while candidate and candidate[-1] in _TRAILING:
+        last = candidate[-1]
+        if last == ")" and candidate.count("(") >= candidate.count(")"):
+            break
+        candidate = candidate[:-1]
+    return candidate

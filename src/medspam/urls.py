@@ -1,0 +1,678 @@
+"""URLs: de-obfuscate, normalise, describe hosts (offline suffix list) and word-split labels.
+
+Every function here works offline: host facts come from one private ``TLDExtract`` that reads
+only the public suffix list snapshot bundled with tldextract, never the network.
+
+Examples
+--------
+>>> normalise_url(deobfuscate("hxxps://BuyCocaineOnline[.]info/en?x=1#top"))
+'https://buycocaineonline.info/en?x=1'
+>>> describe_host("shop.buycocaineonline.info").site
+'buycocaineonline.info'
+>>> split_words("buycocaineonline")
+['buy', 'cocaine', 'online']
+
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import ipaddress
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit
+
+import tldextract
+import wordsegment
+
+from medspam import lexicons
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+__all__ = [
+    "Deobfuscated",
+    "HostInfo",
+    "deobfuscate",
+    "deobfuscate_mapped",
+    "describe_host",
+    "is_plausible_host",
+    "normalise_url",
+    "register_vocabulary",
+    "split_words",
+]
+
+_EXTRACT = tldextract.TLDExtract(
+    suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
+)
+_WEB_SCHEMES = frozenset({"http", "https"})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_PLATFORM_HOSTS = (
+    "wordpress.com", "tumblr.com", "substack.com", "medium.com", "weebly.com", "livejournal.com",
+    "over-blog.com", "typepad.com", "jimdofree.com", "webnode.page", "tilda.ws", "ucoz.net",
+    "ucoz.ru", "site123.me", "mystrikingly.com", "tripod.com", "angelfire.com", "hubpages.com",
+    "sites.google.com", "wixsite.com", "squarespace.com", "hatenablog.com", "ning.com",
+)
+_CONFUSABLE_SCRIPTS = frozenset({"CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC"})
+_FILE_EXTENSION_TLDS = frozenset(
+    {"py", "md", "sh", "zip", "mov", "pl", "rs", "ps", "pm", "so", "cc", "js", "cs", "ts", "ai"}
+)
+_WORD_TLDS = frozenset(
+    {"il", "je", "it", "is", "to", "no", "on", "so", "do", "es", "la", "le", "el", "tu", "se",
+     "si", "an", "as", "by", "my", "or", "am", "be", "go", "he", "we", "ne", "na", "ma", "mi",
+     "ja", "et", "en", "un", "al"}
+)
+_MIN_BARE_LABEL = 4
+_MAX_HOST = 253
+_MAX_LABEL = 63
+_MAX_SPLIT = 64
+_CACHED_CHARS = 512
+_BOOST_COUNT = 2e6
+_MIN_VOCAB_WORD = 3
+_SPAM_TLDS = (
+    "com|net|org|info|biz|ru|su|cn|co|io|me|uk|de|fr|eu|ca|au|nl|pl|online|shop|store|site|xyz"
+    "|top|pw|cc|ws|ly|club|live|life|pro|pharmacy|tk|ml|ga|cf|gq|onion"
+)
+
+# --- de-obfuscation -------------------------------------------------------------------------
+
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_ODD_CHAR = re.compile(
+    f"[{_INVISIBLE}\u2024\u3000-\u303f\ufe50-\ufe6b\uff00-\uffef\u2460-\u24ff"
+    "\U0001d400-\U0001d7ff]"
+)
+_DOTS = {"\u3002": ".", "\uff61": ".", "\ufe52": ".", "\u2024": "."}
+_SCHEME = re.compile(
+    r"\bh[ \t]?([tx*])[ \t]?\1[ \t]?p[ \t]?(s?)[ \t]?"
+    r"(?:(?:\[:\]|\(:\)|:)[ \t]?/[ \t]?/|\[://\])[ \t]*",
+    re.IGNORECASE,
+)
+_BRACKET_DOT = re.compile(
+    r"(?<=[^\W_])[ \t]*[\[({<][ \t]*(?:\.|dot)[ \t]*[\])}>][ \t]*(?=[^\W_])", re.IGNORECASE
+)
+_SPOKEN_DOT = re.compile(rf"(?<=[^\W_])[ \t]+(?:dot|DOT|Dot)[ \t]+(?=(?:{_SPAM_TLDS})(?![\w-]))")
+_LABEL_TAIL = re.compile(r"[\w.-]+$")
+
+_Edit = tuple[int, int, int, int]
+"""One replacement: (new start, new end, old start, old end)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Deobfuscated:
+    """De-obfuscated text that can map its positions back to the original text."""
+
+    text: str
+    """The de-obfuscated text."""
+    steps: tuple[tuple[_Edit, ...], ...] = ()
+    """The replacements of each rewriting step, in order."""
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Return the span of the original text that ``text[start:end]`` came from."""
+        for edits in reversed(self.steps):
+            starts = [e[0] for e in edits]
+            start = _map_back(edits, starts, start, is_end=False)
+            end = _map_back(edits, starts, end, is_end=True)
+        return start, max(start, end)
+
+
+def _map_back(edits: tuple[_Edit, ...], starts: list[int], pos: int, *, is_end: bool) -> int:
+    """Map one position through one step backwards."""
+    i = (bisect.bisect_left(starts, pos) if is_end else bisect.bisect_right(starts, pos)) - 1
+    if i < 0:
+        return pos
+    _, new_end, old_start, old_end = edits[i]
+    if pos < new_end or (is_end and pos == new_end):
+        return old_end if is_end else old_start
+    return old_end + pos - new_end
+
+
+def _rewrite(
+    pattern: re.Pattern[str],
+    repl: Callable[[re.Match[str]], str],
+    text: str,
+    steps: list[tuple[_Edit, ...]],
+) -> str:
+    """Apply ``pattern.sub(repl, text)``, recording the replacements in ``steps``."""
+    parts: list[str] = []
+    edits: list[_Edit] = []
+    last = shift = 0
+    for match in pattern.finditer(text):
+        new = repl(match)
+        if new == match.group():
+            continue
+        parts += [text[last : match.start()], new]
+        begin = match.start() + shift
+        edits.append((begin, begin + len(new), match.start(), match.end()))
+        shift += len(new) - (match.end() - match.start())
+        last = match.end()
+    if not edits:
+        return text
+    steps.append(tuple(edits))
+    return "".join([*parts, text[last:]])
+
+
+def _odd_char(match: re.Match[str]) -> str:
+    """Drop an invisible character; fold a full-width or styled one to plain ASCII (NFKC)."""
+    char = match.group()
+    if char in _INVISIBLE:
+        return ""
+    return _DOTS.get(char) or unicodedata.normalize("NFKC", char)
+
+
+def _scheme(match: re.Match[str]) -> str:
+    """Spell a disguised scheme as ``http://`` or ``https://``; a plain one stays as written."""
+    plain = f"http{match.group(2).lower()}://"
+    return match.group() if match.group().lower() == plain else plain
+
+
+def _spoken_dot(match: re.Match[str]) -> str:
+    """Turn `` dot `` into ``.`` when the label before it looks like a domain label."""
+    tail = _LABEL_TAIL.search(match.string, 0, match.start())
+    return "." if tail and len(tail.group()) >= _MIN_BARE_LABEL else match.group()
+
+
+def deobfuscate_mapped(text: str) -> Deobfuscated:
+    """De-obfuscate ``text`` and keep the edits, so matches map back to the text as written.
+
+    Parameters
+    ----------
+    text
+        Any text.
+
+    Returns
+    -------
+    Deobfuscated
+        The rewritten text and a ``source_span`` method for its positions.
+
+    Examples
+    --------
+    >>> result = deobfuscate_mapped("see shop[.]example now")
+    >>> result.text
+    'see shop.example now'
+    >>> result.source_span(4, 16)
+    (4, 18)
+
+    """
+    steps: list[tuple[_Edit, ...]] = []
+    if "&" in text:
+        text = _rewrite(_ENTITY, lambda m: html.unescape(m.group()), text, steps)
+    if not text.isascii():
+        text = _rewrite(_ODD_CHAR, _odd_char, text, steps)
+    if ":" in text:
+        text = _rewrite(_SCHEME, _scheme, text, steps)
+    if any(bracket in text for bracket in "[({<"):
+        text = _rewrite(_BRACKET_DOT, lambda _: ".", text, steps)
+    if "dot" in text or "DOT" in text or "Dot" in text:
+        text = _rewrite(_SPOKEN_DOT, _spoken_dot, text, steps)
+    return Deobfuscated(text, tuple(steps))
+
+
+def deobfuscate(text: str) -> str:
+    """Undo the usual ways of hiding a link in text.
+
+    Handles ``hxxp(s)://`` and spaced schemes, ``[.]``, ``(.)``, ``{.}``, ``[dot]``, `` dot ``
+    before a common top-level domain, HTML entities, zero-width characters and soft hyphens,
+    and full-width or styled letters (NFKC). Ordinary prose comes back unchanged.
+
+    Parameters
+    ----------
+    text
+        Any text.
+
+    Returns
+    -------
+    str
+        The text with the obfuscations undone.
+
+    Examples
+    --------
+    >>> deobfuscate("hxxps://shop[.]example/buy and pills dot com")
+    'https://shop.example/buy and pills.com'
+    >>> deobfuscate("Connect each dot to the next one.")
+    'Connect each dot to the next one.'
+
+    """
+    return deobfuscate_mapped(text).text
+
+
+# --- normalisation --------------------------------------------------------------------------
+
+_STRIP = "".join(chr(c) for c in range(33)) + "\x7f" + _INVISIBLE
+_TAB_NEWLINE = re.compile(r"[\t\n\r]")
+_SCHEME_PREFIX = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_PATH_ESCAPES = {" ": "%20", '"': "%22", "<": "%3C", ">": "%3E", "`": "%60"}
+_ASCII_HOST = re.compile(r"[a-z0-9._-]+\Z")
+_PATH_BAD = re.compile(r"[\x00-\x20\x7f\"<>`]")
+
+
+def normalise_url(raw: str, base: str | None = None, *, max_chars: int = 2048) -> str | None:
+    """Return the canonical absolute form of a web URL, or ``None`` when it is not one.
+
+    Resolves against ``base``; lower-cases scheme and host; decodes punycode host labels to
+    Unicode; drops user info, default ports and the fragment; gives bare domains ``http://``;
+    cuts at ``max_chars``. Idempotent, and never raises on a ``str``.
+
+    Parameters
+    ----------
+    raw
+        The URL as written (``href`` value, plain-text URL or bare domain).
+    base
+        The URL that relative references resolve against.
+    max_chars
+        Longest result kept; longer URLs are cut.
+
+    Returns
+    -------
+    str or None
+        The URL, or ``None`` for other schemes (``javascript:``, ``mailto:``...) and garbage.
+
+    Examples
+    --------
+    >>> normalise_url("buycocaineonline.info")
+    'http://buycocaineonline.info/'
+    >>> normalise_url("../b?q=1#x", "HTTPS://Example.COM:443/a/c")
+    'https://example.com/b?q=1'
+    >>> normalise_url("mailto:someone@example.com") is None
+    True
+
+    """
+    if len(raw) <= _CACHED_CHARS and (base is None or len(base) <= _CACHED_CHARS):
+        return _normalise_cached(raw, base, max_chars)
+    return _normalise(raw, base, max_chars)
+
+
+@lru_cache(maxsize=32_768)
+def _normalise_cached(raw: str, base: str | None, max_chars: int) -> str | None:
+    """Normalise a short URL, remembering the result (pages repeat their links)."""
+    return _normalise(raw, base, max_chars)
+
+
+def _normalise(raw: str, base: str | None, max_chars: int) -> str | None:
+    """Normalise and cut at ``max_chars`` (see :func:`normalise_url`)."""
+    url = _normalise_once(raw, base)
+    if url is not None and len(url) > max_chars:
+        url = _normalise_once(url[:max_chars], None)
+    return url
+
+
+def _normalise_once(raw: str, base: str | None) -> str | None:
+    """One normalisation pass (see :func:`normalise_url`)."""
+    text = _TAB_NEWLINE.sub("", raw.strip(_STRIP))
+    if base:
+        base = _normalised_base(base)
+        if base and not _SCHEME_PREFIX.match(text):
+            try:
+                text = urljoin(base, text)
+            except ValueError:
+                return None
+    return _absolute(text)
+
+
+@lru_cache(maxsize=256)
+def _normalised_base(base: str) -> str | None:
+    """Normalise a base URL once (pages resolve many links against one base)."""
+    return _normalise_once(base, None)
+
+
+def _absolute(text: str) -> str | None:
+    """Normalise an absolute URL, or a scheme-less one that starts with a plausible host."""
+    scheme_match = _SCHEME_PREFIX.match(text)
+    if scheme_match and "." in scheme_match.group(1) and text[scheme_match.end() :][:1].isdigit():
+        scheme_match = None  # host:port, not a scheme
+    if scheme_match is None:
+        if text.startswith("//"):
+            text = "http:" + text
+        elif _looks_like_host(re.split(r"[/?#\\]", text, maxsplit=1)[0]):
+            text = "http://" + text
+        else:
+            return None
+    elif scheme_match.group(1).lower() not in _WEB_SCHEMES:
+        return None
+    head, mark, tail = text.partition("?")
+    text = head.replace("\\", "/") + mark + tail
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+        host = parts.hostname or ""
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    host = _clean_host(host)
+    if not host:
+        return None
+    port_part = f":{port}" if port is not None and port != _DEFAULT_PORTS[scheme] else ""
+    path = _PATH_BAD.sub(lambda m: _PATH_ESCAPES.get(m.group(), ""), parts.path) or "/"
+    query = _PATH_BAD.sub(lambda m: _PATH_ESCAPES.get(m.group(), ""), parts.query)
+    return f"{scheme}://{host}{port_part}{path}{'?' + query if query else ''}"
+
+
+def _looks_like_host(text: str) -> bool:
+    """Whether a scheme-less reference starts with a host that has a real public suffix."""
+    host = _clean_host(text.split(":", 1)[0])
+    return bool(host) and "." in host and _host_facts(host).is_valid
+
+
+@lru_cache(maxsize=65_536)
+def _clean_host(host: str) -> str:
+    """Lower-cased, Unicode (punycode decoded) host, or ``""`` when it cannot be a host."""
+    host = host.strip().strip(".")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if ":" in host:
+        return _ip_host(host)
+    for dot, plain in _DOTS.items():
+        host = host.replace(dot, plain)
+    host = ".".join(_fold(_decode_label(label)) for label in host.split("."))
+    labels = host.split(".")
+    valid = (
+        0 < len(host) <= _MAX_HOST
+        and all(0 < len(label) <= _MAX_LABEL for label in labels)
+        and (_ASCII_HOST.match(host) is not None or all(_is_host_char(c) for c in host))
+    )
+    return host if valid else ""
+
+
+def _is_host_char(char: str) -> bool:
+    """Whether a character may appear in a (Unicode) host name."""
+    return char.isalnum() or char in "-_." or unicodedata.category(char).startswith("M")
+
+
+def _ip_host(host: str) -> str:
+    """Bracketed IPv6 host, or ``""`` when ``host`` is not an IPv6 address."""
+    try:
+        return f"[{ipaddress.IPv6Address(host).compressed}]"
+    except ValueError:
+        return ""
+
+
+def _decode_label(label: str) -> str:
+    """Decode an ``xn--`` label to Unicode; other labels (and bad punycode) stay as they are."""
+    if label[:4].lower() != "xn--" or not label.isascii():
+        return label
+    try:
+        decoded = label[4:].encode("ascii").decode("punycode")
+    except (UnicodeError, ValueError):
+        return label
+    return decoded if not decoded.isascii() else label
+
+
+def _fold(label: str) -> str:
+    """Lower-case and NFKC-normalise a label until it no longer changes."""
+    if label.isascii():
+        return label.lower()
+    for _ in range(4):
+        folded = unicodedata.normalize("NFKC", label.lower())
+        if folded == label:
+            break
+        label = folded
+    return label
+
+
+# --- host facts -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HostInfo:
+    """Facts about one host name, from the bundled public suffix list.
+
+    Examples
+    --------
+    >>> info = describe_host("https://someone.blogspot.com/2024/post")
+    >>> info.registered_domain, info.site, info.is_platform
+    ('blogspot.com', 'someone.blogspot.com', True)
+
+    """
+
+    host: str
+    """Lower-case host (IDN labels in Unicode); ``""`` when the input had none."""
+    subdomain: str
+    """Labels left of the registered domain (``shop.en``)."""
+    domain_label: str
+    """The label under the public suffix (``buycocaineonline``)."""
+    suffix: str
+    """The ICANN public suffix (``info``, ``co.uk``); ``""`` if there is none."""
+    registered_domain: str
+    """Domain label plus suffix (``buycocaineonline.info``); ``""`` if there is no suffix."""
+    site: str
+    """Who controls the pages: the registered domain, but the user's own host on platforms
+    (``someone.blogspot.com``) and the address itself for IP hosts."""
+    is_ip: bool
+    """The host is an IPv4 or IPv6 address."""
+    is_platform: bool
+    """The host is a user site on a shared platform (PSL private section or a known host)."""
+    is_punycode: bool
+    """The host has internationalised labels (written as ``xn--`` punycode on the wire)."""
+    has_mixed_script: bool
+    """A label mixes Latin with Cyrillic, Greek or similar look-alike letters."""
+    is_valid: bool
+    """The host has a real public suffix and a label under it, or is an IP address."""
+
+
+@lru_cache(maxsize=65_536)
+def describe_host(host_or_url: str) -> HostInfo:
+    """Describe a host (or the host of a URL) with the bundled public suffix list, offline.
+
+    Parameters
+    ----------
+    host_or_url
+        A bare host (``www.example.co.uk``) or a URL.
+
+    Returns
+    -------
+    HostInfo
+        Host facts; an invalid input gives ``is_valid=False`` rather than an error.
+
+    Examples
+    --------
+    >>> describe_host("news.bbc.co.uk").suffix
+    'co.uk'
+    >>> describe_host("203.0.113.9").site
+    '203.0.113.9'
+
+    """
+    text = host_or_url.strip()
+    if "/" in text or "?" in text or "#" in text or "@" in text:
+        url = normalise_url(text)
+        host = _clean_host((urlsplit(url).hostname or "") if url else "")
+    else:
+        host = _clean_host(text.rsplit(":", 1)[0] if text.count(":") == 1 else text)
+    return _host_facts(host)
+
+
+@lru_cache(maxsize=65_536)
+def _host_facts(host: str) -> HostInfo:
+    """Describe an already cleaned host."""
+    bare = host.strip("[]")
+    is_ip = _is_ip(bare)
+    if is_ip or not host:
+        return HostInfo(
+            host=host, subdomain="", domain_label="", suffix="", registered_domain="", site=host,
+            is_ip=is_ip, is_platform=False, is_punycode=False, has_mixed_script=False,
+            is_valid=is_ip,
+        )
+    icann = _EXTRACT.extract_str(host, include_psl_private_domains=False)
+    registered = f"{icann.domain}.{icann.suffix}" if icann.domain and icann.suffix else ""
+    site, is_platform = _site(host, registered)
+    labels = host.split(".")
+    return HostInfo(
+        host=host,
+        subdomain=icann.subdomain,
+        domain_label=icann.domain,
+        suffix=icann.suffix,
+        registered_domain=registered,
+        site=site,
+        is_ip=False,
+        is_platform=is_platform,
+        is_punycode=not host.isascii() or any(lab.startswith("xn--") for lab in labels),
+        has_mixed_script=any(_is_mixed_script(label) for label in labels),
+        is_valid=bool(registered) and all(labels),
+    )
+
+
+def _is_ip(host: str) -> bool:
+    """Whether ``host`` is an IPv4 or IPv6 address."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _site(host: str, registered: str) -> tuple[str, bool]:
+    """Return the site of a host and whether it is a platform user site."""
+    private = _EXTRACT.extract_str(host)
+    if private.is_private and private.domain:
+        return f"{private.domain}.{private.suffix}", True
+    for root in _platform_roots():
+        if host.endswith("." + root):
+            user = host[: -len(root) - 1].rsplit(".", 1)[-1]
+            if user != "www":
+                return f"{user}.{root}", True
+    return registered or host, False
+
+
+@lru_cache(maxsize=1)
+def _platform_roots() -> tuple[str, ...]:
+    """Known platform hosts: the built-in list and the ``platform_hosts`` lexicon, if present."""
+    try:
+        extra = lexicons.load("platform_hosts")
+    except ValueError:
+        extra = ()
+    return tuple(dict.fromkeys((*_PLATFORM_HOSTS, *extra)))
+
+
+def _is_mixed_script(label: str) -> bool:
+    """Whether a label mixes Latin letters with look-alike scripts, or two such scripts."""
+    if label.isascii():
+        return False
+    scripts = {unicodedata.name(c, "?").split(" ")[0] for c in label if c.isalpha()}
+    lookalikes = scripts & _CONFUSABLE_SCRIPTS
+    return bool(lookalikes) and ("LATIN" in scripts or len(lookalikes) > 1)
+
+
+def is_plausible_host(text: str) -> bool:
+    """Whether a bare-domain candidate found in text is plausibly a real host.
+
+    The rule: the host has valid labels and a real public suffix (bundled list) whose last
+    label is alphabetic, and a label under it; then it needs one more sign of being a link:
+    a ``www.`` prefix, a path (``/...``), or a label of at least four characters with a
+    suffix that is neither a common file extension (``.py``, ``.md``, ``.zip``...) nor a
+    common short word (``.il``, ``.je``, ``.to``: ``géographiques.il`` is a missing space),
+    and not written in title case after a lower-case name (``patients.It``).
+    So ``Dr.med``, ``e.g``, ``U.S``, ``No.5``, ``v1.2``, ``file.txt``, ``setup.py`` are not
+    hosts, while ``buycocaineonline.info``, ``www.rx.ru`` and ``t.co/abc`` are.
+
+    Parameters
+    ----------
+    text
+        A candidate such as ``buycocaineonline.info`` or ``shop.example/p/1``.
+
+    Returns
+    -------
+    bool
+        True when the candidate should be treated as a link.
+
+    Examples
+    --------
+    >>> [is_plausible_host(t) for t in ("buycocaineonline.info", "Dr.med", "file.txt")]
+    [True, False, False]
+
+    """
+    head, slash, path = text.partition("/")
+    written = head.split(":", 1)[0].rstrip(".")
+    info = _host_facts(_clean_host(written))
+    if not info.is_valid or info.is_ip or not info.suffix.rsplit(".", 1)[-1].isalpha():
+        return False
+    if written.lower().startswith("www.") or (slash and path):
+        return True
+    tld_written = written.rsplit(".", 1)[-1]
+    is_title_case = tld_written[:1].isupper() and not written.isupper()
+    return (
+        len(info.domain_label) >= _MIN_BARE_LABEL
+        and info.suffix not in _FILE_EXTENSION_TLDS
+        and info.suffix not in _WORD_TLDS
+        and not is_title_case
+    )
+
+
+# --- word splitting -------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> wordsegment.Segmenter:
+    """Load, once, a private word segmenter that knows drug and shop words."""
+    segmenter = wordsegment.Segmenter()
+    segmenter.load()
+    for name in ("drugs", "commerce"):
+        try:
+            _boost(segmenter, lexicons.load(name))
+        except ValueError:
+            continue
+    return segmenter
+
+
+def _boost(segmenter: wordsegment.Segmenter, words: Iterable[str]) -> None:
+    """Give single ASCII words at least a healthy count in the segmenter's unigrams."""
+    unigrams = segmenter.unigrams
+    for word in words:
+        if len(word) >= _MIN_VOCAB_WORD and word.isascii() and word.isalnum():
+            key = word.lower()
+            unigrams[key] = max(unigrams.get(key, 0.0), _BOOST_COUNT)
+
+
+def register_vocabulary(words: Iterable[str]) -> None:
+    """Teach :func:`split_words` more words (drug names, shop words), so they split whole.
+
+    Parameters
+    ----------
+    words
+        Words; multi-word phrases, non-ASCII words and words under three letters are ignored.
+
+    Examples
+    --------
+    >>> register_vocabulary(["zopiclone"])
+    >>> split_words("zopiclonestore")
+    ['zopiclone', 'store']
+
+    """
+    _boost(_segmenter(), words)
+    split_words.cache_clear()
+
+
+@lru_cache(maxsize=65_536)
+def split_words(token: str) -> list[str]:
+    """Split a domain label or URL slug into words.
+
+    Parameters
+    ----------
+    token
+        A label or slug, e.g. ``"buycocaineonline"`` or ``"ketamine-s-isomer"``.
+
+    Returns
+    -------
+    list of str
+        Lower-case words; non-ASCII or very long parts stay whole. Do not mutate the
+        returned list: results are cached.
+
+    Examples
+    --------
+    >>> split_words("oxypharmadirect")
+    ['oxy', 'pharma', 'direct']
+    >>> split_words("ketamine-s-isomer")
+    ['ketamine', 's', 'isomer']
+
+    """
+    words: list[str] = []
+    for part in re.split(r"[\W_]+", token.lower()):
+        if not part:
+            continue
+        if len(part) < _MIN_BARE_LABEL or not part.isascii() or len(part) > _MAX_SPLIT:
+            words.append(part)
+        else:
+            words.extend(_segmenter().segment(part))
+    return words

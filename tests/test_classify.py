@@ -1,0 +1,98 @@
+import json
+import os
+import tarfile
+
+import pytest
+
+import medspam
+from conftest import PAGES, ROOT, SEED_URL, shared_path
+
+EXPECTED = json.loads((PAGES / "expected.json").read_text(encoding="utf-8"))
+
+
+def test_seed_page_is_medical_drug_sales(classifier, seed_page):
+    verdict = classifier.classify(seed_page, url=SEED_URL)
+    assert (verdict.verdict, verdict.category) == ("spam", "medical-drug-sales")
+    shop = [e for e in verdict.links if e.link.domain == "buycocaineonline.info"]
+    assert {e.link.url.rstrip("/") for e in shop} == {
+        "https://buycocaineonline.info/en/product/ketamine-s-isomer",
+        "https://buycocaineonline.info"}
+    for evidence in shop:
+        assert evidence.score >= 0.5
+        assert evidence.reasons
+    assert any("buycocaineonline.info" in r.text for r in verdict.reasons)
+
+
+def test_seed_article_citing_health_sites_is_ok(classifier, seed_page_cited):
+    verdict = classifier.classify(seed_page_cited, url=SEED_URL)
+    assert verdict.verdict == "ok", verdict.reasons
+
+
+@pytest.mark.parametrize(("name", "verdict", "category"), [
+    ("ketamine-clinic-spam.html", "spam", "medical-drug-sales"),
+    ("ketamine-clinic-ok.html", "ok", "clean"),
+], ids=["spam-example", "ok-example"])
+def test_shipped_examples(classifier, name, verdict, category):
+    result = classifier.classify((ROOT / "examples" / name).read_bytes(),
+                                 url="https://community.example.org/articles/ketamine-for-depression")
+    assert (result.verdict, result.category) == (verdict, category)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED), ids=sorted(EXPECTED))
+def test_hand_written_pages(classifier, name):
+    expected = EXPECTED[name]
+    verdict = classifier.classify((PAGES / name).read_bytes(), url=expected.get("url"))
+    assert verdict.verdict == expected["verdict"], (expected["why"], verdict.reasons)
+    if expected["verdict"] == "spam":
+        assert verdict.category == expected["category"]
+
+
+def test_classify_many_matches_classify(classifier, seed_page, seed_page_cited):
+    pages = [(seed_page, SEED_URL), {"html": seed_page_cited, "url": SEED_URL}, "plain text"]
+    many = list(classifier.classify_many(pages))
+    one = [classifier.classify(seed_page, SEED_URL),
+           classifier.classify(seed_page_cited, SEED_URL), classifier.classify("plain text")]
+    assert [v.to_dict() for v in many] == [v.to_dict() for v in one]
+
+
+def test_module_level_classify_uses_the_shipped_model():
+    verdict = medspam.classify("<p>Opening hours: 7 to 19.</p>")
+    assert verdict.verdict == "ok"
+    assert verdict.model is not None
+    assert len(verdict.model.sha256) == 64
+
+
+@pytest.mark.parametrize("data", [
+    b"",
+    os.urandom(5 * 1024 * 1024),
+    b"<div>" * 100_000 + b"deep" + b"</div>" * 100_000,
+    "\udcff broken surrogate and NUL \x00 text",
+    b"\xff\xfe" + "<p>utf-16 page</p>".encode("utf-16-le"),
+], ids=["empty", "5MB-random", "100k-deep", "surrogates", "utf16-bom"])
+def test_bad_input_gets_a_verdict(classifier, data):
+    verdict = classifier.classify(data, url="http://[::1]:99999/%%%")
+    assert verdict.verdict in {"spam", "ok"}
+    assert 0.0 <= verdict.score <= 1.0
+
+
+@pytest.mark.parametrize("data", [None, 42, ["<p>x</p>"]], ids=["none", "int", "list"])
+def test_wrong_type_raises_type_error(classifier, data):
+    with pytest.raises(TypeError, match="str or bytes"):
+        classifier.classify(data)
+
+
+@pytest.mark.shared_data
+def test_real_webpages_are_all_ok(classifier):
+    folder = shared_path("data/webpages")
+    manifest = [json.loads(line) for line in (folder / "manifest.jsonl").open()]
+    urls = {row["file"]: row["url"] for row in manifest}
+    flagged = []
+    with tarfile.open(folder / "pages.tar.xz") as tar:
+        members = [m for m in tar if m.isfile()]
+        assert len(members) == len(urls)
+        for member in members:
+            name = member.name.rsplit("/", 1)[-1]
+            verdict = classifier.classify(tar.extractfile(member).read(), url=urls[name])
+            if verdict.is_spam:
+                flagged.append((urls[name], round(verdict.score, 3)))
+    assert flagged == []

@@ -1,0 +1,408 @@
+"""Tests for medspam.extract: decoding, text blocks, anchors, hidden links, text links, limits."""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from medspam.extract import extract_page
+from medspam.page import Link, Page
+from medspam.settings import Settings
+
+PAGE_URL = "https://health.example.org/articles/sleep"
+
+
+def links_by_url(page: Page) -> dict[str, Link]:
+    return {link.url: link for link in page.links}
+
+
+def one_link(html: str, url: str | None = PAGE_URL) -> Link:
+    page = extract_page(html, url)
+    assert len(page.links) == 1, page.links
+    return page.links[0]
+
+
+# --- page structure ---------------------------------------------------------------------------
+
+
+def test_title_lang_blocks_and_chrome() -> None:
+    page = extract_page(
+        '<html lang="en-GB"><head><title> Sleep  well </title><style>p{color:red}</style>'
+        "<script>var x = 'not text';</script></head><body>"
+        '<nav><a href="/">Home</a></nav><div class="sidebar-menu">Popular posts</div>'
+        "<h1>Sleep</h1><p>Rest is <b>important</b>.</p><p>Keep a routine.<br>Go to bed early.</p>"
+        "<footer>Copyright</footer></body></html>",
+        PAGE_URL,
+    )
+    assert page.title == "Sleep well"
+    assert page.lang == "en"
+    assert [(b.text, b.is_chrome) for b in page.blocks] == [
+        ("Home", True), ("Popular posts", True), ("Sleep", False), ("Rest is important.", False),
+        ("Keep a routine.", False), ("Go to bed early.", False), ("Copyright", True)]
+    assert "not text" not in page.text
+
+
+def test_title_falls_back_to_h1_and_lang_to_meta() -> None:
+    page = extract_page('<meta http-equiv="Content-Language" content="de"><h1>Schlaf</h1><p>x</p>')
+    assert page.title == "Schlaf"
+    assert page.lang == "de"
+
+
+def test_plain_text_input_gives_one_block_per_line() -> None:
+    page = extract_page("First line\n\n  Second   line  \n")
+    assert [b.text for b in page.blocks] == ["First line", "Second line"]
+
+
+def test_page_url_link() -> None:
+    page = extract_page("<title>T</title><p>x</p>", "HTTPS://Health.Example.org/a#b")
+    assert page.url == "https://health.example.org/a"
+    assert page.url_link == Link(url="https://health.example.org/a",
+                                 raw="HTTPS://Health.Example.org/a#b", found="page",
+                                 host="health.example.org", domain="example.org", anchor="T",
+                                 is_external=False)
+
+
+# --- anchors ------------------------------------------------------------------------------------
+
+
+def test_anchor_resolution_internal_external_and_rel() -> None:
+    page = extract_page(
+        '<p>See <a href="/sleep/tips" rel="NoFollow UGC">tips</a> and '
+        '<a href="https://buycocaineonline.info/en/product/ketamine">ketamine here</a>.</p>'
+        '<p><a href="mailto:x@example.org">mail</a><a href="javascript:void(0)">js</a>'
+        '<a href="#top">top</a><a href="https://www.example.org/other">www</a></p>',
+        PAGE_URL,
+    )
+    found = links_by_url(page)
+    assert set(found) == {"https://health.example.org/sleep/tips",
+                          "https://buycocaineonline.info/en/product/ketamine",
+                          "https://health.example.org/articles/sleep",
+                          "https://www.example.org/other"}
+    internal = found["https://health.example.org/sleep/tips"]
+    assert internal.rel == ("nofollow", "ugc")
+    assert not internal.is_external
+    assert not found["https://www.example.org/other"].is_external
+    shop = found["https://buycocaineonline.info/en/product/ketamine"]
+    assert shop.is_external
+    assert (shop.host, shop.domain, shop.anchor, shop.found) == (
+        "buycocaineonline.info", "buycocaineonline.info", "ketamine here", "anchor")
+    assert "See tips and ketamine here" in shop.context
+    assert 0 <= internal.position < shop.position <= 1
+
+
+def test_base_href_area_and_image_alt() -> None:
+    page = extract_page(
+        '<head><base href="https://cdn.example.net/dir/"></head><body>'
+        '<a href="page.html"><img src="x.png" alt="Cheap pills"></a>'
+        '<map><area href="/map-target" alt="Region"></map></body>',
+        PAGE_URL,
+    )
+    found = links_by_url(page)
+    assert found["https://cdn.example.net/dir/page.html"].anchor == "Cheap pills"
+    assert found["https://cdn.example.net/map-target"].anchor == "Region"
+
+
+def test_links_are_external_when_page_url_is_unknown_and_relative_links_dropped() -> None:
+    page = extract_page('<a href="https://example.org/">a</a><a href="/relative">b</a>')
+    assert [(link.url, link.is_external) for link in page.links] == [("https://example.org/", True)]
+
+
+def test_duplicate_urls_keep_the_first() -> None:
+    page = extract_page('<a href="https://shop.example.com/a">first</a>'
+                        '<a href="https://SHOP.example.com/a#x">second</a>'
+                        '<p>https://shop.example.com/a</p>')
+    assert [(link.anchor, link.found) for link in page.links] == [("first", "anchor")]
+
+
+def test_platform_links_use_the_user_site() -> None:
+    link = one_link('<a href="https://rx-deals.blogspot.com/p/1">blog</a>')
+    assert (link.host, link.domain) == ("rx-deals.blogspot.com", "rx-deals.blogspot.com")
+
+
+# --- hidden links -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "style",
+    ["display:none", "DISPLAY: NONE !important", "visibility:hidden", "font-size:0",
+     "font-size: 0px", "height:0;overflow:hidden", "position:absolute;left:-9999px",
+     "position:absolute; top:-5000px", "text-indent:-9999px", "opacity:0"],
+)
+def test_inline_styles_hide_links(style: str) -> None:
+    page = extract_page(f'<p>Visible</p><div style="{style}">Buy <a href="https://pills.example.com/">'
+                        "pills</a> cheap</div>")
+    assert [b.text for b in page.blocks] == ["Visible"]
+    (link,) = page.links
+    assert link.is_hidden
+    assert link.how == "hidden"
+    assert link.context == "Buy pills cheap"
+
+
+@pytest.mark.parametrize(
+    "style", ["display:block", "font-size:0.9em", "opacity:0.5", "left:-10px", "height:0"])
+def test_harmless_styles_do_not_hide(style: str) -> None:
+    link = one_link(f'<div style="{style}"><a href="https://example.org/">a</a></div>')
+    assert not link.is_hidden
+
+
+def test_hidden_attribute_hides_but_aria_hidden_alone_does_not() -> None:
+    page = extract_page('<div hidden><a href="https://a.example.com/">a</a></div>'
+                        '<div aria-hidden="true"><a href="https://b.example.com/">b</a></div>')
+    assert [(link.host, link.is_hidden) for link in page.links] == [
+        ("a.example.com", True), ("b.example.com", False)]
+
+
+def test_style_block_class_and_id_rules_hide() -> None:
+    page = extract_page(
+        "<style>/* pharma */ .seo-links { display : none } "
+        "#promo{position:absolute;left:-5000px} .shown{color:red}</style>"
+        '<div class="box seo-links"><a href="https://a.example.com/">a</a></div>'
+        '<div id="promo"><a href="https://b.example.com/">b</a></div>'
+        '<div class="shown"><a href="https://c.example.com/">c</a></div>'
+    )
+    assert [(link.host, link.is_hidden) for link in page.links] == [
+        ("a.example.com", True), ("b.example.com", True), ("c.example.com", False)]
+
+
+def test_links_after_html_end_are_hidden() -> None:
+    page = extract_page(
+        '<html><body><p>Article <a href="https://example.org/ref">ref</a></p></body></html>\n'
+        '<a href="https://pills.example.com/">cheap pills</a> <a href="https://rx.example.net/">rx</a>'
+    )
+    assert [(link.host, link.is_hidden) for link in page.links] == [
+        ("example.org", False), ("pills.example.com", True), ("rx.example.net", True)]
+
+
+# --- links written as text ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "url", "found"),
+    [
+        ("Order at https://shop.example.com/b?id=1.", "https://shop.example.com/b?id=1", "text"),
+        ("Order at www.shop.example.com/buy, today", "http://www.shop.example.com/buy", "text"),
+        ("Read More: buycocaineonline.info/en/product", "http://buycocaineonline.info/en/product",
+         "text"),
+        ("Shop: buycocaineonline.info", "http://buycocaineonline.info/", "text"),
+        ("Go to hxxps://pills.example.com now", "https://pills.example.com/", "obfuscated"),
+        ("Go to pills[.]example[.]com now", "http://pills.example.com/", "obfuscated"),
+        ("Go to buycocaineonline dot info now", "http://buycocaineonline.info/", "obfuscated"),
+        ("Go to h t t p s : / / pills.example.com", "https://pills.example.com/", "obfuscated"),
+        ("Go to pills\u200b.example.com", "http://pills.example.com/", "obfuscated"),
+        ("Go to \uff50\uff49\uff4c\uff4c\uff53\uff0e\uff43\uff4f\uff4d", "http://pills.com/",
+         "obfuscated"),
+        ("Go to xn--pypal-4ve.com/login", "http://p\u0430ypal.com/login", "text"),
+    ],
+    ids=["scheme", "www", "bare-path", "bare", "hxxps", "bracket-dots", "spoken-dot",
+         "spaced-scheme", "zero-width", "full-width", "punycode"],
+)
+def test_text_links(text: str, url: str, found: str) -> None:
+    link = one_link(f"<p>{text}</p>", None)
+    assert (link.url, link.found) == (url, found)
+    assert link.raw in text
+    assert link.is_external
+
+
+def test_text_link_raw_is_the_written_form() -> None:
+    link = one_link("<p>Go to hxxps://pills[.]example[.]com/buy now</p>")
+    assert link.raw == "hxxps://pills[.]example[.]com/buy"
+    assert link.anchor == link.raw
+    assert link.context == "Go to hxxps://pills[.]example[.]com/buy now"
+
+
+def test_punycode_text_link_is_noted() -> None:
+    link = one_link("<p>xn--pypal-4ve.com</p>")
+    assert "punycode decoded" in link.notes
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Dr.med. Anna Weber", "Common side effects, e.g. nausea, i.e. mild", "U.S. guidance",
+     "Chanel No.5", "Open file.txt or image.png or index.html", "Release v1.2.3 is out",
+     "Run setup.py and read README.md", "Write to nurse@example.org",
+     "Take 2.5 mg twice daily", "Patients.It works well."],
+)
+def test_prose_is_not_a_link(text: str) -> None:
+    assert extract_page(f"<p>{text}</p>").links == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "url"),
+    [
+        ("Contact us on Telegram: @plug247 for fast delivery", "tg:plug247"),
+        ("Telegram @GreenPlug_uk", "tg:greenplug_uk"),
+        ("Order via t.me/plug247", "tg:plug247"),
+        ("WhatsApp +1 555 123 4567 any time", "wa:+15551234567"),
+        ("Message wa.me/447700900123", "wa:+447700900123"),
+        ("Wickr: drugplug", "wickr:drugplug"),
+        ("Signal: +44 7700 900123", "signal:+447700900123"),
+        ("Call +44 7700 900123 now", "tel:+447700900123"),
+        ("call 555-123-4567 today", "tel:5551234567"),
+    ],
+    ids=["telegram-colon", "telegram-at", "t-me", "whatsapp", "wa-me", "wickr", "signal",
+         "intl-phone", "us-phone"],
+)
+def test_contacts(text: str, url: str) -> None:
+    link = one_link(f"<p>{text}</p>", None)
+    assert (link.url, link.found, link.host, link.domain) == (url, "contact", "", "")
+    assert link.raw in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Visit on 2024-01-15 or 15.01.2024 at 10:30", "Take 500 mg, then 250 mg every 12 hours",
+     "Price $1,299.99 for 100 tablets", "Order 100 500 1000 tablets", "Years 1990 2000 2010 2020",
+     "The signal was weak", "Telegram is an app"],
+)
+def test_not_contacts(text: str) -> None:
+    assert extract_page(f"<p>{text}</p>").links == ()
+
+
+# --- decoding -----------------------------------------------------------------------------------
+
+
+def test_utf8_bom() -> None:
+    page = extract_page(b"\xef\xbb\xbf<p>caf\xc3\xa9</p>")
+    assert page.blocks[0].text == "café"
+    assert page.notes == ("decoded as utf-8 (byte-order mark)",)
+
+
+def test_utf16_bom() -> None:
+    page = extract_page("\ufeff<p>Schlaf gut, Grüße</p>".encode("utf-16-le"))
+    assert page.blocks[0].text == "Schlaf gut, Grüße"
+
+
+def test_utf16_without_bom_does_not_crash() -> None:
+    page = extract_page("<p>Schlaf gut und träum süß</p>".encode("utf-16-le"))
+    assert page.blocks[0].text == "Schlaf gut und träum süß"
+    assert any("utf-16" in note for note in page.notes)
+
+
+def test_meta_charset_windows_1252() -> None:
+    data = '<meta charset="windows-1252"><p>Gr\xfc\xdfe \x96 caf\xe9</p>'.encode("latin-1")
+    page = extract_page(data)
+    assert page.blocks[0].text == "Grüße \N{EN DASH} café"
+    assert "decoded as cp1252 (meta charset)" in page.notes
+
+
+def test_http_content_type_wins_over_meta() -> None:
+    data = '<meta charset="utf-8"><p>Привет</p>'.encode("cp1251")
+    page = extract_page(data, content_type="text/html; charset=windows-1251")
+    assert page.blocks[0].text == "Привет"
+
+
+def test_undeclared_legacy_bytes_are_detected() -> None:
+    text = "Große Überraschung für alle Käufer, schöne Grüße. " * 20
+    data = f"<p>{text}</p>".encode("cp1252")
+    page = extract_page(data)
+    assert "Große" in page.blocks[0].text
+    assert any("detected" in note for note in page.notes)
+
+
+# --- robustness and limits ----------------------------------------------------------------------
+
+
+def test_type_error_for_other_types() -> None:
+    with pytest.raises(TypeError, match="str or bytes"):
+        extract_page(42)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("data", [b"", "", "   ", b"\x00" * 100, "<<<>>>", "<a href=>", "<!--"])
+def test_empty_and_junk_inputs_give_a_page(data: str | bytes) -> None:
+    assert isinstance(extract_page(data), Page)
+
+
+def test_random_bytes_give_a_page() -> None:
+    data = random.Random(7).randbytes(5 * 1024 * 1024)
+    page = extract_page(data, PAGE_URL)
+    assert page.url == PAGE_URL
+    assert "looks binary" in page.notes
+
+
+def test_deep_nesting_completes_quickly() -> None:
+    deep = '<p>deep <a href="https://deep.example.com/">x</a></p>'
+    html = "<div>" * 100_000 + deep + "</div>" * 100_000
+    start = time.perf_counter()
+    page = extract_page(html)
+    assert time.perf_counter() - start < 10
+    assert [link.host for link in page.links] == ["deep.example.com"]
+    assert any("flattened" in note for note in page.notes)
+
+
+def test_deep_inline_nesting_does_not_recurse() -> None:
+    page = extract_page("<span>" * 50_000 + "text" + "</span>" * 50_000)
+    assert page.blocks[0].text == "text"
+
+
+def test_size_caps_are_noted() -> None:
+    limits = Settings(max_bytes=2000, max_links=5, max_text_chars=50, max_url_chars=40,
+                      max_elements=100)
+    html = "".join(f'<p>para {i} <a href="https://s{i}.example.com/{"x" * 60}">l</a></p>'
+                   for i in range(200))
+    page = extract_page(html.encode(), settings=limits)
+    assert len(page.links) == 5
+    assert sum(len(b.text) for b in page.blocks) <= 50
+    assert all(len(link.url) <= 40 for link in page.links)
+    assert all("cut at 40 characters" in link.notes for link in page.links)
+    for note in ("truncated at 2000 bytes", "links capped at 5", "URLs cut at 40 characters",
+                 "visible text cut at 50 characters"):
+        assert note in page.notes
+
+
+def test_element_cap_is_noted() -> None:
+    page = extract_page("<p>x</p>" * 500, settings=Settings(max_elements=100))
+    assert "stopped after 100 elements" in page.notes
+
+
+@pytest.mark.parametrize(
+    "html",
+    ['<a href="https://x.example.com/">' * 20_000, "&amp;" * 500_000, "<p>\x00\x00nul</p>",
+     '<div title="' + "a" * 10_000_000 + '">big</div>', "<a href=" + "x" * 100_000 + ">y</a>"],
+    ids=["unclosed-anchors", "entity-flood", "nul-bytes", "huge-attribute", "huge-href"],
+)
+def test_hostile_inputs_give_a_page(html: str) -> None:
+    assert isinstance(extract_page(html), Page)
+
+
+def test_many_links_are_capped() -> None:
+    html = "".join(f'<a href="https://h{i}.example.com/">l</a>' for i in range(100_000))
+    page = extract_page(html)
+    assert len(page.links) == Settings().max_links
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.one_of(st.binary(max_size=2000), st.text(max_size=2000)))
+def test_arbitrary_input_never_raises(data: str | bytes) -> None:
+    assert isinstance(extract_page(data, PAGE_URL), Page)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.sampled_from(["<div>", "</div>", "<a href='https://a.example.com/'>", "</a>",
+                                 "<p>", "text ", "<style>.x{display:none}</style>",
+                                 "<span class='x'>", "</html>", "www.b.example.com ", "<br>",
+                                 "Telegram: @abcdef ", "<script>", "</script>"]), max_size=60))
+def test_arbitrary_markup_never_raises(parts: list[str]) -> None:
+    page = extract_page("".join(parts))
+    assert all(0.0 <= link.position <= 1.0 for link in page.links)
+
+
+def test_os_random_bytes_small() -> None:
+    assert isinstance(extract_page(os.urandom(4096)), Page)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Les données géographiques.Il faut", "Visit on 002022-12-06 08:00", "IBAN 0000 0240 0118 33"],
+)
+def test_run_together_words_and_codes_are_not_links(text: str) -> None:
+    assert extract_page(f"<p>{text}</p>").links == ()
+
+
+def test_escaped_ampersand_is_not_obfuscation() -> None:
+    link = one_link("<p>https://example.com/t?a=1&amp;amp;b=2</p>")
+    assert (link.url, link.found) == ("https://example.com/t?a=1&b=2", "text")

@@ -1,0 +1,104 @@
+import io
+
+import joblib
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from medspam import Link, Page
+from medspam.features import (
+    LinkCues,
+    LinkDomainText,
+    LinkScoreSummary,
+    LinkTokens,
+    PageText,
+    ScoredPage,
+    TextCues,
+    build_link_model,
+    build_medical_model,
+    build_page_model,
+)
+from medspam.page import TextBlock
+
+LINKS = [
+    Link(url="https://buycocaineonline.info/en/product/ketamine", found="text",
+         host="buycocaineonline.info", domain="buycocaineonline.info", anchor="buy ketamine"),
+    Link(url="https://www.nih.gov/health", host="www.nih.gov", domain="nih.gov", anchor="NIH"),
+    Link(url="tg://resolve?domain=plug247", found="contact", anchor="Telegram @plug247"),
+]
+PAGES = [
+    ScoredPage.from_page(
+        Page(title="Ketamine therapy", blocks=(TextBlock("Buy ketamine online without "
+                                                        "prescription, $20 per 10 mg."),),
+             links=LINKS[:1]), (0.9,), 0.1),
+    ScoredPage.from_page(Page(title="Bread", blocks=(TextBlock("Knead the dough."),))),
+]
+OBJECT_ESTIMATORS = [
+    (LinkCues(), LINKS),
+    (LinkTokens(), LINKS),
+    (LinkDomainText(), LINKS),
+    (LinkScoreSummary(), PAGES),
+    (TextCues(), PAGES),
+    (PageText(), PAGES),
+]
+IDS = [type(est).__name__ for est, _ in OBJECT_ESTIMATORS]
+
+
+@pytest.mark.parametrize(("estimator", "X"), OBJECT_ESTIMATORS, ids=IDS)
+def test_estimator_contract(estimator, X):
+    fresh = clone(estimator)
+    assert fresh.get_params() == estimator.get_params()
+    assert fresh.set_params() is fresh
+    with pytest.raises(NotFittedError, match="not fitted"):
+        fresh.transform(X)
+    assert fresh.fit(X) is fresh
+    out = fresh.transform(X)
+    assert len(out) == len(X)
+    buffer = io.BytesIO()
+    joblib.dump(fresh, buffer)
+    buffer.seek(0)
+    again = joblib.load(buffer).transform(X)
+    if isinstance(out, np.ndarray):
+        np.testing.assert_array_equal(out, again)
+        assert out.shape[1] == len(fresh.get_feature_names_out())
+    else:
+        assert out == again
+
+
+@pytest.mark.parametrize(("estimator", "X"), OBJECT_ESTIMATORS, ids=IDS)
+def test_lone_object_is_rejected(estimator, X):
+    with pytest.raises(ValueError, match="sequence expected"):
+        estimator.fit(X[0])
+    with pytest.raises(ValueError, match="sequence expected"):
+        estimator.fit("a string")
+
+
+def test_feature_names_are_readable_and_stable():
+    names = list(LinkCues().fit(LINKS).get_feature_names_out())
+    assert "domain_drug_and_commerce" in names
+    assert names == list(LinkCues().fit(LINKS[:1]).get_feature_names_out())
+
+
+def test_link_cues_see_a_shop_domain():
+    row = dict(zip(LinkCues().fit(LINKS).get_feature_names_out(),
+                   LinkCues().fit(LINKS).transform(LINKS[:1])[0], strict=True))
+    assert row["domain_drug_and_commerce"] == 1.0
+    assert row["found_text"] == 1.0
+
+
+@pytest.mark.parametrize("build", [build_link_model, build_page_model, build_medical_model],
+                         ids=["link", "page", "medical"])
+def test_pipelines_fit_and_name_features(build):
+    model = build()
+    X = (LINKS * 6)[:12] if build is build_link_model else (PAGES * 6)[:12]
+    y = [i % 2 for i in range(12)]
+    if build is not build_link_model:
+        model.set_params(features__words__vec__min_df=1)
+    else:
+        model.set_params(features__chars__vec__min_df=1)
+    model.fit(X, y)
+    probs = model.predict_proba(X)[:, 1]
+    assert ((probs >= 0) & (probs <= 1)).all()
+    names = model[:-1].get_feature_names_out()
+    assert len(names) == model[:-1].transform(X).shape[1]
