@@ -93,9 +93,9 @@ def test_pipelines_fit_and_name_features(build):
     model = build()
     X = (LINKS * 6)[:12] if build is build_link_model else (PAGES * 6)[:12]
     y = [i % 2 for i in range(12)]
-    if build is not build_link_model:
-        model.set_params(features__words__vec__min_df=1)
-    else:
+    if build is build_page_model:
+        model.set_params(features__words__vec__min_df=1, features__words__vec__max_df=1.0)
+    elif build is build_link_model:
         model.set_params(features__chars__vec__min_df=1)
     model.fit(X, y)
     probs = model.predict_proba(X)[:, 1]

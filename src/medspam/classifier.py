@@ -26,7 +26,8 @@ BATCH_SIZE = 64
 
 PageInput = str | bytes | tuple[str | bytes, str | None] | dict[str, Any]
 """What :meth:`Classifier.classify_many` accepts per page: the page, ``(page, url)``, or a
-dict with ``html`` or ``text`` and optionally ``url``."""
+dict with ``html`` or ``text`` and optionally ``url`` and ``content_type`` (the HTTP header,
+whose charset decodes bytes)."""
 
 
 @dataclass(frozen=True)
@@ -97,20 +98,26 @@ class Classifier:
         """The model card the model was verified against."""
         return self._model.card
 
-    def classify(self, html: str | bytes, url: str | None = None) -> Verdict:
+    def classify(
+        self, html: str | bytes, url: str | None = None, *, content_type: str | None = None
+    ) -> Verdict:
         """Classify one page (HTML or text, bytes or str) with its URL when known.
+
+        ``content_type`` is the HTTP ``Content-Type`` header, whose charset decodes bytes.
 
         Raises
         ------
         TypeError
             If ``html`` is not ``str`` or ``bytes``.
         """
-        return self.classify_pages([extract_page(html, url, settings=self.settings)])[0]
+        page = extract_page(html, url, settings=self.settings, content_type=content_type)
+        return self.classify_pages([page])[0]
 
     def classify_many(self, pages: Iterable[PageInput]) -> Iterator[Verdict]:
         """Classify many pages lazily, batching the model calls.
 
-        Each item is a page, a ``(page, url)`` pair, or a dict with ``html``/``text`` and ``url``.
+        Each item is a page, a ``(page, url)`` pair, or a dict with ``html``/``text``, ``url``
+        and ``content_type``.
         """
         items = iter(pages)
         while batch := list(itertools.islice(items, BATCH_SIZE)):
@@ -123,7 +130,8 @@ class Classifier:
             if body is None:
                 msg = "a page dict needs an 'html' or 'text' field"
                 raise TypeError(msg)
-            return extract_page(body, item.get("url"), settings=self.settings)
+            return extract_page(body, item.get("url"), settings=self.settings,
+                                content_type=item.get("content_type"))
         if isinstance(item, tuple):
             return extract_page(item[0], item[1], settings=self.settings)
         return extract_page(item, None, settings=self.settings)

@@ -10,6 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
+from medspam.classifier import Classifier
 from medspam.cli.common import add_model_options, load_classifier, print_json
 from medspam.errors import InputError
 from medspam.verdict import Verdict
@@ -22,8 +23,12 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "check", help="classify one page (a file or - for stdin)",
         description="Classify one page and explain the verdict. Exit 0 ok, 1 spam, 2 error.")
-    parser.add_argument("page", help="HTML or text file, or - to read standard input")
-    parser.add_argument("--url", help="the page's own URL (it is evidence too)")
+    parser.add_argument("page", help="HTML or text file, - to read standard input, or an "
+                        "http(s) URL to fetch")
+    parser.add_argument("--url", help="the page's own URL (it is evidence too; default for a "
+                        "fetched page: its final URL)")
+    parser.add_argument("--allow-private", action="store_true",
+                        help="let a URL fetch reach private, loopback and link-local addresses")
     parser.add_argument("--json", action="store_true", help="print the verdict as JSON")
     parser.add_argument("--all-links", action="store_true",
                         help="list every link, not only suspicious ones")
@@ -44,14 +49,42 @@ def read_input(name: str) -> bytes:
 
 def run(args: argparse.Namespace) -> int:
     """Classify the page and report; exit 1 when it is spam."""
-    data = read_input(args.page)
     classifier = load_classifier(args)
-    verdict = classifier.classify(data, args.url)
+    if is_url(args.page):
+        verdict = classify_fetched(classifier, args)
+    else:
+        verdict = classifier.classify(read_input(args.page), args.url)
     if args.json:
         print_json(verdict.to_dict())
     else:
         render(verdict, Console(), all_links=args.all_links)
     return 1 if verdict.is_spam else 0
+
+
+def is_url(name: str) -> bool:
+    """Whether the ``page`` argument is an http(s) URL rather than a file name.
+
+    Examples
+    --------
+    >>> is_url("https://example.org/page"), is_url("page.html"), is_url("HTTP://x.org")
+    (True, False, True)
+    """
+    return name.lower().startswith(("http://", "https://"))
+
+
+def classify_fetched(classifier: Classifier, args: argparse.Namespace) -> Verdict:
+    """Fetch the page at ``args.page`` and classify it with its Content-Type's charset."""
+    try:
+        from medspam.fetch import fetch  # noqa: PLC0415 - httpx comes with the http extra
+    except ImportError as exc:
+        msg = "fetching a URL needs httpx: pip install 'medspam[http]'"
+        raise InputError(msg) from exc
+    page = fetch(args.page, max_bytes=classifier.settings.max_bytes,
+                 allow_private=args.allow_private)
+    if page.is_truncated:
+        print(f"medspam: note: page cut at {classifier.settings.max_bytes} bytes",
+              file=sys.stderr)
+    return classifier.classify(page.body, args.url or page.url, content_type=page.content_type)
 
 
 def render(verdict: Verdict, console: Console, *, all_links: bool = False) -> None:

@@ -18,8 +18,10 @@ from medspam.corpus.compose import (
     Material,
     community_url,
     generated_shop_domain,
+    info_page_url,
     legit_links,
     shop_url,
+    site_url,
 )
 from medspam.corpus.inject import build_injection, pharma_hack
 
@@ -85,13 +87,18 @@ class Builder:
 
     def compose(
         self, *, title: str, paragraphs: list[str], lang: str, pool: str, spam: bool,
-        links: list[tuple[str, str]] | None = None,
+        links: list[tuple[str, str]] | None = None, url: str | None = None,
     ) -> tuple[str, str, Injection]:
         """Render an article in a random page shape; inject a sale when ``spam``."""
         rng = self.rng
         legit = links if links is not None else legit_links(rng, self.trusted, rng.randint(0, 3))
         inj = self._injection(pool, lang, legit) if spam else Injection()
         paras = [html.escape(p) for p in paragraphs]
+        if not spam and paras and rng.random() < 0.3:  # noqa: PLR2004
+            # Ham carries the sale vocabulary too (warnings, news, clinics), never a sale.
+            decoy = self.material.pick(rng, "decoy_sentences", lang)
+            paras[rng.randrange(len(paras))] += " " + html.escape(
+                decoy.format(drug=rng.choice(SPAM_DRUGS)))
         if inj.sentence or inj.inline_html:
             i = rng.randrange(len(paras)) if paras else 0
             extra = (" " + html.escape(inj.sentence) if inj.sentence else "") + inj.inline_html
@@ -109,7 +116,9 @@ class Builder:
             sidebar=inj.sidebar_html, footer=inj.footer_html, site_name=rng.choice(
                 ("Community", "Voices", "Neighbours Hub", "Health Stories", "Daily Post")),
         )
-        url = inj.page_url or community_url(rng, title)
+        url = inj.page_url or url or community_url(rng, title)
+        if not spam and not inj.page_url and rng.random() < 0.15:  # noqa: PLR2004 - drug slugs on ham pages too
+            url = info_page_url(rng, rng.choice(SPAM_DRUGS))
         return page, url, inj
 
     def records(self) -> Iterator[dict[str, Any]]:
@@ -124,11 +133,12 @@ class Builder:
 
     def _composed(self, *, group: str, title: str, paragraphs: list[str], lang: str,
                   source: str, kind: str, medical: bool, spam: bool,
-                  links: list[tuple[str, str]] | None = None) -> dict[str, Any]:
+                  links: list[tuple[str, str]] | None = None,
+                  url: str | None = None) -> dict[str, Any]:
         """Compose one record of an article."""
         pool = pool_of(group)
         page, url, inj = self.compose(title=title, paragraphs=paragraphs, lang=lang, pool=pool,
-                                      spam=spam, links=links)
+                                      spam=spam, links=links, url=url)
         category = ("medical-drug-sales" if medical else "drug-sales") if spam else "clean"
         return self._record(url=url, html=page, label="spam" if spam else "ham",
                             category=category, source=source, kind=kind, lang=lang,
@@ -164,7 +174,8 @@ class Builder:
                 yield self._composed(group=f"hardneg:{i}", title=neg["title"].replace(
                     "{drug}", drug), paragraphs=paragraphs, lang=neg["lang"],
                     source="composition/hard_negatives", kind=neg["kind"],
-                    medical=neg["kind"] in MEDICAL_KINDS, spam=False, links=links)
+                    medical=neg["kind"] in MEDICAL_KINDS, spam=False, links=links,
+                    url=site_url(self.rng, neg["kind"], drug) if self.rng.random() < 0.7 else None)
 
     def _shop_pages(self) -> Iterator[dict[str, Any]]:
         """Hand-written drug-shop pages (drug-sales without medical cover)."""

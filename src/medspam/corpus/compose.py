@@ -52,6 +52,35 @@ SALE_SLUGS = (
     "where-to-buy-{drug}-safely", "get-{drug}-overnight", "comprar-{drug}-sin-receta",
     "{drug}-kaufen-ohne-rezept", "acheter-{drug}-sans-ordonnance",
 )
+INFO_SLUGS = (
+    "{drug}-side-effects", "what-is-{drug}", "{drug}-dosage-and-safety", "{drug}-addiction-help",
+    "{drug}-withdrawal-symptoms", "is-{drug}-safe-during-pregnancy", "{drug}-overdose-signs",
+    "my-experience-with-{drug}-therapy", "{drug}-for-depression-what-to-know",
+    "{drug}-and-alcohol-interactions", "how-{drug}-works", "{drug}-tolerance-explained",
+    "efectos-secundarios-de-{drug}", "{drug}-nebenwirkungen", "effets-secondaires-{drug}",
+)
+"""Informational slugs naming a drug: ham page URLs, so a drug in a URL is not a sale alone."""
+
+SITE_URLS = {
+    "clinic": ("https://www.{w}clinic.com/{drug}-therapy/pricing",
+               "https://{w}health.org/services/{drug}-infusion", "https://www.{w}md.com/book/{drug}"),
+    "rehab": ("https://www.{w}recovery.org/{drug}-addiction-treatment",
+              "https://{w}rehab.com/programs/{drug}-detox", "https://www.{w}-recovery.net/call-now"),
+    "licensed-pharmacy": ("https://www.{w}pharmacy.com/prescriptions/{drug}-refill",
+                          "https://{w}-apotheke.de/rezept/{drug}", "https://www.{w}rx.com/order"),
+    "telehealth": ("https://www.{w}care.com/treatments/{drug}", "https://{w}telehealth.com/start"),
+    "news": ("https://www.{w}news.com/{y}/{n}/{drug}-seizure-police",
+             "https://{w}times.co.uk/news/{drug}-dealers-jailed-{n}"),
+    "law": ("https://www.{w}law.com/controlled-substances/{drug}",
+            "https://{w}legal.org/is-{drug}-legal"),
+    "warning": ("https://www.{w}health.org/never-buy-{drug}-online",
+                "https://{w}safety.org/fake-{drug}-pills-warning"),
+    "harm-reduction": ("https://{w}drugchecking.org/{drug}-test-strips",
+                       "https://www.{w}harmreduction.org/{drug}-safer-use"),
+    "drug-info": ("https://www.{w}meds.com/drugs/{drug}-dosage",
+                  "https://{w}druginfo.org/{drug}/side-effects"),
+}
+"""Page URLs of legitimate sites that name drugs, prices and orders: the hard negatives' own."""
 
 
 @dataclass
@@ -120,6 +149,22 @@ def sale_page_url(rng: random.Random, drug: str) -> str:
     host = rng.choice(COMMUNITY_HOSTS).format(w=rng.choice(HOST_WORDS))
     slug = rng.choice(SALE_SLUGS).format(drug=drug, dose=rng.choice((2, 5, 8, 10, 30, 80)))
     return "https://" + host + rng.choice(PROFILE_PATHS).format(n=rng.randint(10, 99999), slug=slug)
+
+
+def info_page_url(rng: random.Random, drug: str) -> str:
+    """A community page URL whose slug names a drug without selling it."""
+    host = rng.choice(COMMUNITY_HOSTS).format(w=rng.choice(HOST_WORDS))
+    slug = rng.choice(INFO_SLUGS).format(drug=drug)
+    return "https://" + host + rng.choice(PROFILE_PATHS).format(n=rng.randint(10, 99999), slug=slug)
+
+
+def site_url(rng: random.Random, kind: str, drug: str) -> str | None:
+    """A legitimate site's page URL for a hard negative of ``kind``, if the kind has one."""
+    patterns = SITE_URLS.get(kind)
+    if not patterns:
+        return None
+    return rng.choice(patterns).format(w=rng.choice(HOST_WORDS), drug=drug, n=rng.randint(10, 999),
+                                       y=rng.randint(2015, 2026))
 
 
 def shop_url(rng: random.Random, domain: str, drug: str, material: Material) -> str:

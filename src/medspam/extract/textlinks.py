@@ -42,6 +42,11 @@ _CONTACT_NAMED = re.compile(
     rf"([ \t]*[:=\u2013-][ \t]*|[ \t]+)({_PHONE}|{_HANDLE})",
     re.IGNORECASE,
 )
+_CONTACT_HANDLE_FIRST = re.compile(
+    r"(?<![\w@])@([A-Za-z][\w.]{2,31})[ \t]*(?:\(|\b(?:on|via|at|in|over)\b)[ \t]*"
+    r"(telegram|wickr(?:\s?me)?|signal|threema)\b",
+    re.IGNORECASE,
+)
 _PHONE_INTERNATIONAL = re.compile(r"(?<![\w+])(?:\+|00)\d[\d \t().-]{7,22}\d(?![\w])")
 _PHONE_NANP = re.compile(r"(?<![\w+])\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}(?!\w)")
 _PHONE_CUE = re.compile(
@@ -134,6 +139,11 @@ def _contacts(text: str, _: int) -> Iterator[_Hit]:
             yield f"wa:+{number or api_number}", match.start(), match.end()
     for match in _CONTACT_NAMED.finditer(text):
         uri = _named_contact(*match.groups())
+        if uri:
+            yield uri, match.start(), match.end()
+    for match in _CONTACT_HANDLE_FIRST.finditer(text):  # "@plug247 on Telegram"
+        handle, keyword = match.groups()
+        uri = _named_contact(keyword, ":", "@" + handle)
         if uri:
             yield uri, match.start(), match.end()
 

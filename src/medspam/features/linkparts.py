@@ -47,7 +47,8 @@ def words_of(text: str, *, split: bool = False) -> tuple[str, ...]:
 @lru_cache(maxsize=65_536)
 def link_parts(link: Link) -> LinkParts:
     """Return the parts of ``link`` (cached: the same link is read by several features)."""
-    anchor = words_of(link.anchor)
+    # A plain-text link's "anchor" is the URL itself: its words are already host and path.
+    anchor = words_of(link.anchor) if link.found in {"anchor", "contact"} else ()
     context = words_of(link.context)
     if link.url.startswith(_CONTACT_SCHEMES) or link.found == "contact":
         target = link.url.split(":", 1)[-1]

@@ -18,7 +18,7 @@ _PRICE = re.compile(
     re.IGNORECASE,
 )
 _DOSE = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ug|ml|g)\b", re.IGNORECASE)
-_CRYPTO = re.compile(r"\b(?:bitcoin|btc|crypto|usdt|monero|xmr|ethereum|litecoin)\b", re.I)
+_CRYPTO = re.compile(r"\b(?:bitcoin|btc|crypto|usdt|monero|xmr|ethereum|litecoin)\b", re.IGNORECASE)
 _NEAR_CHARS = 80
 _HALF = 0.5
 
@@ -162,6 +162,28 @@ class TextCues(ObjectTransformer):
             float(bool(lexicons.find_terms("commerce", title))),
             log_count(words, 3_000),
         ]
+
+
+MEDICAL_CUE_NAMES = ("medical_terms", "distinct_medical_terms", "medical_density")
+
+
+class MedicalCues(ObjectTransformer):
+    """How much medical vocabulary a page uses, and nothing else: the medical scorer must not
+    learn that sale words mean "not medical" (spam under health cover has both)."""
+
+    input_type = ScoredPage
+
+    def _feature_names(self) -> list[str]:
+        """One name per cue."""
+        return list(MEDICAL_CUE_NAMES)
+
+    def _row(self, item: Any) -> list[float]:
+        """Cue values of one page."""
+        text = item.text
+        words = max(len(_WORD.findall(text)), 1)
+        medical = lexicons.find_terms("medical", text)
+        return [log_count(len(medical), 200), log_count(len(set(medical)), 60),
+                min(len(medical) / words * 10, 1.0)]
 
 
 class PageText(TokenSelector):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sklearn.calibration import CalibratedClassifierCV
@@ -9,8 +10,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from medspam import lexicons
 from medspam.features.links import LinkCues, LinkDomainText, LinkTokens
-from medspam.features.pages import LinkScoreSummary, PageText, TextCues
+from medspam.features.pages import LinkScoreSummary, MedicalCues, PageText, TextCues
 
 
 def _calibrated(c: float, random_state: int) -> CalibratedClassifierCV:
@@ -22,6 +24,12 @@ def _calibrated(c: float, random_state: int) -> CalibratedClassifierCV:
         C=c, class_weight="balanced", max_iter=5_000, random_state=random_state
     )
     return CalibratedClassifierCV(base, method="sigmoid", cv=5, ensemble=False)
+
+
+def medical_vocabulary() -> list[str]:
+    """The single words of the medical lexicon, as the default word tokenizer sees them."""
+    token = re.compile(r"(?u)\b\w\w+\b")
+    return sorted({w for term in lexicons.load("medical") for w in token.findall(term.lower())})
 
 
 def _words(**options: Any) -> TfidfVectorizer:
@@ -78,16 +86,19 @@ def build_page_model(*, c: float = 1.0, random_state: int = 0) -> Pipeline:
 def build_medical_model(*, c: float = 1.0, random_state: int = 0) -> Pipeline:
     """Return the unfitted medical scorer: ScoredPage objects in, P(health content) out.
 
+    Its words are the medical lexicon's (four languages), so it judges health content by
+    vocabulary that generalises beyond the styles of the training pages.
+
     Examples
     --------
     >>> [name for name, _ in build_medical_model().named_steps["features"].transformer_list]
     ['cues', 'words']
     """
     features = FeatureUnion([
-        ("cues", TextCues()),
+        ("cues", MedicalCues()),
         ("words", Pipeline([
             ("select", PageText()),
-            ("vec", _words(min_df=5, max_df=0.3, max_features=20_000)),
+            ("vec", _words(vocabulary=medical_vocabulary())),
         ])),
     ])
     return Pipeline([("features", features), ("classify", _calibrated(c, random_state))])

@@ -1,0 +1,202 @@
+"""Pydantic models of the HTTP API: requests, and the documented shape of responses.
+
+Responses are built by :meth:`medspam.Verdict.to_dict` (the one serialiser); the response
+models here document that JSON in OpenAPI and let tests check it has not drifted.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+MAX_URL_CHARS = 8_192
+MAX_NOTE_CHARS = 4_000
+
+
+class PageIn(BaseModel):
+    """One page to classify: its HTML or plain text, and its own URL when known."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    html: str | None = Field(None, description="The page's HTML.")
+    text: str | None = Field(None, description="The page as plain text (instead of html).")
+    url: str | None = Field(None, max_length=MAX_URL_CHARS,
+                            description="The page's own URL; evidence only, never fetched.")
+
+    @model_validator(mode="after")
+    def _one_body(self) -> Self:
+        """Require exactly one of ``html`` and ``text``."""
+        if (self.html is None) == (self.text is None):
+            msg = "give exactly one of 'html' or 'text'"
+            raise ValueError(msg)
+        return self
+
+    @property
+    def body(self) -> str:
+        """The page, whichever field carried it."""
+        return self.html if self.html is not None else self.text or ""
+
+
+class BatchPageIn(PageIn):
+    """One page of a batch, with an optional caller id echoed in its result."""
+
+    id: str | None = Field(None, max_length=200, description="Caller's id for this page.")
+
+
+class BatchIn(BaseModel):
+    """Several pages classified in one request."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pages: list[BatchPageIn] = Field(description="The pages, at most the service's batch limit.")
+
+
+class FeedbackIn(BaseModel):
+    """A moderator's correction, by ``verdict_id`` or with the page itself."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    label: Literal["spam", "ham"] = Field(description="What the page really is.")
+    verdict_id: str | None = Field(None, max_length=64,
+                                   description="Id returned by /v1/classify; the page is on file.")
+    html: str | None = Field(None, description="The page, when there is no verdict_id.")
+    text: str | None = Field(None, description="The page as plain text, instead of html.")
+    url: str | None = Field(None, max_length=MAX_URL_CHARS, description="The page's URL.")
+    note: str | None = Field(None, max_length=MAX_NOTE_CHARS, description="Free-text note.")
+    moderator: str | None = Field(None, max_length=200, description="Who is correcting.")
+
+    @model_validator(mode="after")
+    def _subject(self) -> Self:
+        """Require a verdict id or a page, not both."""
+        has_page = self.html is not None or self.text is not None
+        if bool(self.verdict_id) == has_page:
+            msg = "give either 'verdict_id' or the page ('html' or 'text', with 'url')"
+            raise ValueError(msg)
+        return self
+
+    @property
+    def body(self) -> str | None:
+        """The page, when given."""
+        return self.html if self.html is not None else self.text
+
+
+class FeedbackOut(BaseModel):
+    """Stored feedback (without the page)."""
+
+    id: str
+    created: str
+    label: Literal["spam", "ham"]
+    verdict_id: str | None
+    url: str | None
+    content_type: str | None
+    verdict: str | None = Field(description="The service's verdict at the time, when known.")
+    score: float | None
+    model: str | None
+    note: str | None
+    moderator: str | None
+
+
+class ReasonOut(BaseModel):
+    """One piece of evidence and its weight in the score (log-odds)."""
+
+    text: str
+    weight: float
+    source: str
+
+
+class LinkOut(BaseModel):
+    """A link found on the page, with its own score and reasons."""
+
+    url: str
+    domain: str
+    anchor: str
+    found: str = Field(description="anchor | text | obfuscated | contact | hidden")
+    hidden: bool
+    external: bool
+    rel: list[str]
+    raw: str
+    score: float
+    reasons: list[ReasonOut]
+
+
+class ModelOut(BaseModel):
+    """The model that gave the verdict."""
+
+    name: str
+    version: str
+    sha256: str
+
+
+class Highlight(BaseModel):
+    """A suspicious phrase in the page text (offsets in Unicode code points)."""
+
+    start: int
+    end: int
+    lexicon: str
+    term: str
+
+
+class PageView(BaseModel):
+    """The page text as extracted, for a moderator, with suspicious phrases marked."""
+
+    title: str
+    text: str
+    truncated: bool
+    highlights: list[Highlight]
+
+
+class VerdictOut(BaseModel):
+    """The Verdict JSON schema (``Verdict.to_dict()``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_: int = Field(alias="schema")
+    verdict: Literal["spam", "ok"]
+    category: Literal["medical-drug-sales", "drug-sales", "clean"]
+    score: float
+    threshold: float
+    url: str | None
+    signals: dict[str, float]
+    reasons: list[ReasonOut]
+    links: list[LinkOut]
+    model: ModelOut | None
+    notes: list[str]
+
+
+class ClassifyOut(VerdictOut):
+    """A verdict with the HTTP-only extras: its id for feedback, and the page view if asked."""
+
+    verdict_id: str | None = Field(
+        description="Pass to /v1/feedback to correct this verdict (null when pages are not kept).")
+    page: PageView | None = Field(None, description="Only with ?with_text=true.")
+
+
+class BatchErrorOut(BaseModel):
+    """A batch page that could not be classified."""
+
+    index: int
+    id: str | None
+    error: str
+
+
+class BatchItemOut(ClassifyOut):
+    """A classified batch page."""
+
+    index: int
+    id: str | None
+
+
+class BatchOut(BaseModel):
+    """One result per page, in request order."""
+
+    results: list[BatchItemOut | BatchErrorOut]
+
+
+class HealthOut(BaseModel):
+    """Liveness and which model is loaded."""
+
+    status: Literal["ok"]
+    version: str
+    model: ModelOut
+    threshold: float

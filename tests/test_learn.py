@@ -1,0 +1,132 @@
+"""``medspam learn``: feedback becomes training data; the model is replaced if quality holds."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from medspam.cli import learn
+from medspam.cli.main import main
+from medspam.extract import extract_page
+from medspam.feedback import FeedbackStore
+
+if TYPE_CHECKING:
+    import argparse
+    from pathlib import Path
+
+SPAM = "<p>Order oxycodone 80mg tonight, no prescription: pills-overnight.example</p>"
+HAM = "<p>Our clinic offers supervised ketamine treatment after a psychiatric referral.</p>"
+
+
+def heldout(recall: float = 0.96, precision: float = 0.99, fp: int = 0) -> dict[str, Any]:
+    overall = {"recall": recall, "precision": precision, "fpr": 0.002, "f1": 0.97,
+               "roc_auc": 0.995, "recall_at_fpr_1pct": 0.97, "fp": 3, "fn": 4}
+    return {"test": {"overall": overall}, "all_webpages": {"fp": fp}}
+
+
+@pytest.mark.parametrize(
+    ("new", "margin", "problems"),
+    [(heldout(), 0.01, []),
+     (heldout(recall=0.951), 0.01, []),
+     (heldout(recall=0.949), 0.01, ["recall fell from 0.9600 to 0.9490 (margin 0.01)"]),
+     (heldout(precision=0.90), 0.1, []),
+     (heldout(precision=float("nan")), 0.1, ["precision fell from 0.9900 to nan (margin 0.1)"]),
+     (heldout(fp=1), 0.5, ["false positives on real web pages rose from 0 to 1"])],
+    ids=["same", "within-margin", "past-margin", "wide-margin", "nan", "new-false-positive"],
+)
+def test_decide(new: dict[str, Any], margin: float, problems: list[str]) -> None:
+    decision = learn.decide(heldout(), new, margin)
+    assert decision.problems == problems
+    assert decision.is_accepted is (not problems)
+    assert ("recall", 0.96, new["test"]["overall"]["recall"]) in decision.rows
+
+
+def test_feedback_becomes_labelled_training_records(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "fb.sqlite3")
+    vid = store.save_page(SPAM.encode("utf-8"), "https://forum.example/t/9",
+                          content_type="text/html")
+    store.add_feedback(label="spam", verdict_id=vid)
+    store.add_feedback(label="ham", body=HAM, url=None)
+    retracted, _ = store.add_feedback(label="spam", body="<p>never mind</p>", url=None)
+    store.delete_feedback(retracted.id)
+    records = store.labelled_records()
+    store.close()
+    assert [(r["label"], r["url"]) for r in records] == [
+        ("spam", "https://forum.example/t/9"), ("ham", None)]
+    pages = [extract_page(r["html"], r["url"]) for r in records]
+    assert "oxycodone" in pages[0].text
+    assert "ketamine" in pages[1].text
+
+
+@pytest.fixture
+def fake_training(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """A target model pair, a fast fake ``retrain`` and per-model held-out results."""
+    target = tmp_path / "models" / "medspam-0.1.0.joblib"
+    target.parent.mkdir()
+    target.write_bytes(b"old model")
+    target.with_name("medspam-0.1.0.card.json").write_text('{"card": "old"}')
+    state: dict[str, Any] = {"target": target, "results": {"old": heldout(), "new": heldout()}}
+
+    def retrain(records: list[dict[str, Any]], out_dir: Path, *_: Any) -> Path:
+        state["records"] = records
+        path = out_dir / "medspam-0.1.0.joblib"
+        path.write_bytes(b"new model")
+        path.with_name("medspam-0.1.0.card.json").write_text('{"card": "new"}')
+        return path
+
+    def fake_heldout(model: Path, _args: argparse.Namespace) -> dict[str, Any]:
+        return state["results"]["old" if model == target else "new"]
+
+    monkeypatch.setattr(learn, "retrain", retrain)
+    monkeypatch.setattr(learn, "heldout", fake_heldout)
+    db = tmp_path / "fb.sqlite3"
+    store = FeedbackStore(db)
+    store.add_feedback(label="spam", body=SPAM, url="https://forum.example/t/9")
+    store.close()
+    state["argv"] = ["learn", "--db", str(db), "--model", str(target), "--trust-model"]
+    return state
+
+
+def test_dry_run_shows_the_change_and_replaces_nothing(
+    fake_training: dict[str, Any], capsys: pytest.CaptureFixture[str],
+) -> None:
+    fake_training["results"]["new"] = heldout(recall=0.98)
+    assert main([*fake_training["argv"], "--dry-run", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["accepted"]
+    assert out["dry_run"]
+    assert out["metrics"]["recall"]["change"] == pytest.approx(0.02)
+    assert fake_training["target"].read_bytes() == b"old model"
+    assert [r["label"] for r in fake_training["records"]] == ["spam"]
+
+
+def test_quality_drop_is_refused(fake_training: dict[str, Any],
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    fake_training["results"]["new"] = heldout(recall=0.90)
+    assert main(fake_training["argv"]) == learn.EXIT_REFUSED
+    assert "refused: recall fell from 0.9600 to 0.9000" in capsys.readouterr().err
+    assert fake_training["target"].read_bytes() == b"old model"
+
+
+def test_holding_quality_replaces_the_model_and_keeps_the_old(
+    fake_training: dict[str, Any],
+) -> None:
+    target: Path = fake_training["target"]
+    assert main(fake_training["argv"]) == 0
+    card = target.with_name("medspam-0.1.0.card.json")
+    assert (target.read_bytes(), card.read_text()) == (b"new model", '{"card": "new"}')
+    assert target.with_name(target.name + ".previous").read_bytes() == b"old model"
+    assert not list(target.parent.glob("*.tmp"))
+
+
+def test_out_writes_elsewhere(fake_training: dict[str, Any], tmp_path: Path) -> None:
+    assert main([*fake_training["argv"], "--out", str(tmp_path / "candidate")]) == 0
+    assert (tmp_path / "candidate" / "medspam-0.1.0.joblib").read_bytes() == b"new model"
+    assert fake_training["target"].read_bytes() == b"old model"
+
+
+def test_no_feedback_nothing_to_learn(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["learn", "--db", str(tmp_path / "empty.sqlite3")]) == 0
+    assert "nothing to learn" in capsys.readouterr().err
