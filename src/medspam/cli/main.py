@@ -8,16 +8,16 @@ import sys
 from collections.abc import Sequence
 
 from medspam import __version__
-from medspam.cli import check, evaluate, train
+from medspam.cli import check, corpus, evaluate, learn, report, scan, serve, spark_scan, train
 from medspam.errors import MedspamError
 
 EXIT_OK, EXIT_SPAM, EXIT_ERROR = 0, 1, 2
 EPILOG = """exit codes:
   0  no spam found
-  1  spam found (check, scan) 
+  1  spam found (check, scan)
   2  usage or input error (bad option, unreadable file, model refused)"""
 
-COMMANDS = (check, train, evaluate)
+COMMANDS = (check, corpus, train, evaluate, serve, learn, scan, report, spark_scan)
 
 
 def build_parser() -> argparse.ArgumentParser:

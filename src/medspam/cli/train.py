@@ -8,8 +8,8 @@ from typing import Any
 
 from rich.console import Console
 
-from medspam.cli.common import print_json
 from medspam.card import card_path_for, read_card
+from medspam.cli.common import print_json
 
 
 def add_parser(subparsers: Any) -> None:

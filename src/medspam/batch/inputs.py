@@ -1,0 +1,252 @@
+"""Batch readers: directories, JSONL and WARC files as a stream of records with stable ids."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import sys
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from medspam.errors import InputError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+    from io import BufferedReader
+
+
+Kind = Literal["page", "jsonl", "warc"]
+PAGE_SUFFIXES = (".html", ".htm", ".xhtml")
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
+WARC_SUFFIXES = (".warc",)
+PAGE_MEDIA_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+"""WARC responses of other media types (images, PDF, scripts) are skipped, not classified."""
+JSON_OVERHEAD = 4
+"""A JSONL line may be this many times ``max_bytes`` (escaping) before it is refused."""
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One page to classify, or the reason it could not be read.
+
+    Examples
+    --------
+    >>> Record("site/index.html", body=b"<p>hi</p>").error is None
+    True
+
+    """
+
+    id: str
+    """Stable id: WARC-Record-ID, the JSONL ``id`` (or ``file:line``), or the file path."""
+    url: str | None = None
+    """The page's own URL when the input knows it."""
+    body: str | bytes | None = None
+    """The page (HTML or text); ``None`` when ``error`` is set."""
+    content_type: str | None = None
+    """HTTP ``Content-Type`` (with its charset) when the input has one."""
+    error: str | None = None
+    """Why the record could not be read; such a record becomes an error row."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One input file and how to read it."""
+
+    path: Path
+    kind: Kind
+    size: int
+
+
+class InputSet:
+    """The records of several inputs in order, with how many input bytes were read so far.
+
+    Parameters
+    ----------
+    names
+        Files, directories (searched for ``.html``/``.htm``, gzipped too), or ``-`` for a list
+        of such names on standard input, one per line.
+    max_bytes
+        Bytes of one page kept; a larger page is cut (extraction notes it).
+
+    Raises
+    ------
+    InputError
+        If a name does not exist.
+
+    """
+
+    def __init__(self, names: Iterable[str], *, max_bytes: int) -> None:
+        """Find the input files (see the class docstring)."""
+        self.sources = [source for name in _expand_stdin(names) for source in find_sources(name)]
+        self.max_bytes = max_bytes
+        self.total_bytes = sum(source.size for source in self.sources)
+        self.bytes_read = 0
+        self.skipped = 0
+        """Records that are not pages (WARC responses of other media types)."""
+
+    def __iter__(self) -> Iterator[Record]:
+        """Yield every record of every source."""
+        for source in self.sources:
+            start = self.bytes_read
+            reader = {"page": self._read_page, "jsonl": self._read_jsonl,
+                      "warc": self._read_warc}[source.kind]
+            yield from reader(source, start)
+            self.bytes_read = start + source.size
+
+    def _read_page(self, source: Source, _start: int) -> Iterator[Record]:
+        """Yield one HTML file as a record."""
+        try:
+            with _open(source.path) as stream:
+                body = stream.read(self.max_bytes + 1)
+        except (OSError, EOFError, zlib.error) as exc:
+            yield Record(str(source.path), error=f"cannot read: {one_line(exc)}")
+            return
+        yield Record(str(source.path), body=body)
+
+    def _read_jsonl(self, source: Source, start: int) -> Iterator[Record]:
+        """Yield the records of a JSONL file, one per non-blank line."""
+        cap = JSON_OVERHEAD * self.max_bytes
+        with source.path.open("rb") as raw:
+            stream: gzip.GzipFile | BufferedReader = (
+                gzip.GzipFile(fileobj=raw) if _is_gzip(source.path) else raw)
+            lineno = 0
+            try:
+                while line := stream.readline(cap):
+                    lineno += 1
+                    self.bytes_read = start + raw.tell()
+                    if len(line) == cap and not line.endswith(b"\n"):
+                        _skip_line(stream, cap)
+                        yield Record(f"{source.path}:{lineno}",
+                                     error=f"record larger than {cap} bytes")
+                    elif line.strip():
+                        yield _json_record(line, f"{source.path}:{lineno}")
+            except (OSError, EOFError, zlib.error) as exc:
+                yield Record(f"{source.path}#error", error=f"cannot read: {one_line(exc)}")
+
+    def _read_warc(self, source: Source, start: int) -> Iterator[Record]:
+        """Yield the page records of a WARC file (responses with an HTML or text body)."""
+        try:
+            from fastwarc.warc import ArchiveIterator, WarcRecordType  # noqa: PLC0415
+        except ImportError as exc:
+            msg = "WARC input needs FastWARC: pip install 'medspam[warc]'"
+            raise InputError(msg) from exc
+        try:
+            with source.path.open("rb") as stream:
+                yield from self._warc_pages(
+                    ArchiveIterator(stream, record_types=WarcRecordType.response,
+                                    parse_http=True, auto_decode="all", fsspec_args=False),
+                    source, start)
+        except (OSError, ValueError) as exc:
+            yield Record(f"{source.path}#error", error=f"cannot read: {one_line(exc)}")
+
+    def _warc_pages(self, records: Iterable[Any], source: Source, start: int) -> Iterator[Record]:
+        """Yield the responses with an HTML or text body as records; count the others."""
+        for warc in records:
+            self.bytes_read = start + warc.stream_pos
+            media = (warc.http_content_type or "").lower()
+            if media and not media.startswith(PAGE_MEDIA_TYPES):
+                self.skipped += 1
+                continue
+            yield Record(str(warc.record_id or f"{source.path}@{warc.stream_pos}"),
+                         url=warc.headers.get("WARC-Target-URI"),
+                         body=warc.reader.read(self.max_bytes + 1),
+                         content_type=warc.http_headers.get("Content-Type"))
+
+
+def find_sources(name: str) -> list[Source]:
+    """Return the input files one command-line name stands for.
+
+    Raises
+    ------
+    InputError
+        If the name does not exist.
+
+    """
+    path = Path(name)
+    if path.is_dir():
+        return [Source(p, "page", p.stat().st_size) for p in _walk_pages(path)]
+    if not path.is_file():
+        msg = f"{name}: no such file or directory"
+        raise InputError(msg)
+    return [Source(path, kind_of(path), path.stat().st_size)]
+
+
+def kind_of(path: Path) -> Kind:
+    """Tell a file's kind from its name, or from its first bytes when the name says nothing."""
+    name = path.name.lower().removesuffix(".gz")
+    if name.endswith(WARC_SUFFIXES):
+        return "warc"
+    if name.endswith(JSONL_SUFFIXES):
+        return "jsonl"
+    if name.endswith(PAGE_SUFFIXES):
+        return "page"
+    try:
+        with _open(path) as stream:
+            head = stream.read(8).lstrip()
+    except (OSError, EOFError, zlib.error):
+        return "page"
+    if head.startswith(b"WARC/"):
+        return "warc"
+    return "jsonl" if head.startswith(b"{") else "page"
+
+
+def _walk_pages(root: Path) -> Iterator[Path]:
+    """Yield the HTML files under ``root`` (gzipped too), in a stable sorted order."""
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(files):
+            if name.lower().removesuffix(".gz").endswith(PAGE_SUFFIXES):
+                yield Path(folder) / name
+
+
+def _expand_stdin(names: Iterable[str]) -> Iterator[str]:
+    """Replace ``-`` by the names listed on standard input."""
+    for name in names:
+        if name == "-":
+            yield from (line.strip() for line in sys.stdin if line.strip())
+        else:
+            yield name
+
+
+def _json_record(line: bytes, fallback_id: str) -> Record:
+    """Parse one JSONL line into a record (an error record when it is not a page object)."""
+    try:
+        data: Any = json.loads(line)
+    except ValueError as exc:
+        return Record(fallback_id, error=f"invalid JSON: {one_line(exc)}")
+    if not isinstance(data, dict):
+        return Record(fallback_id, error="a JSONL record must be an object")
+    record_id = fallback_id if data.get("id") is None else str(data["id"])
+    url = data.get("url")
+    body = data.get("html", data.get("text"))
+    if not isinstance(body, str) or not (url is None or isinstance(url, str)):
+        return Record(record_id, url=url if isinstance(url, str) else None,
+                      error="a JSONL record needs a string 'html' or 'text' (and 'url')")
+    content_type = data.get("content_type")
+    return Record(record_id, url=url, body=body,
+                  content_type=content_type if isinstance(content_type, str) else None)
+
+
+def _open(path: Path) -> gzip.GzipFile | BufferedReader:
+    """Open a file for reading, decompressing gzip."""
+    return gzip.open(path, "rb") if _is_gzip(path) else path.open("rb")
+
+
+def _is_gzip(path: Path) -> bool:
+    """Whether the file starts with the gzip magic number."""
+    with path.open("rb") as stream:
+        return stream.read(2) == b"\x1f\x8b"
+
+
+def _skip_line(stream: gzip.GzipFile | BufferedReader, cap: int) -> None:
+    """Read up to the end of an over-long line."""
+    while (chunk := stream.readline(cap)) and not chunk.endswith(b"\n"):
+        pass
+
+
+def one_line(problem: BaseException | str) -> str:
+    """Render an exception or message as one short line."""
+    return " ".join(str(problem).split())[:300] or type(problem).__name__

@@ -1,0 +1,246 @@
+"""Result files: append rows atomically (JSONL or CSV), repair and read them back to resume."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from typing import TYPE_CHECKING, Any
+
+from medspam.batch.rows import ROW_FIELDS, Row
+from medspam.errors import InputError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from pathlib import Path
+
+CSV_FIELDS = (*ROW_FIELDS[:8], "domains", *ROW_FIELDS[8:])
+"""CSV columns: the row fields, lists flattened to text, plus the flagged links' domains."""
+DONE_SUFFIX = ".done"
+"""Beside the results: ids whose rows were not written (``--only-flagged``), one per line."""
+
+
+class ResultWriter:
+    """Append result rows to a file so that a killed run can resume without loss or duplicates.
+
+    Each row is one ``write`` of a whole line to a file opened for appending; :meth:`sync`
+    flushes to disk. On resume, a cut or garbled tail is truncated and the ids already done are
+    read back from the rows and from the ``.done`` file.
+
+    Parameters
+    ----------
+    path
+        The results file (JSONL, or CSV when ``is_csv``).
+    is_csv
+        Write CSV instead of JSONL.
+    resume
+        Continue an existing file; otherwise an existing non-empty file is refused unless
+        ``overwrite``.
+    overwrite
+        Start the file again.
+    only_flagged
+        Write only spam and error rows; the ids of the others go to the ``.done`` file.
+    on_previous
+        Called with every row already in the file when resuming.
+
+    Raises
+    ------
+    InputError
+        If the file exists and neither ``resume`` nor ``overwrite`` is set, or is not a
+        results file of this format.
+
+    """
+
+    def __init__(
+        self, path: Path, *, is_csv: bool = False, resume: bool = False, overwrite: bool = False,
+        only_flagged: bool = False, on_previous: Callable[[Row], None] | None = None,
+    ) -> None:
+        """Open (and, when resuming, repair) the results file."""
+        self.path, self.is_csv, self.only_flagged = path, is_csv, only_flagged
+        self.done_path = path.with_name(path.name + DONE_SUFFIX)
+        self.done_ids: set[str] = set()
+        """Ids done by earlier runs (read back when resuming)."""
+        if _has_content(path) and not (resume or overwrite):
+            msg = f"{path} exists: pass --resume to continue it or --overwrite to start again"
+            raise InputError(msg)
+        if resume:
+            self._restore(on_previous or (lambda _row: None))
+        else:
+            for old in (path, self.done_path):
+                old.unlink(missing_ok=True)
+        self._fd = _open_append(path)
+        self._done_fd = (_open_append(self.done_path)
+                         if only_flagged or self.done_path.exists() else None)
+        self._unwritten: list[str] = []
+        if is_csv and not _has_content(path):
+            _write_all(self._fd, _csv_line(CSV_FIELDS))
+
+    def _restore(self, on_previous: Callable[[Row], None]) -> None:
+        """Repair the files and read back the done ids."""
+        parse = _parse_csv_line if self.is_csv else _parse_json_line
+
+        def keep(row: Row) -> None:
+            self.done_ids.add(row["id"])
+            on_previous(row)
+
+        _repair(self.path, parse, keep, header=_csv_line(CSV_FIELDS) if self.is_csv else None)
+        _repair(self.done_path, _parse_done_line, lambda row: self.done_ids.add(row["id"]))
+
+    def write(self, row: Row) -> None:
+        """Append one row (or, with ``only_flagged``, note a clean row's id)."""
+        if self.only_flagged and row["verdict"] != "spam" and row["error"] is None:
+            self._unwritten.append(row["id"])
+        else:
+            _write_all(self._fd, _csv_line(_csv_cells(row)) if self.is_csv else _json_line(row))
+
+    def sync(self) -> None:
+        """Flush written rows to disk, then record the unwritten ids (never the other way)."""
+        os.fsync(self._fd)
+        if self._done_fd is not None and self._unwritten:
+            _write_all(self._done_fd, b"".join(_json_line(i) for i in self._unwritten))
+            os.fsync(self._done_fd)
+        self._unwritten.clear()
+
+    def close(self) -> None:
+        """Sync and close the files."""
+        self.sync()
+        os.close(self._fd)
+        if self._done_fd is not None:
+            os.close(self._done_fd)
+
+
+def read_rows(path: Path) -> Iterator[Row]:
+    """Yield the rows of a results file (JSONL, or CSV by its header), skipping bad lines.
+
+    Raises
+    ------
+    InputError
+        If the file cannot be read.
+
+    """
+    try:
+        with path.open("rb") as stream:
+            first = stream.readline()
+            is_csv = first == _csv_line(CSV_FIELDS)
+            parse = _parse_csv_line if is_csv else _parse_json_line
+            for lines in ([] if is_csv else [first]), stream:
+                yield from (row for row in map(parse, lines) if row is not None)
+    except OSError as exc:
+        msg = f"cannot read {path}: {exc.strerror or exc}"
+        raise InputError(msg) from exc
+
+
+def _repair(
+    path: Path, parse: Callable[[bytes], Row | None], keep: Callable[[Row], None],
+    header: bytes | None = None,
+) -> None:
+    """Feed the valid lines of ``path`` to ``keep`` and truncate it after the last one."""
+    if not path.exists():
+        return
+    valid = 0
+    with path.open("rb") as stream:
+        if header is not None:
+            first = stream.readline()
+            if first not in (header, b""):
+                msg = f"{path} is not a medspam CSV results file (its header differs)"
+                raise InputError(msg)
+            valid = len(first) if first == header else 0
+        for line in stream:
+            row = parse(line) if line.endswith(b"\n") else None
+            if row is None:
+                break
+            keep(row)
+            valid += len(line)
+    if valid < path.stat().st_size:
+        os.truncate(path, valid)
+
+
+def _parse_json_line(line: bytes) -> Row | None:
+    """Parse one JSONL row; ``None`` when it is not a complete row."""
+    try:
+        row = json.loads(line)
+    except ValueError:
+        return None
+    return row if isinstance(row, dict) and isinstance(row.get("id"), str) else None
+
+
+def _parse_done_line(line: bytes) -> Row | None:
+    """Parse one line of the ``.done`` file (a JSON string)."""
+    try:
+        value = json.loads(line)
+    except ValueError:
+        return None
+    return {"id": value} if isinstance(value, str) else None
+
+
+def _parse_csv_line(line: bytes) -> Row | None:
+    """Parse one CSV row back into the fields a summary needs."""
+    try:
+        cells = next(csv.reader([line.decode("utf-8")]))
+    except (UnicodeDecodeError, csv.Error, StopIteration):
+        return None
+    if len(cells) != len(CSV_FIELDS):
+        return None
+    row: dict[str, Any] = dict(zip(CSV_FIELDS, (c or None for c in cells), strict=True))
+    urls, domains = (row.pop("links") or "").split(), (row.pop("domains") or "").split()
+    row["links"] = [{"url": u, "domain": "" if d == "-" else d}
+                    for u, d in zip(urls, domains, strict=False)]
+    row["reasons"] = [{"text": text} for text in (row["reasons"] or "").split(" | ") if text]
+    row["notes"] = [note for note in (row["notes"] or "").split(" | ") if note]
+    row["score"] = None if row["score"] is None else float(row["score"])
+    row["id"] = row["id"] or ""
+    return row
+
+
+def _csv_cells(row: Row) -> list[Any]:
+    """Flatten a row into CSV cells: lists become ``|``- or space-separated text."""
+    flat = {
+        **row,
+        "reasons": " | ".join(r["text"] for r in row["reasons"]),
+        "links": " ".join(link["url"] for link in row["links"]),
+        "domains": " ".join(link["domain"] or "-" for link in row["links"]),
+        "notes": " | ".join(row["notes"]),
+    }
+    return [flat[name] for name in CSV_FIELDS]
+
+
+def _csv_line(cells: Any) -> bytes:
+    """One CSV line; line breaks inside cells become spaces so a row is one line."""
+    buffer = io.StringIO()
+    clean = [" ".join(str(c).splitlines()) if c is not None else "" for c in cells]
+    csv.writer(buffer, lineterminator="\n").writerow(clean)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _json_line(value: Any) -> bytes:
+    """One JSON line."""
+    return (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write all of ``data`` (one ``write`` call unless the kernel takes less)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _open_append(path: Path) -> int:
+    """Open a file for appending, creating it.
+
+    Raises
+    ------
+    InputError
+        If the file cannot be opened for writing.
+
+    """
+    try:
+        return os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    except OSError as exc:
+        msg = f"cannot write {path}: {exc.strerror or exc}"
+        raise InputError(msg) from exc
+
+
+def _has_content(path: Path) -> bool:
+    """Whether the file exists and is not empty."""
+    return path.exists() and path.stat().st_size > 0

@@ -1,0 +1,125 @@
+"""Spark job: classify the pages of many WARC files on a cluster, the Common Crawl way.
+
+The driver loads and verifies the model once and broadcasts the classifier; each Python worker
+unpickles it once and reuses it for every WARC of every partition. Rows have the schema of
+``medspam scan`` and are written as JSONL part files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import itertools
+import json
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from medspam.batch.inputs import InputSet, Record
+from medspam.batch.rows import classify_chunk, error_row
+from medspam.errors import InputError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    from pyspark.broadcast import Broadcast
+    from pyspark.sql import SparkSession
+
+    from medspam.classifier import Classifier
+
+CHUNK_SIZE = 32
+"""Records classified in one batch, as in ``medspam scan``."""
+
+
+def read_paths(listing: Path, prefix: str = "") -> list[str]:
+    """Read a list of WARC paths (plain or gzipped, like Common Crawl's ``warc.paths.gz``).
+
+    Raises
+    ------
+    InputError
+        If the list cannot be read or is empty.
+
+    """
+    try:
+        with gzip.open(listing, "rt") if listing.suffix == ".gz" else listing.open() as stream:
+            paths = [prefix + line.strip() for line in stream if line.strip()]
+    except OSError as exc:
+        msg = f"cannot read the path list {listing}: {exc}"
+        raise InputError(msg) from exc
+    if not paths:
+        msg = f"{listing} lists no WARC paths"
+        raise InputError(msg)
+    return paths
+
+
+def run_job(
+    spark: SparkSession, paths: list[str], output: str, classifier: Classifier,
+    *, compress: bool = False,
+) -> dict[str, int]:
+    """Classify the WARCs at ``paths`` (one partition each) and write JSONL rows to ``output``.
+
+    Returns
+    -------
+    dict
+        ``pages``, ``flagged`` and ``errors`` counted by accumulators (tasks retried by
+        Spark may count twice).
+
+    """
+    context = spark.sparkContext
+    shared = context.broadcast(classifier)
+    counts = {name: context.accumulator(0) for name in ("pages", "flagged", "errors")}
+
+    def scan_partition(partition: Iterable[str]) -> Iterator[str]:
+        for row in scan_paths(partition, shared):
+            counts["pages"].add(1)
+            counts["flagged"].add(row["verdict"] == "spam")
+            counts["errors"].add(row["error"] is not None)
+            yield json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+
+    rows = context.parallelize(paths, numSlices=len(paths)).mapPartitions(scan_partition)
+    codec = "org.apache.hadoop.io.compress.GzipCodec" if compress else None
+    rows.saveAsTextFile(output, compressionCodecClass=codec)
+    shared.unpersist()
+    return {name: accumulator.value for name, accumulator in counts.items()}
+
+
+def scan_paths(paths: Iterable[str], shared: Broadcast[Classifier]) -> Iterator[dict[str, Any]]:
+    """Rows of every record of the WARCs at ``paths`` (runs in a Spark Python worker)."""
+    classifier = shared.value
+    timeout = classifier.settings.record_timeout
+    for path in paths:
+        with _local_copy(path) as local:
+            records = iter(InputSet([str(local)], max_bytes=classifier.settings.max_bytes))
+            while chunk := [_renamed(r, local, path)
+                            for r in itertools.islice(records, CHUNK_SIZE)]:
+                yield from (error_row(r, r.error) for r in chunk if r.error is not None)
+                good = [r for r in chunk if r.error is None]
+                for rows in classify_chunk(classifier, good, timeout):
+                    yield from rows
+
+
+def _renamed(record: Record, local: Path, path: str) -> Record:
+    """Rename a fallback id so it names the original path, not the local copy."""
+    if not record.id.startswith(str(local)):
+        return record
+    return dataclasses.replace(record, id=path + record.id.removeprefix(str(local)))
+
+
+@contextmanager
+def _local_copy(path: str) -> Iterator[Path]:
+    """Give a local file for ``path``: itself, or a temporary copy of a URL (needs fsspec)."""
+    if "://" not in path:
+        yield Path(path)
+        return
+    try:
+        import fsspec  # noqa: PLC0415 - needed only for remote paths
+    except ImportError as exc:
+        msg = f"{path}: remote paths need fsspec (and s3fs for s3://)"
+        raise InputError(msg) from exc
+    with (tempfile.NamedTemporaryFile(suffix=Path(path).name) as local,
+          fsspec.open(path, "rb") as remote):
+        shutil.copyfileobj(remote, local)
+        local.flush()
+        yield Path(local.name)
