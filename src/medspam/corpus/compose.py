@@ -193,6 +193,10 @@ def legit_links(rng: random.Random, trusted: list[str], k: int) -> list[tuple[st
     """``k`` links to trusted or neutral sites with plausible anchors."""
     out = []
     for _ in range(k):
+        if rng.random() < 0.08:  # noqa: PLR2004 - shorteners carry ham links too
+            out.append((f"https://{rng.choice(SHORTENERS)}/{rng.randbytes(4).hex()}",
+                        rng.choice(("Read more", "source", "link", "full story"))))
+            continue
         domain = rng.choice(trusted) if rng.random() < 0.7 else rng.choice(NEUTRAL_LINK_DOMAINS)  # noqa: PLR2004
         path = rng.choice(("", "/health", "/topics/{s}", "/article/{n}", "/news/{n}-{s}"))
         url = f"https://www.{domain}" + path.format(s="info", n=rng.randint(1, 9999))

@@ -9,6 +9,7 @@ from typing import Any
 
 from medspam import lexicons
 from medspam.features.base import ObjectTransformer, TokenSelector
+from medspam.features.linkparts import has_any, link_parts
 from medspam.features.links import log_count
 from medspam.page import Page
 
@@ -63,8 +64,26 @@ SUMMARY_NAMES = (
 )
 
 
+def mentions_drug(scored: ScoredPage) -> bool:
+    """Whether the page names a drug in its text, title, URL or any link's words."""
+    if lexicons.compile_terms("drugs").search(scored.text):
+        return True
+    page = scored.page
+    links = (*page.links, *((page.url_link,) if page.url_link else ()))
+    return any(
+        has_any(parts.host_words + parts.path_words + parts.anchor_words + parts.context_words,
+                "drugs")
+        for parts in map(link_parts, links))
+
+
 class LinkScoreSummary(ObjectTransformer):
-    """Summary of the link scorer's scores over a page's links and its own URL."""
+    """Summary of the link scorer's scores over a page's links and its own URL.
+
+    The ``max_*`` scores count only on pages that name a drug somewhere: a shop link on a
+    page that never names a drug is commerce, not drug sales.
+    """
+
+
 
     input_type = ScoredPage
 
@@ -81,14 +100,16 @@ class LinkScoreSummary(ObjectTransformer):
             return max((s for link, s in pairs if keep(link)), default=0.0)
 
         over = sum(s >= _HALF for _, s in pairs)
+        # A sale link sells drugs only where a drug is named: in the text or in a link.
+        gate = float(mentions_drug(scored))
         return [
-            top(lambda _: True),
-            top(lambda link: link.is_external),
-            top(lambda link: link.found in {"text", "obfuscated"}),
-            top(lambda link: link.is_hidden),
-            top(lambda link: link.found == "contact"),
-            log_count(over, 20),
-            over / len(pairs) if pairs else 0.0,
+            gate * top(lambda _: True),
+            gate * top(lambda link: link.is_external),
+            gate * top(lambda link: link.found in {"text", "obfuscated"}),
+            gate * top(lambda link: link.is_hidden),
+            gate * top(lambda link: link.found == "contact"),
+            gate * log_count(over, 20),
+            gate * over / len(pairs) if pairs else 0.0,
             scored.url_score or 0.0,
             log_count(len(pairs), 500),
             log_count(sum(link.is_hidden for link, _ in pairs), 100),

@@ -1,0 +1,44 @@
+"""Quality gate: the shipped model, re-measured on held-out data, may not fall below the floor.
+
+The floor in ``quality_floor.json`` holds the numbers of the shipped model; raising it is part
+of shipping a better model, lowering it is a deliberate commit that says why.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import shared_path
+from medspam.evaluate import evaluate_heldout
+
+FLOOR = json.loads((Path(__file__).parent / "quality_floor.json").read_text(encoding="utf-8"))
+SLACK = 1e-9
+
+
+@pytest.fixture(scope="module")
+def measured(classifier):
+    shared_path("data/SOURCES.md")
+    out = evaluate_heldout(classifier)
+    out.pop("_results")
+    return out
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("name", sorted(FLOOR["at_least"]))
+def test_metric_is_at_least_its_floor(measured, name):
+    part, *path = name.split(".")
+    value = measured[part]
+    for key in path:
+        value = value[key]
+    assert value >= FLOOR["at_least"][name] - SLACK, f"{name} fell to {value}"
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("name", sorted(FLOOR["at_most"]))
+def test_metric_is_at_most_its_ceiling(measured, name):
+    part, *path = name.split(".")
+    value = measured[part]
+    for key in path:
+        value = value[key]
+    assert value <= FLOOR["at_most"][name] + SLACK, f"{name} rose to {value}"
