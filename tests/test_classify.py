@@ -45,11 +45,6 @@ def _page_case(name):
     return pytest.param(name, marks=marks, id=name)
 
 
-# Real web pages the shipped model flags: each is a false positive we know and report in
-# the README; a new one fails the test.
-KNOWN_FALSE_POSITIVES = {"hard::breakingbelizenews.com-paho.html"}
-
-
 @pytest.mark.parametrize("name", [_page_case(name) for name in sorted(EXPECTED)])
 def test_hand_written_pages(classifier, name):
     expected = EXPECTED[name]
@@ -105,6 +100,6 @@ def test_real_webpages_are_all_ok(classifier):
         for name in urls:
             member = members[name]
             verdict = classifier.classify(tar.extractfile(member).read(), url=urls[name])
-            if verdict.is_spam and urls[name] not in KNOWN_FALSE_POSITIVES:
+            if verdict.is_spam:
                 flagged.append((urls[name], round(verdict.score, 3)))
     assert flagged == []

@@ -95,5 +95,36 @@ def render_markdown(card: dict[str, Any]) -> str:
         "## Evaluation results",
     ]
     for name, metrics in card.get("metrics", {}).items():
-        parts += [f"### {name}", _table(metrics) if isinstance(metrics, dict) else str(metrics)]
+        if name.endswith("_breakdown"):
+            parts += _breakdown(name, metrics)
+        else:
+            parts += [f"### {name}", _table(metrics) if isinstance(metrics, dict) else str(metrics)]
+    parts += [f"![{Path(plot).stem}]({plot})" for plot in card.get("plots", [])]
+    if card.get("shortcut_checks"):
+        parts += ["## Shortcut checks", card["shortcut_checks"].get("about", "")]
+        for name in ("ablations", "adversarial"):
+            rows = card["shortcut_checks"].get(name, {})
+            parts += [f"### {name}", _grid(rows)]
     return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _breakdown(name: str, report: dict[str, Any]) -> list[str]:
+    """One table per grouping of a test report (category, placement, language...)."""
+    out = []
+    for group, rows in report.items():
+        if group != "overall" and isinstance(rows, dict) and rows:
+            out += [f"### {name.removesuffix('_breakdown')} {group.replace('_', ' ')}",
+                    _grid(rows)]
+    return out
+
+
+def _grid(rows: dict[str, dict[str, Any]]) -> str:
+    """Render ``{row: {column: value}}`` as a Markdown table."""
+    columns = [c for c in ("n", "spam", "ham", "recall", "fpr", "roc_auc", "recall_at_fpr_1pct",
+                           "fp", "fn") if any(c in r for r in rows.values())]
+    if not columns:
+        return "\n".join(f"- {k}: {_fmt(v)}" for k, v in rows.items())
+    lines = ["| | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
+    lines += ["| " + (key or "-") + " | " + " | ".join(_fmt(r.get(c, "")) for c in columns) + " |"
+              for key, r in rows.items()]
+    return "\n".join(lines)

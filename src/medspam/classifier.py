@@ -98,6 +98,11 @@ class Classifier:
         """The model card the model was verified against."""
         return self._model.card
 
+    @property
+    def model_path(self) -> Path:
+        """The model file this classifier was loaded from."""
+        return self._model.path
+
     def classify(
         self, html: str | bytes, url: str | None = None, *, content_type: str | None = None
     ) -> Verdict:

@@ -116,11 +116,11 @@ def link_reasons(link: Link, contribs: list[tuple[str, float]]) -> tuple[Reason,
 
 def _sale_phrase(text: str) -> str:
     """The first commercial phrase within a few words of a drug name, for quoting."""
-    drugs = [m.span() for m in lexicons.compile_terms("drugs").finditer(text)]
-    for match in lexicons.compile_terms("commerce").finditer(text):
-        for start, end in drugs:
-            if abs(start - match.start()) <= 80:  # noqa: PLR2004 - same window as the feature
-                lo, hi = min(start, match.start()), max(end, match.end())
+    drugs = lexicons.find_spans("drugs", text)
+    for sale_start, sale_end, _ in lexicons.find_spans("commerce", text):
+        for start, end, _ in drugs:
+            if abs(start - sale_start) <= 80:  # noqa: PLR2004 - same window as the feature
+                lo, hi = min(start, sale_start), max(end, sale_end)
                 return " ".join(text[lo:hi].split())[:100]
     return ""
 
@@ -145,6 +145,8 @@ def _describe_page_feature(name: str, scored: ScoredPage, evidence: tuple[LinkEv
             "max_hidden_link_score": f"hidden link to {_top_link(evidence, lambda l: l.is_hidden)}",
             "max_contact_score": f"sells through a contact: {_top_link(evidence, lambda l: l.found == 'contact')}",
             "page_url_score": f"the page's own URL sells: {scored.page.url}",
+            "max_link_log_odds": f"near-certain sale link: {_top_link(evidence, lambda _: True)}",
+            "page_url_log_odds": f"the page's own URL sells: {scored.page.url}",
             "links_over_half": "several drug-sales links",
             "share_of_links_over_half": "a large share of the links look like drug sales",
         }

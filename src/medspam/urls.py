@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import html
 import ipaddress
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -674,5 +675,79 @@ def split_words(token: str) -> list[str]:
         if len(part) < _MIN_BARE_LABEL or not part.isascii() or len(part) > _MAX_SPLIT:
             words.append(part)
         else:
-            words.extend(_segmenter().segment(part))
+            words.extend(_segment(_segmenter(), part))
     return words
+
+
+# wordsegment's ``Segmenter.segment`` recurses over every (rest of text, previous word) pair
+# and builds a bigram string for each candidate: about 1 ms per label, the slowest step of
+# scoring a link. ``_segment`` returns exactly the same words (same scores, same float
+# arithmetic, same tie-breaking by ``max`` over ``(score, words)``) by dynamic programming:
+# a position's best split after a previous word equals its best split without context
+# unless a bigram "previous next" exists for one of the next words, which is rare.
+_CHUNK = 250
+_CARRIED_WORDS = 5
+_START = "<s>"
+
+_Best = tuple[float, list[str]]
+
+
+def _segment(segmenter: wordsegment.Segmenter, text: str) -> list[str]:
+    """Return exactly ``segmenter.segment(text)``, computed without recursion."""
+    clean = segmenter.clean(text)
+    words: list[str] = []
+    carried = ""
+    for offset in range(0, len(clean), _CHUNK):
+        chunk_words = _best_split(segmenter, carried + clean[offset : offset + _CHUNK])[1]
+        carried = "".join(chunk_words[-_CARRIED_WORDS:])
+        words += chunk_words[:-_CARRIED_WORDS]
+    return words + _best_split(segmenter, carried)[1]
+
+
+@lru_cache(maxsize=4)
+def _followers(segmenter: wordsegment.Segmenter) -> dict[str, frozenset[str]]:
+    """First word of each bigram -> the words that follow it in a bigram."""
+    follow: dict[str, set[str]] = {}
+    for pair in segmenter.bigrams:
+        first, _, second = pair.partition(" ")
+        follow.setdefault(first, set()).add(second)
+    return {first: frozenset(seconds) for first, seconds in follow.items()}
+
+
+def _best_split(segmenter: wordsegment.Segmenter, text: str) -> _Best:
+    """The ``(score, words)`` wordsegment's ``search(text)`` returns, by dynamic programming."""
+    n = len(text)
+    limit = segmenter.limit
+    follow = _followers(segmenter)
+    unigrams, total = segmenter.unigrams, segmenter.total
+    plain: list[_Best] = [(0.0, [])] * (n + 1)
+    context: dict[tuple[int, str], _Best] = {}
+
+    def after(pos: int, previous: str) -> _Best:
+        return context.get((pos, previous), plain[pos])
+
+    def pick(pos: int, scores: list[float]) -> _Best:
+        top = max(scores)
+        return max((top, [text[pos:end], *after(end, text[pos:end])[1]])
+                   for end, score in enumerate(scores, pos + 1) if score == top)
+
+    for pos in range(n - 1, -1, -1):
+        nexts = [text[pos:end] for end in range(pos + 1, min(n, pos + limit) + 1)]
+        scores = [
+            math.log10(unigrams[word] / total if word in unigrams
+                       else 10.0 / (total * 10 ** len(word))) + after(end, word)[0]
+            for end, word in enumerate(nexts, pos + 1)
+        ]
+        plain[pos] = pick(pos, scores)
+        previous_words = {text[start:pos] for start in range(max(0, pos - limit), pos)}
+        for previous in previous_words if pos else {_START}:
+            followers = follow.get(previous)
+            if not followers or previous not in unigrams or followers.isdisjoint(nexts):
+                continue
+            changed = list(scores)
+            for i, word in enumerate(nexts):
+                if word in followers:
+                    changed[i] = (math.log10(segmenter.score(word, previous))
+                                  + after(pos + 1 + i, word)[0])
+            context[(pos, previous)] = pick(pos, changed)
+    return after(0, _START)

@@ -107,7 +107,7 @@ def render(verdict: Verdict, console: Console, *, all_links: bool = False) -> No
         for evidence in shown[:MAX_LINKS_SHOWN if not all_links else None]:
             link = evidence.link
             console.print(f"  {evidence.score:.2f}  {escape(link.url)}  [dim]({link.how}"
-                          f"{', anchor: ' + escape(repr(link.anchor[:50])) if link.anchor else ''})[/]")
+                          f"{', anchor: ' + escape(repr(link.anchor[:50])) if link.found == 'anchor' else ''})[/]")
             for reason in evidence.reasons[:3]:
                 if reason.weight > 0:
                     console.print(f"        - {escape(reason.text)}")

@@ -6,9 +6,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+import os
+
 from rich.console import Console
 from rich.table import Table
 
+from medspam.card import card_path_for, read_card, write_card
 from medspam.cli.common import add_model_options, load_classifier, print_json
 
 
@@ -23,6 +26,8 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
     parser.add_argument("--plots", type=Path,
                         help="folder for a reliability plot and a PR curve (PNG, needs matplotlib)")
+    parser.add_argument("--update-card", action="store_true",
+                        help="write the held-out results (and --plots) into the model's card")
     add_model_options(parser)
     parser.set_defaults(run=run)
 
@@ -38,8 +43,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         out = ev.evaluate_heldout(classifier)
         results = out.pop("_results")
-    if args.plots:
-        ev.plot(results, args.plots)
+    plots = ev.plot(results, args.plots) if args.plots else []
+    if args.update_card:
+        update_card(classifier, out, plots)
     if args.json:
         print_json(out)
     else:
@@ -60,3 +66,13 @@ def show(out: dict[str, Any], console: Console) -> None:
                       *(f"{m[k]:.4f}" for k in ("precision", "recall", "fpr")), str(m["fp"]),
                       f"{m.get('roc_auc', float('nan')):.4f}")
     console.print(table)
+
+
+def update_card(classifier: Any, out: dict[str, Any], plots: list[Path]) -> None:
+    """Record evaluation results and plot paths (relative to the card) in the model's card."""
+    path = card_path_for(classifier.model_path)
+    card = read_card(path)
+    card["metrics"].update({f"evaluate_{name}": report.get("overall", report)
+                            for name, report in out.items()})
+    card["plots"] = [os.path.relpath(plot, path.parent) for plot in plots]
+    write_card(path, card)

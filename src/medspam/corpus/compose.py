@@ -52,6 +52,15 @@ SALE_SLUGS = (
     "where-to-buy-{drug}-safely", "get-{drug}-overnight", "comprar-{drug}-sin-receta",
     "{drug}-kaufen-ohne-rezept", "acheter-{drug}-sans-ordonnance",
 )
+TOPIC_PATHS = (
+    "/category/health/{drug}", "/tag/{drug}", "/topics/{drug}-addiction", "/news/{n}-{drug}-study",
+    "/drugs/{drug}", "/category/social-issues/{drug}/", "/health-topics/{drug}-overdose",
+    "/medicines/{drug}-{n}", "/factsheets/{drug}", "/research/{drug}-clinical-trial-{n}",
+)
+"""Paths of legitimate sites that name a drug: tag, category, topic and fact-sheet pages."""
+TOPIC_WORDS = ("info", "depression", "pain", "sleep", "anxiety", "addiction", "treatment",
+               "prevention", "mental-health", "medicines", "safety", "research")
+
 INFO_SLUGS = (
     "{drug}-side-effects", "what-is-{drug}", "{drug}-dosage-and-safety", "{drug}-addiction-help",
     "{drug}-withdrawal-symptoms", "is-{drug}-safe-during-pregnancy", "{drug}-overdose-signs",
@@ -198,10 +207,14 @@ def legit_links(rng: random.Random, trusted: list[str], k: int) -> list[tuple[st
                         rng.choice(("Read more", "source", "link", "full story"))))
             continue
         domain = rng.choice(trusted) if rng.random() < 0.7 else rng.choice(NEUTRAL_LINK_DOMAINS)  # noqa: PLR2004
-        path = rng.choice(("", "/health", "/topics/{s}", "/article/{n}", "/news/{n}-{s}"))
-        url = f"https://www.{domain}" + path.format(s="info", n=rng.randint(1, 9999))
+        drug = rng.choice(SPAM_DRUGS)
+        path = rng.choice(("", "/health", "/topics/{s}", "/article/{n}", "/news/{n}-{s}",
+                           *TOPIC_PATHS))
+        url = f"https://www.{domain}" + path.format(s=rng.choice(TOPIC_WORDS), n=rng.randint(1, 9999),
+                                                    drug=drug)
         anchor = rng.choice((domain, "Source", "more information", "Read more", url, "here",
-                             "official guidance", "study", "fact sheet"))
+                             "official guidance", "study", "fact sheet", drug.title(),
+                             f"{drug.title()} facts"))
         out.append((url, anchor))
     return out
 

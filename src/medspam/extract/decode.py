@@ -35,6 +35,7 @@ _META_CHARSET = re.compile(rb"<meta[^>]{0,500}?charset\s*=\s*[\"']?\s*([\w.:-]+)
 _META_WINDOW = 2048
 _SAMPLE = 65_536
 _NUL_SHARE = 0.2
+_REGULAR_NULS = 0.9
 _BINARY_SHARE = 0.1
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 _WHATWG_ALIASES = {"ascii": "cp1252", "latin-1": "cp1252", "iso8859-1": "cp1252"}
@@ -122,17 +123,22 @@ def _note_unless_utf8(encoding: str, source: str) -> list[str]:
 
 
 def _undeclared(data: bytes, notes: list[str]) -> tuple[str, list[str]]:
-    """Decode bytes without a usable declaration: UTF-8, UTF-16 guess, detection, fallback."""
+    """Decode bytes without a usable declaration: UTF-16 guess, UTF-8, detection, fallback.
+
+    ASCII text in UTF-16 is also valid UTF-8 (every other byte a NUL), so the NUL pattern is
+    checked first; it must then be regular (nearly all NULs on one side of each byte pair).
+    """
+    sample = data[:_SAMPLE]
+    regular = _utf16_by_nuls(sample, regular=True)
+    if regular:
+        return _decode_utf16(data, regular, notes)
     try:
         return data.decode("utf-8"), notes
     except UnicodeDecodeError:
         pass
-    sample = data[:_SAMPLE]
-    if sample.count(0) > _NUL_SHARE * len(sample):
-        odd_nuls = sample[1::2].count(0)
-        encoding = "utf-16-le" if odd_nuls > sample[0::2].count(0) else "utf-16-be"
-        text = data.decode(encoding, errors="replace")
-        return text, [*notes, f"decoded as {encoding} (no byte-order mark; NUL pattern)"]
+    encoding = _utf16_by_nuls(sample, regular=False)
+    if encoding:
+        return _decode_utf16(data, encoding, notes)
     best = charset_normalizer.from_bytes(sample).best()
     if best is not None and best.encoding:
         encoding = _codec(best.encoding) or "utf-8"
@@ -140,6 +146,26 @@ def _undeclared(data: bytes, notes: list[str]) -> tuple[str, list[str]]:
         return text, [*notes, f"decoded as {encoding} (detected)"]
     text = data.decode("utf-8", errors="replace")
     return text, [*notes, "decoded as utf-8 with replacement characters"]
+
+
+def _utf16_by_nuls(sample: bytes, *, regular: bool) -> str:
+    """``utf-16-le``/``-be`` when NUL bytes suggest UTF-16 without a BOM, else ``""``.
+
+    With ``regular``, at least 90 % of the NULs must sit on one side of the byte pairs.
+    """
+    nuls = sample.count(0)
+    if nuls <= _NUL_SHARE * len(sample):
+        return ""
+    odd_nuls, even_nuls = sample[1::2].count(0), sample[0::2].count(0)
+    if regular and max(odd_nuls, even_nuls) < _REGULAR_NULS * nuls:
+        return ""
+    return "utf-16-le" if odd_nuls > even_nuls else "utf-16-be"
+
+
+def _decode_utf16(data: bytes, encoding: str, notes: list[str]) -> tuple[str, list[str]]:
+    """Decode UTF-16 found by its NUL pattern, noting it."""
+    text = data.decode(encoding, errors="replace")
+    return text, [*notes, f"decoded as {encoding} (no byte-order mark; NUL pattern)"]
 
 
 def decode_text(text: str) -> Decoded:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from medspam import lexicons
@@ -21,6 +24,7 @@ _PRICE = re.compile(
 _DOSE = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ug|ml|g)\b", re.IGNORECASE)
 _CRYPTO = re.compile(r"\b(?:bitcoin|btc|crypto|usdt|monero|xmr|ethereum|litecoin)\b", re.IGNORECASE)
 _NEAR_CHARS = 80
+_MEMO_CHARS = 65_536
 _HALF = 0.5
 
 
@@ -44,9 +48,9 @@ class ScoredPage:
     ) -> ScoredPage:
         """Bundle ``page`` with its link scores, cutting its text to ``max_words`` words."""
         text = page.text
-        matches = list(_WORD.finditer(text))
-        if len(matches) > max_words:
-            text = text[: matches[max_words - 1].end()]
+        last = next(itertools.islice(_WORD.finditer(text), max_words, None), None)
+        if last is not None:  # more than max_words words: cut after the last one kept
+            text = text[: last.start()].rstrip()
         return cls(page=page, text=text, link_scores=link_scores, url_score=url_score)
 
 
@@ -61,12 +65,14 @@ SUMMARY_NAMES = (
     "page_url_score",
     "link_count",
     "hidden_link_count",
+    "max_link_log_odds",
+    "page_url_log_odds",
 )
 
 
 def mentions_drug(scored: ScoredPage) -> bool:
     """Whether the page names a drug in its text, title, URL or any link's words."""
-    if lexicons.compile_terms("drugs").search(scored.text):
+    if lexicons.find_spans("drugs", scored.text):  # cached: the text cues scan it too
         return True
     page = scored.page
     links = (*page.links, *((page.url_link,) if page.url_link else ()))
@@ -113,7 +119,16 @@ class LinkScoreSummary(ObjectTransformer):
             scored.url_score or 0.0,
             log_count(len(pairs), 500),
             log_count(sum(link.is_hidden for link, _ in pairs), 100),
+            # In log-odds, one near-certain sale link can outweigh everything else on a page.
+            gate * log_odds(top(lambda _: True)),
+            log_odds(scored.url_score or 0.0),
         ]
+
+
+def log_odds(p: float, cap: float = 8.0) -> float:
+    """The log-odds of probability ``p``, clipped to ``[-cap, cap]`` and scaled to ``[-1, 1]``."""
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return max(-cap, min(cap, math.log(p / (1 - p)))) / cap
 
 
 CUE_NAMES = (
@@ -136,7 +151,18 @@ CUE_NAMES = (
 
 def _positions(name: str, text: str) -> list[int]:
     """Start offsets of the terms of lexicon ``name`` in ``text``."""
-    return [m.start() for m in lexicons.compile_terms(name).finditer(text)]
+    return [start for start, _, _ in lexicons.find_spans(name, text)]
+
+
+def _word_count(text: str) -> int:
+    """Number of white-space separated words, at least 1 (remembered for short texts)."""
+    return _word_count_memo(text) if len(text) <= _MEMO_CHARS else max(len(_WORD.findall(text)), 1)
+
+
+@lru_cache(maxsize=256)
+def _word_count_memo(text: str) -> int:
+    """:func:`_word_count` of a text, remembered: TextCues and MedicalCues read the same text."""
+    return max(len(_WORD.findall(text)), 1)
 
 
 def _near(anchors: list[int], others: list[int], distance: int) -> int:
@@ -162,8 +188,9 @@ class TextCues(ObjectTransformer):
         """Cue values of one page."""
         scored: ScoredPage = item
         text = scored.text
-        words = max(len(_WORD.findall(text)), 1)
-        drugs = lexicons.find_terms("drugs", text)
+        words = _word_count(text)
+        drug_spans = lexicons.find_spans("drugs", text)
+        drugs = [term for _, _, term in drug_spans]
         commerce = _positions("commerce", text)
         medical = lexicons.find_terms("medical", text)
         title = scored.page.title
@@ -172,7 +199,7 @@ class TextCues(ObjectTransformer):
             log_count(len(set(drugs)), 20),
             min(len(drugs) / words * 20, 1.0),
             log_count(len(commerce), 100),
-            log_count(_near(_positions("drugs", text), commerce, _NEAR_CHARS), 30),
+            log_count(_near([start for start, _, _ in drug_spans], commerce, _NEAR_CHARS), 30),
             log_count(len(_positions("no_prescription", text)), 10),
             log_count(len(_CRYPTO.findall(text)), 10),
             log_count(len(_PRICE.findall(text)), 30),
@@ -189,8 +216,11 @@ MEDICAL_CUE_NAMES = ("medical_terms", "distinct_medical_terms", "medical_density
 
 
 class MedicalCues(ObjectTransformer):
-    """How much medical vocabulary a page uses, and nothing else: the medical scorer must not
-    learn that sale words mean "not medical" (spam under health cover has both)."""
+    """How much medical vocabulary a page uses, and nothing else.
+
+    The medical scorer must not learn that sale words mean "not medical" (spam under health
+    cover has both).
+    """
 
     input_type = ScoredPage
 
@@ -201,7 +231,7 @@ class MedicalCues(ObjectTransformer):
     def _row(self, item: Any) -> list[float]:
         """Cue values of one page."""
         text = item.text
-        words = max(len(_WORD.findall(text)), 1)
+        words = _word_count(text)
         medical = lexicons.find_terms("medical", text)
         return [log_count(len(medical), 200), log_count(len(set(medical)), 60),
                 min(len(medical) / words * 10, 1.0)]

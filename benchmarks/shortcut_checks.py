@@ -1,0 +1,131 @@
+"""Shortcut checks: does the model lean on one feature family, or on how the corpus was made?
+
+Run from a checkout with ../shared beside it (takes several minutes)::
+
+    python benchmarks/shortcut_checks.py [--model models/medspam-0.1.0.joblib] [--out FILE.json]
+
+1. Ablations: the page scorer refit without each feature family (link-score summary, text
+   cues, page words), and without all text; recall and FPR on the held-out test pool at the
+   threshold chosen the same way as in training. medspam has no domain-list feature: the
+   drug-shop lists only supply shop domains for composition, so there is nothing to ablate.
+2. Adversarial variants of the held-out spam pages: synonyms for the sale verbs, leet and
+   Cyrillic look-alike spellings of drug names, "without a script", a sales sentence in
+   another language; recall on each variant against the original.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from medspam import Classifier
+from medspam.corpus import build_corpus
+from medspam.evaluate import classify_records, metrics
+from medspam.modelio import LoadedModel
+from medspam.settings import Settings
+from medspam.train import _scored_pages, choose_threshold, extract_all, weight_of
+
+FAMILIES = {"without link scores": ["links"], "without text cues": ["cues"],
+            "without page words": ["words"], "without text (cues + words)": ["cues", "words"]}
+CYRILLIC = str.maketrans({"a": "а", "e": "е", "o": "о", "c": "с", "p": "р", "x": "х"})
+LEET = str.maketrans({"a": "4", "e": "3", "i": "1", "o": "0"})
+DRUGS = re.compile(r"\b(ketamine|oxycodone|xanax|tramadol|adderall|fentanyl|cocaine|valium|"
+                   r"percocet|hydrocodone|alprazolam|diazepam|ambien|codeine|morphine)\b", re.I)
+VARIANTS = {
+    "synonyms (purchase/acquire)": lambda h: re.sub(r"\b[Bb]uy(ing)?\b", "acquire", re.sub(
+        r"\b[Oo]rder(ing)?\b", "purchase", h)),
+    "leet drug names (k3t4m1n3)": lambda h: DRUGS.sub(lambda m: m.group().translate(LEET), h),
+    "Cyrillic look-alikes in drug names": lambda h: DRUGS.sub(
+        lambda m: m.group().translate(CYRILLIC), h),
+    "'without a script'": lambda h: h.replace("without a prescription", "without a script")
+    .replace("no prescription", "no script"),
+    "sales sentence in Spanish": lambda h: h.replace(
+        "</p>", " Compra sin receta con envío discreto.</p>", 1),
+}
+
+
+def ablations(clf: Classifier, records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Refit the page scorer without each feature family; measure on the test pool."""
+    pages = extract_all(records)
+    bundle = clf._model.bundle  # noqa: SLF001 - a development script reads the fitted parts
+    scored = _scored_pages(bundle.link_model, pages, bundle.max_feature_words)
+    by_pool: dict[str, list[int]] = {}
+    for i, record in enumerate(records):
+        by_pool.setdefault(record["pool"], []).append(i)
+    out = {"full model": _measure(clf, records, pages, by_pool)}
+    for name, drop in FAMILIES.items():
+        model = _refit(bundle.page_model, scored, records, by_pool["page"], drop)
+        variant = LoadedModel(_with_page_model(bundle, model), clf.card, clf._model.path)  # noqa: SLF001
+        out[name] = _measure(Classifier(variant, settings=Settings(threshold=0.5)), records,
+                             pages, by_pool)
+        print(name, out[name], file=sys.stderr)
+    return out
+
+
+def _refit(page_model: Any, scored: list[Any], records: list[dict[str, Any]], rows: list[int],
+           drop: list[str]) -> Any:
+    """A copy of the page scorer, fit again with the ``drop`` families switched off."""
+    from sklearn.base import clone  # noqa: PLC0415
+
+    model = clone(page_model).set_params(**{f"features__{name}": "drop" for name in drop})
+    return model.fit([scored[i] for i in rows], [int(records[i]["label"] == "spam") for i in rows],
+                     classify__sample_weight=[weight_of(records[i]) for i in rows])
+
+
+def _with_page_model(bundle: Any, page_model: Any) -> Any:
+    """A shallow copy of ``bundle`` with another page scorer."""
+    import copy  # noqa: PLC0415
+
+    other = copy.copy(bundle)
+    other.page_model = page_model
+    return other
+
+
+def _measure(clf: Classifier, records: list[dict[str, Any]], pages: list[Any],
+             by_pool: dict[str, list[int]]) -> dict[str, float]:
+    """Threshold on valid (as training does), then recall/FPR on test."""
+    valid = classify_records(clf, [records[i] for i in by_pool["valid"]],
+                             [pages[i] for i in by_pool["valid"]])
+    test = classify_records(clf, [records[i] for i in by_pool["test"]],
+                            [pages[i] for i in by_pool["test"]])
+    m = metrics(test, choose_threshold(valid))
+    return {k: round(m[k], 4) for k in ("recall", "fpr", "roc_auc", "recall_at_fpr_1pct")}
+
+
+def adversarial(clf: Classifier, records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Recall of the held-out spam pages, original and under each variant."""
+    spam = [r for r in records if r["pool"] == "test" and r["label"] == "spam"]
+
+    def recall(transform: Any) -> float:
+        pages = [{"html": transform(r["html"]), "url": r["url"]} for r in spam]
+        flagged = sum(v.is_spam for v in clf.classify_many(pages))
+        return round(flagged / len(spam), 4)
+
+    out = {"original": recall(lambda h: h)}
+    for name, transform in VARIANTS.items():
+        out[name] = recall(transform)
+        print(name, out[name], file=sys.stderr)
+    return out
+
+
+def main() -> None:
+    """Run both checks and print (or write) the results as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", type=Path, help="model file (default: the shipped model)")
+    parser.add_argument("--out", type=Path, help="write the results as JSON here")
+    args = parser.parse_args()
+    clf = Classifier.load(args.model, trusted=args.model is not None)
+    records = build_corpus()
+    results = {"ablations": ablations(clf, records), "adversarial": adversarial(clf, records)}
+    text = json.dumps(results, indent=2)
+    if args.out:
+        args.out.write_text(text + "\n", encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""Hostile input through the whole classifier: always a verdict, with bounded work and memory.
+
+Work is bounded by the ``Settings`` caps (bytes read, elements walked, text kept, links kept,
+URL length) and by the flattening of nesting deeper than ``extract.html.MAX_DEPTH``; each case
+asserts that the cap it hits is reported in ``Verdict.notes``, which proves the cap was applied
+(no timing asserts: timing belongs in ``benchmarks/``). Memory: the peak resident set of the
+test process may grow by at most ``MAX_PEAK_GROWTH_MB`` per case (the documented bound in
+``Settings``; measured peaks are in ``benchmarks/README.md``).
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import sys
+from collections.abc import Callable
+
+import pytest
+
+import medspam
+from medspam.settings import MB, Settings
+
+MAX_PEAK_GROWTH_MB = 1024
+CAP = Settings()
+TRUNCATED = f"truncated at {CAP.max_bytes // MB} MB"
+
+
+def _peak_mb() -> float:
+    """Peak resident set size of this process so far, in MB."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / MB if sys.platform == "darwin" else peak / 1024
+
+
+def _deep() -> str:
+    deep = '<p>deep: buy ketamine at <a href="https://deep-shop.example.com/">shop</a></p>'
+    return "<div>" * 100_000 + deep + "</div>" * 100_000
+
+
+def _fifty_mb() -> bytes:
+    para = b"<p>Order ketamine and xanax at pills-direct.example.com, no prescription.</p>\n"
+    return b"<html><body>" + para * (50 * MB // len(para))
+
+
+def _utf16_no_bom() -> bytes:
+    return ("<html><body><p>Buy ketamine online at shop-direct.example.com</p>" * 500
+            ).encode("utf-16-le")
+
+
+def _nul_bytes() -> bytes:
+    return b"<p>buy\x00 keta\x00mine\x00</p>" * 20_000 + b"\x00" * 100_000
+
+
+def _million_links() -> str:
+    return "".join(f'<a href="https://h{i}.example.com/p">l{i}</a>' for i in range(1_000_000))
+
+
+def _huge_attribute() -> str:
+    return '<div title="' + "a" * (10 * MB) + '">buy ketamine</div><p>after</p>'
+
+
+def _entity_flood() -> str:
+    return "<p>" + "&amp;&#x41;&lt;&#128512;" * 500_000 + "</p>"
+
+
+def _bad_urls() -> str:
+    hrefs = ["http://[::1", "http://%zz%zz/", "javascript:alert(1)", "http://a..b/",
+             "https://" + "x" * 1_000_000 + ".com/", "http://host:99999/", "//", "http://@/",
+             "https://shop.example.com/" + "p" * 100_000, "data:text/html,<script>"]
+    return "".join(f'<a href="{h}">x</a>' for h in hrefs) + "<p>see hxxp://[.]/ and www.</p>"
+
+
+def _homographs() -> str:
+    return ('<p><a href="https://xn--pypal-4ve.com/login">paypal</a> '
+            '<a href="https://\u0430pple.com/">apple</a> '
+            '<a href="https://xn--80ak6aa92e.com/">apple</a> and ketamine-shop.xn--p1ai</p>')
+
+
+CASES: dict[str, tuple[Callable[[], str | bytes], str | None, tuple[str, ...]]] = {
+    "100k-deep-nesting": (_deep, None, ("nesting deeper than 1000 levels flattened",)),
+    "50-mb-page": (_fifty_mb, None,
+                   (TRUNCATED, f"visible text cut at {CAP.max_text_chars} characters")),
+    "binary": (lambda: random.Random(5).randbytes(2 * MB), None, ("looks binary",)),
+    "utf16-without-bom": (_utf16_no_bom, None,
+                          ("decoded as utf-16-le (no byte-order mark; NUL pattern)",)),
+    "nul-bytes": (_nul_bytes, None, ()),
+    "million-links": (_million_links, None, (TRUNCATED, f"links capped at {CAP.max_links}")),
+    "10-mb-attribute": (_huge_attribute, None, (TRUNCATED,)),
+    "entity-flood": (_entity_flood, None,
+                     (f"visible text cut at {CAP.max_text_chars} characters",)),
+    "invalid-huge-urls": (_bad_urls, "http://" + "u" * 100_000 + ".example/%%%",
+                          (f"URLs cut at {CAP.max_url_chars} characters",)),
+    "idn-homographs": (_homographs, "https://xn--80ak6aa92e.com/", ()),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES), ids=list(CASES))
+def test_hostile_input_gets_a_verdict_within_the_caps(
+    classifier: medspam.Classifier, name: str
+) -> None:
+    make, url, notes = CASES[name]
+    data = make()
+    before = _peak_mb()
+    verdict = classifier.classify(data, url)
+    del data
+    assert verdict.category in {"clean", "drug-sales", "medical-drug-sales"}
+    assert 0.0 <= verdict.score <= 1.0
+    for note in notes:
+        assert any(n.startswith(note) for n in verdict.notes), verdict.notes
+    assert len(verdict.links) <= CAP.max_links
+    assert all(len(e.link.url) <= CAP.max_url_chars for e in verdict.links)
+    assert _peak_mb() - before < MAX_PEAK_GROWTH_MB
+
+
+def test_idn_homographs_are_decoded_and_flagged(classifier: medspam.Classifier) -> None:
+    verdict = classifier.classify(_homographs(), "https://xn--80ak6aa92e.com/")
+    by_host = {e.link.host: e.link for e in verdict.links}
+    assert "p\u0430ypal.com" in by_host  # Cyrillic a (U+0430), decoded from punycode
+    assert "punycode decoded" in by_host["p\u0430ypal.com"].notes
+    assert "\u0430pple.com" in by_host
+    assert verdict.url == "https://\u0430\u0440\u0440\u04cf\u0435.com/"
+
+
+def test_caps_are_configurable(classifier: medspam.Classifier) -> None:
+    small = medspam.Classifier(classifier._model, settings=Settings(  # noqa: SLF001
+        max_bytes=10_000, max_links=3, max_elements=50, max_text_chars=100))
+    verdict = small.classify(_million_links()[:200_000])
+    for note in ("truncated at 10000 bytes", "links capped at 3", "stopped after 50 elements"):
+        assert note in verdict.notes
+    assert len(verdict.links) <= 3

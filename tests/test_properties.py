@@ -1,0 +1,138 @@
+"""Property tests that complement test_urls.py and test_extract.py.
+
+Those files already check that arbitrary bytes/str never break ``extract_page``, that
+``normalise_url`` never raises and is idempotent on arbitrary text, and that ``[.]``-style
+dots around a ``.com`` label are undone. Here: the whole classifier on arbitrary input,
+idempotence on realistic generated URLs (Unicode hosts, ports, bases), recovery of generated
+multi-label domains from every obfuscation form, and the exactness of the fast paths (the
+fast lexicon pattern and the dynamic-programming word segmenter must give the very same
+results as the slow originals, or scores would change).
+"""
+
+from __future__ import annotations
+
+import string
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import medspam
+from medspam import lexicons, urls
+from medspam.extract import extract_page
+
+LABEL = st.from_regex(r"[a-z][a-z0-9]{3,11}", fullmatch=True)
+SUFFIX = st.sampled_from(["com", "net", "org", "info", "ru", "co.uk", "de", "shop", "com.br"])
+# Characters the regex engine case-folds specially (long s, Kelvin sign, dotless i, micro
+# sign, sharp s, sigmas), accents, invisibles and separators.
+ODD = ("\u017f\u212a\u0131\u0130\u00b5\u03bc\u00df\u1e9e\u03a3\u03c3\u03c2\u00c9\u00e9\u00dc"
+       "\u00fc\u00d1\u00f1\u00ad\u200b\u200c\u2060\u00a0\n\t -._/'\u20190123")
+TERMS = sorted({t for name in ("drugs", "commerce", "medical", "no_prescription")
+                for t in lexicons.load(name)})
+
+
+@st.composite
+def domains(draw: st.DrawFn) -> str:
+    """A registrable domain, sometimes with a sub-domain: ``shop.pillsdirect.co.uk``."""
+    labels = draw(st.lists(LABEL, min_size=1, max_size=2))
+    return ".".join([*labels, draw(SUFFIX)])
+
+
+@st.composite
+def web_urls(draw: st.DrawFn) -> str:
+    """A realistic web URL: any case, Unicode or punycode host, port, path, query, fragment."""
+    scheme = draw(st.sampled_from(["http", "https", "HTTP", "hTtPs"]))
+    host = draw(st.one_of(domains(), st.sampled_from(
+        ["xn--80ak6aa92e.com", "пример.рф", "Bücher.example", "EXAMPLE.COM", "127.0.0.1",
+         "[::1]"])))
+    port = draw(st.sampled_from(["", ":80", ":443", ":8080"]))
+    path = draw(st.text(alphabet=string.ascii_letters + string.digits + "/-._~%é ", max_size=30))
+    query = draw(st.sampled_from(["", "?a=1&b=2", "?q=ketamine+buy", "?"]))
+    fragment = draw(st.sampled_from(["", "#top", "#"]))
+    return f"{scheme}://{host}{port}/{path}{query}{fragment}"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.binary(max_size=3000), st.text(max_size=3000)),
+       st.one_of(st.none(), st.text(max_size=80), web_urls()))
+def test_classify_never_raises(data: str | bytes, url: str | None) -> None:
+    verdict = _classifier().classify(data, url)
+    assert 0.0 <= verdict.score <= 1.0
+    assert verdict.category in {"clean", "drug-sales", "medical-drug-sales"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(web_urls(), st.one_of(st.none(), web_urls()))
+def test_normalise_url_is_idempotent_on_generated_urls(raw: str, base: str | None) -> None:
+    url = urls.normalise_url(raw, base)
+    if url is not None:
+        assert urls.normalise_url(url) == url
+        assert urls.normalise_url(url, base) == url
+
+
+OBFUSCATIONS = {
+    "hxxps": lambda d: f"hxxps://{d}/shop",
+    "h**p": lambda d: f"h**p://{d}/shop",
+    "spaced-scheme": lambda d: f"h t t p s : / / {d}/shop",
+    "bracket-dots": lambda d: d.replace(".", "[.]"),
+    "paren-dots": lambda d: d.replace(".", "(.)"),
+    "dot-word": lambda d: d.replace(".", "[dot]"),
+    "zero-width": "\u200b".join,
+    "soft-hyphens": lambda d: d.replace(".", "\u00ad.\u00ad"),
+    "fullwidth": lambda d: "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in d),
+    "entities": lambda d: d.replace(".", "&#46;"),
+}
+
+
+@settings(max_examples=60, deadline=None)
+@given(domains(), st.sampled_from(sorted(OBFUSCATIONS)))
+def test_deobfuscation_recovers_generated_domains(domain: str, how: str) -> None:
+    written = OBFUSCATIONS[how](domain)
+    assert domain in urls.deobfuscate(f"order at {written} today")
+    page = extract_page(f"<p>Order at {written} today, discreet shipping.</p>")
+    hosts = {link.host for link in page.links}
+    assert domain in hosts, (written, hosts)
+
+
+@st.composite
+def lexicon_texts(draw: st.DrawFn) -> str:
+    """Text made of lexicon terms in random case and spacing, glued by odd characters."""
+    parts = []
+    for term in draw(st.lists(st.sampled_from(TERMS), max_size=8)):
+        flips = draw(st.lists(st.booleans(), min_size=len(term), max_size=len(term)))
+        cased = "".join(c.upper() if f else c for c, f in zip(term, flips, strict=True))
+        space = draw(st.sampled_from([" ", "  ", "\n", "\u00a0", "\u200b", "\t "]))
+        parts.append(cased.replace(" ", space))
+        parts.append(draw(st.text(alphabet=ODD, max_size=3)))
+    return "".join(parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(lexicon_texts(), st.text(alphabet=ODD + "abcdefghiklmnorstuxyz", max_size=80)))
+def test_fast_lexicon_matching_is_exactly_the_regex(text: str) -> None:
+    for name in ("drugs", "commerce", "medical", "no_prescription", "shop_path_words"):
+        slow = [(m.start(), m.end(), lexicons.normalise_term(m.group()))
+                for m in lexicons.compile_terms(name).finditer(text)]
+        assert list(lexicons.find_spans(name, text)) == slow
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(
+    st.from_regex(r"[a-z0-9]{4,64}", fullmatch=True),
+    st.lists(st.sampled_from(["buy", "cheap", "oxy", "pharma", "direct", "online", "ketamine",
+                              "the", "in", "a", "shop", "rx", "meds", "24", "store", "now"]),
+             min_size=1, max_size=10).map("".join),
+))
+def test_word_segmentation_is_exactly_wordsegment(token: str) -> None:
+    segmenter = urls._segmenter()  # noqa: SLF001 - the reference is the segmenter itself
+    assert urls._segment(segmenter, token) == segmenter.segment(token)  # noqa: SLF001
+
+
+_CLASSIFIER: list[medspam.Classifier] = []
+
+
+def _classifier() -> medspam.Classifier:
+    """The shipped classifier, loaded once for the property tests (fixtures do not mix
+    with ``@given``)."""
+    if not _CLASSIFIER:
+        _CLASSIFIER.append(medspam.Classifier.load())
+    return _CLASSIFIER[0]
