@@ -1,4 +1,6 @@
+import io
 import json
+import sys
 
 import pytest
 
@@ -31,9 +33,6 @@ def test_check_json_is_the_verdict_schema(capsys):
 
 
 def test_check_reads_stdin(monkeypatch, capsys):
-    import io
-    import sys
-
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"<p>Hello</p>")))
     assert main(["check", "-", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["verdict"] == "ok"

@@ -31,5 +31,5 @@ def test_tampered_model_is_refused_before_unpickling(model_copy):
 
 def test_missing_card_is_a_clear_error(model_copy):
     card_path_for(model_copy).unlink()
-    with pytest.raises(ModelError, match="card .* not found"):
+    with pytest.raises(ModelError, match=r"card .* not found"):
         Classifier.load(model_copy, trusted=True)

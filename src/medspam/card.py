@@ -83,8 +83,8 @@ def render_markdown(card: dict[str, Any]) -> str:
         f"# Model card: {card['name']} {card['version']}",
         "## Model description",
         card.get("description", ""),
-        f"- file sha256: `{card['sha256']}`\n- scikit-learn {card['sklearn_version']}"
-        f"\n- operating threshold: {card['threshold']:.4f}",
+        (f"- file sha256: `{card['sha256']}`\n- scikit-learn {card['sklearn_version']}"
+         f"\n- operating threshold: {card['threshold']:.4f}"),
         "## Intended uses & limitations",
         card.get("intended_use", ""),
         "\n".join(f"- {item}" for item in card.get("limitations", [])),

@@ -50,7 +50,8 @@ def _group(contribs: list[tuple[str, float]], describe: Callable[[str], str]) ->
     groups: dict[str, float] = defaultdict(float)
     for name, weight in contribs:
         groups[describe(name)] += weight
-    return [Reason(text, weight, "") for text, weight in groups.items() if abs(weight) >= MIN_WEIGHT]
+    return [Reason(text, weight, "") for text, weight in groups.items()
+            if abs(weight) >= MIN_WEIGHT]
 
 
 def _order(reasons: list[Reason]) -> tuple[Reason, ...]:
@@ -76,7 +77,8 @@ def _link_cue(cue: str, link: Link) -> str:
         "domain_has_commerce_word": "commerce word in the domain",
         "domain_has_pharmacy_word": "pharmacy word in the domain",
         "path_drug_and_shop": f"shop path naming a drug ({'/'.join(parts.path_words[:6])})",
-        "path_has_drug_word": f"drug name in the path ({_words_list(matching(parts.path_words, 'drugs'))})",
+        "path_has_drug_word":
+            f"drug name in the path ({_words_list(matching(parts.path_words, 'drugs'))})",
         "path_has_shop_word": "shop or order word in the path",
         "anchor_has_drug_word": f"anchor text names a drug: '{link.anchor[:60]}'",
         "anchor_has_commerce_word": f"anchor text sells: '{link.anchor[:60]}'",
@@ -133,17 +135,22 @@ def _top_link(evidence: tuple[LinkEvidence, ...], keep: Callable[[Link], bool]) 
     return f"{best.link.domain or best.link.url} (link score {best.score:.2f})"
 
 
-def _describe_page_feature(name: str, scored: ScoredPage, evidence: tuple[LinkEvidence, ...]) -> str:
+def _describe_page_feature(
+    name: str, scored: ScoredPage, evidence: tuple[LinkEvidence, ...]
+) -> str:
     """Describe one page feature name in words."""
     step, _, feature = name.partition("__")
     if step == "links":
         texts = {
             "max_link_score": f"links to {_top_link(evidence, lambda _: True)}",
-            "max_external_link_score": f"links out to {_top_link(evidence, lambda l: l.is_external)}",
-            "max_text_link_score": "shop address written out in the text: "
-                                   + _top_link(evidence, lambda l: l.found in {"text", "obfuscated"}),
-            "max_hidden_link_score": f"hidden link to {_top_link(evidence, lambda l: l.is_hidden)}",
-            "max_contact_score": f"sells through a contact: {_top_link(evidence, lambda l: l.found == 'contact')}",
+            "max_external_link_score":
+                f"links out to {_top_link(evidence, lambda link: link.is_external)}",
+            "max_text_link_score": "shop address written out in the text: " + _top_link(
+                evidence, lambda link: link.found in {"text", "obfuscated"}),
+            "max_hidden_link_score":
+                f"hidden link to {_top_link(evidence, lambda link: link.is_hidden)}",
+            "max_contact_score": "sells through a contact: "
+                                 + _top_link(evidence, lambda link: link.found == "contact"),
             "page_url_score": f"the page's own URL sells: {scored.page.url}",
             "max_link_log_odds": f"near-certain sale link: {_top_link(evidence, lambda _: True)}",
             "page_url_log_odds": f"the page's own URL sells: {scored.page.url}",

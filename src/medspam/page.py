@@ -66,15 +66,15 @@ class TextBlock:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """A page as extraction sees it: title, visible text by block, language and links.
+    r"""A page as extraction sees it: title, visible text by block, language and links.
 
     Examples
     --------
     >>> page = Page(title="Hi", blocks=(TextBlock("Hello"), TextBlock("Menu", is_chrome=True)))
     >>> page.text
-    'Hi\\nHello\\nMenu'
+    'Hi\nHello\nMenu'
     >>> page.main_text
-    'Hi\\nHello'
+    'Hi\nHello'
     """
 
     url: str | None = None

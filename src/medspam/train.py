@@ -73,14 +73,14 @@ def link_examples(
 
 
 LIMITATIONS = (
-    "The corpus is composed: real text and real pages, but the sale injections, page shapes "
-    "and hard negatives are written by the authors; expect lower recall on pages nobody on "
-    "the team wrote (compare test_realpages, which are real).",
-    "Spam whose only evidence is the page URL, a phone number or shop text without links is "
-    "caught far less often than spam that links to a shop (see the by-placement table).",
+    ("The corpus is composed: real text and real pages, but the sale injections, page shapes "
+     "and hard negatives are written by the authors; expect lower recall on pages nobody on "
+     "the team wrote (compare test_realpages, which are real)."),
+    ("Spam whose only evidence is the page URL, a phone number or shop text without links is "
+     "caught far less often than spam that links to a shop (see the by-placement table)."),
     "Languages other than English have little training data and lower recall.",
-    "The medical signal learnt mostly from MedQuAD-style text: blog-style or German health "
-    "text can be called drug-sales instead of medical-drug-sales.",
+    ("The medical signal learnt mostly from MedQuAD-style text: blog-style or German health "
+     "text can be called drug-sales instead of medical-drug-sales."),
     "Labels of realpages are one reader's judgement; a few are borderline.",
 )
 """What the card says this kind of model cannot do well; the numbers show how much."""
@@ -199,8 +199,10 @@ def _counts(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
             "by_pool_placement": count("placement"), "by_pool_lang": count("lang")}
 
 
-def _card(bundle: ModelBundle, sha: str, records: Sequence[dict[str, Any]], links: list[Link],
-          labels: list[int], valid: Sequence[Scored], test: Sequence[Scored]) -> dict[str, Any]:
+def _card(  # noqa: PLR0917 - private, called once, reads in order
+    bundle: ModelBundle, sha: str, records: Sequence[dict[str, Any]], links: list[Link],
+    labels: list[int], valid: Sequence[Scored], test: Sequence[Scored],
+) -> dict[str, Any]:
     """The model card of a freshly trained bundle."""
     realpages = [r for r in test if r.record["source"] == "realpages"]
     webpages = [r for r in test if r.record["kind"] == "real-page"]

@@ -106,8 +106,9 @@ def render(verdict: Verdict, console: Console, *, all_links: bool = False) -> No
         console.print(f"\n[bold]{title}[/] ({len(shown)} of {len(verdict.links)})")
         for evidence in shown[:MAX_LINKS_SHOWN if not all_links else None]:
             link = evidence.link
-            console.print(f"  {evidence.score:.2f}  {escape(link.url)}  [dim]({link.how}"
-                          f"{', anchor: ' + escape(repr(link.anchor[:50])) if link.found == 'anchor' else ''})[/]")
+            anchor = f", anchor: {escape(repr(link.anchor[:50]))}" if link.found == "anchor" else ""
+            console.print(
+                f"  {evidence.score:.2f}  {escape(link.url)}  [dim]({link.how}{anchor})[/]")
             for reason in evidence.reasons[:3]:
                 if reason.weight > 0:
                     console.print(f"        - {escape(reason.text)}")

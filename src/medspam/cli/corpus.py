@@ -50,8 +50,8 @@ def dataset_card(records: list[dict[str, Any]], *, seed: int) -> str:
     """A Markdown dataset card: counts per pool by label, category, placement, language, source."""
     pools = ("link", "page", "valid", "test")
     lines = [f"# medspam corpus (seed {seed})", "",
-             f"{len(records)} records, composed by `medspam corpus build` as "
-             "datasets/RECIPE.md describes. Counts per pool:", ""]
+             (f"{len(records)} records, composed by `medspam corpus build` as "
+              "datasets/RECIPE.md describes. Counts per pool:"), ""]
     for key in ("label", "category", "placement", "lang", "source", "kind"):
         counts = Counter((r["pool"], r.get(key) or "-") for r in records)
         values = sorted({v for _, v in counts})

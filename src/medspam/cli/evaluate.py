@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any
-
-import os
 
 from rich.console import Console
 from rich.table import Table

@@ -109,7 +109,8 @@ class Builder:
         if not block and legit and rng.random() < 0.7:  # noqa: PLR2004
             heading = self.material.pick(rng, "link_block_headings", lang)
             from medspam.corpus.compose import anchors_html  # noqa: PLC0415
-            block = f"<h3>{html.escape(heading)}</h3>" + anchors_html(legit, as_text=rng.random() < 0.3)  # noqa: PLR2004
+            as_text = rng.random() < 0.3  # noqa: PLR2004
+            block = f"<h3>{html.escape(heading)}</h3>" + anchors_html(legit, as_text=as_text)
         shape = rng.choice(self.material.shapes)
         page = shape["html"].format(
             lang=lang, title=html.escape(title), body=body, links=block,
@@ -175,7 +176,8 @@ class Builder:
                     "{drug}", drug), paragraphs=paragraphs, lang=neg["lang"],
                     source="composition/hard_negatives", kind=neg["kind"],
                     medical=neg["kind"] in MEDICAL_KINDS, spam=False, links=links,
-                    url=site_url(self.rng, neg["kind"], drug) if self.rng.random() < 0.7 else None)
+                    url=site_url(self.rng, neg["kind"], drug)
+                    if self.rng.random() < 0.7 else None)  # noqa: PLR2004 - most on own site
 
     def _shop_pages(self) -> Iterator[dict[str, Any]]:
         """Hand-written drug-shop pages (drug-sales without medical cover)."""
@@ -196,7 +198,8 @@ class Builder:
         url_sells = spam and self.rng.random() < 0.6  # noqa: PLR2004
         if url_sells:
             url = shop_url(self.rng, self.rng.choice(self.shops[pool]), drug, self.material)
-        return self._record(url=url, url_sells=url_sells, html=page, label="spam" if spam else "ham",
+        return self._record(url=url, url_sells=url_sells, html=page,
+                            label="spam" if spam else "ham",
                             category="drug-sales" if spam else "clean", source=source,
                             kind="shop" if spam else "other", lang=lang, group=group,
                             pool=pool, medical=0)

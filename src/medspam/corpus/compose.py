@@ -210,8 +210,8 @@ def legit_links(rng: random.Random, trusted: list[str], k: int) -> list[tuple[st
         drug = rng.choice(SPAM_DRUGS)
         path = rng.choice(("", "/health", "/topics/{s}", "/article/{n}", "/news/{n}-{s}",
                            *TOPIC_PATHS))
-        url = f"https://www.{domain}" + path.format(s=rng.choice(TOPIC_WORDS), n=rng.randint(1, 9999),
-                                                    drug=drug)
+        url = f"https://www.{domain}" + path.format(
+            s=rng.choice(TOPIC_WORDS), n=rng.randint(1, 9999), drug=drug)
         anchor = rng.choice((domain, "Source", "more information", "Read more", url, "here",
                              "official guidance", "study", "fact sheet", drug.title(),
                              f"{drug.title()} facts"))

@@ -37,7 +37,7 @@ def _contact(rng: random.Random, material: Material, lang: str, drug: str) -> tu
     return line, handle
 
 
-def build_injection(
+def build_injection(  # noqa: C901 - one branch per placement reads best
     rng: random.Random, material: Material, *, lang: str, drug: str, domains: list[str],
     placement: str, legit: list[tuple[str, str]],
 ) -> Injection:

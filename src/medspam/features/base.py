@@ -24,7 +24,7 @@ def check_objects(X: Any, kind: type[T]) -> Sequence[T]:  # noqa: N803 - scikit-
     """
     if isinstance(X, (str, bytes, kind)):
         msg = f"sequence expected: got one {type(X).__name__}; wrap it in a list"
-        raise ValueError(msg)
+        raise ValueError(msg)  # noqa: TRY004 - scikit-learn's convention for bad X
     items = list(X)
     for item in items:
         if not isinstance(item, kind):

@@ -52,7 +52,7 @@ def link_parts(link: Link) -> LinkParts:
     context = words_of(link.context)
     if link.url.startswith(_CONTACT_SCHEMES) or link.found == "contact":
         target = link.url.split(":", 1)[-1]
-        return LinkParts(None, words_of(target, split=True), (), anchor, context, True)
+        return LinkParts(None, words_of(target, split=True), (), anchor, context, is_contact=True)
     host = urls.describe_host(link.host or link.url)
     labels = [*host.subdomain.split("."), host.domain_label]
     host_words = tuple(
@@ -63,7 +63,8 @@ def link_parts(link: Link) -> LinkParts:
         path = f"{parts.path} {parts.query}"
     except ValueError:
         path = ""
-    return LinkParts(host, host_words, words_of(path, split=True), anchor, context, False)
+    path_words = words_of(path, split=True)
+    return LinkParts(host, host_words, path_words, anchor, context, is_contact=False)
 
 
 @lru_cache(maxsize=16)

@@ -89,8 +89,6 @@ class LinkScoreSummary(ObjectTransformer):
     page that never names a drug is commerce, not drug sales.
     """
 
-
-
     input_type = ScoredPage
 
     def _feature_names(self) -> list[str]:
