@@ -406,3 +406,12 @@ def test_run_together_words_and_codes_are_not_links(text: str) -> None:
 def test_escaped_ampersand_is_not_obfuscation() -> None:
     link = one_link("<p>https://example.com/t?a=1&amp;amp;b=2</p>")
     assert (link.url, link.found) == ("https://example.com/t?a=1&b=2", "text")
+
+
+def test_links_inside_noscript_are_hidden_links_and_their_text_is_not_shown():
+    page = extract_page(
+        '<p>Sleep advice.</p><noscript><div><a href="https://pills.example.shop/buy">'
+        "order zolpidem</a> enable scripts</div></noscript>", "https://blog.example.org/sleep")
+    [link] = [link for link in page.links if link.is_external]
+    assert (link.url, link.is_hidden, link.how) == ("https://pills.example.shop/buy", True, "hidden")
+    assert "zolpidem" not in page.text

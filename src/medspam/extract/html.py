@@ -34,7 +34,7 @@ MAX_DEPTH = 1_000
 """Deepest element nesting parsed as written; deeper tags are dropped (text and links stay)."""
 
 _SKIP = frozenset(
-    {"script", "style", "template", "noscript", "head", "svg", "math", "iframe", "object",
+    {"script", "style", "template", "head", "svg", "math", "iframe", "object",
      "embed", "canvas", "select", "textarea", "-comment", "title"}
 )
 _BLOCK = frozenset(
@@ -274,7 +274,8 @@ class _Walker:
         new = state
         if tag in _SKIP and not state.is_skipped:
             new = new._replace(is_skipped=True)
-        if attributes and not state.is_hidden and is_hidden_element(attributes, self.rules):
+        if not state.is_hidden and (tag == "noscript" or (  # browsers run scripts: not shown
+                attributes and is_hidden_element(attributes, self.rules))):
             new = new._replace(is_hidden=True)
         if not state.is_chrome and _is_chrome(tag, attributes):
             new = new._replace(is_chrome=True)
