@@ -101,7 +101,11 @@ def weight_of(record: dict[str, Any]) -> float:
 
 
 def choose_threshold(results: Sequence[Scored], max_fpr: float = MAX_FPR) -> float:
-    """Lowest threshold whose false-positive rate on ``results`` is at most ``max_fpr``."""
+    """Lowest threshold whose false-positive rate on ``results`` is at most ``max_fpr``.
+
+    The threshold is clamped to ``[0.5, 0.99]``: never below even odds, and never so high that
+    one noisy validation page decides it (the clamp can then exceed ``max_fpr``).
+    """
     ham = np.sort([r.verdict.score for r in results if not r.is_spam])[::-1]
     allowed = int(np.floor(max_fpr * len(ham)))
     above = ham[allowed] if allowed < len(ham) else 0.0
@@ -142,8 +146,9 @@ def train(out_dir: Path, *, seed: int = 0, n_jobs: int = -1,
     weights = [weight_of(r) for r in fit_recs]
     bundle.page_model = build_page_model(random_state=seed).fit(
         scored, y_spam, classify__sample_weight=weights)
+    known = [i for i, r in enumerate(fit_recs) if r["medical"] is not None]
     bundle.medical_model = build_medical_model(random_state=seed).fit(
-        scored, [int(r["medical"]) for r in fit_recs])
+        [scored[i] for i in known], [int(fit_recs[i]["medical"]) for i in known])
     card = {"name": "medspam", "version": __version__, "sha256": "", "threshold": 0.5,
             "sklearn_version": sklearn.__version__}
     classifier = Classifier(LoadedModel(bundle, card, out_dir), settings=Settings(threshold=0.5))
@@ -164,10 +169,14 @@ def train(out_dir: Path, *, seed: int = 0, n_jobs: int = -1,
 
 
 def _as_training_record(record: dict[str, Any]) -> dict[str, Any]:
-    """A labelled record from outside the corpus, placed in the page-scorer pool."""
+    """A labelled record from outside the corpus, placed in the page-scorer pool.
+
+    Feedback says spam or ham, not whether the page is medical: it does not fit the medical
+    scorer (``medical`` is ``None``).
+    """
     spam = record["label"] == "spam"
     return {"placement": "", "targets": [], "url_sells": False, "lang": "", "kind": "feedback",
-            "source": "feedback", "group": f"feedback:{record.get('id', '')}", "medical": 0,
+            "source": "feedback", "group": f"feedback:{record.get('id', '')}", "medical": None,
             "category": "drug-sales" if spam else "clean", **record,
             "html": record.get("html") or record.get("text") or "", "pool": "page"}
 
