@@ -624,6 +624,7 @@ def _boost(segmenter: wordsegment.Segmenter, words: Iterable[str]) -> None:
         if len(word) >= _MIN_VOCAB_WORD and word.isascii() and word.isalnum():
             key = word.lower()
             unigrams[key] = max(unigrams.get(key, 0.0), _BOOST_COUNT)
+    _log_probs.cache_clear()
 
 
 def register_vocabulary(words: Iterable[str]) -> None:
@@ -698,8 +699,12 @@ def _segment(segmenter: wordsegment.Segmenter, text: str) -> list[str]:
     words: list[str] = []
     carried = ""
     for offset in range(0, len(clean), _CHUNK):
-        chunk_words = _best_split(segmenter, carried + clean[offset : offset + _CHUNK])[1]
+        chunk = carried + clean[offset : offset + _CHUNK]
+        chunk_words = _best_split(segmenter, chunk)[1]
         carried = "".join(chunk_words[-_CARRIED_WORDS:])
+        if carried == chunk and offset + _CHUNK >= len(clean):
+            # A last chunk of at most five words: wordsegment searches it again, same result.
+            return words + chunk_words
         words += chunk_words[:-_CARRIED_WORDS]
     return words + _best_split(segmenter, carried)[1]
 
@@ -714,33 +719,58 @@ def _followers(segmenter: wordsegment.Segmenter) -> dict[str, frozenset[str]]:
     return {first: frozenset(seconds) for first, seconds in follow.items()}
 
 
+@lru_cache(maxsize=4)
+def _log_probs(segmenter: wordsegment.Segmenter) -> tuple[dict[str, float], list[float]]:
+    """log10 P(word) of each known word, and of an unknown word by length (wordsegment's).
+
+    The values are computed by the very expressions wordsegment evaluates per candidate.
+    """
+    total = segmenter.total
+    known = {word: math.log10(count / total) for word, count in segmenter.unigrams.items()}
+    unknown = [math.log10(10.0 / (total * 10**size)) for size in range(segmenter.limit + 1)]
+    return known, unknown
+
+
 def _best_split(segmenter: wordsegment.Segmenter, text: str) -> _Best:
-    """The ``(score, words)`` wordsegment's ``search(text)`` returns, by dynamic programming."""
+    """The ``(score, words)`` wordsegment's ``search(text)`` returns, by dynamic programming.
+
+    ``best_*[pos]`` is the best split of ``text[pos:]`` without context; ``context`` holds
+    the rare positions where a bigram with the previous word changes it.
+    """
     n = len(text)
     limit = segmenter.limit
     follow = _followers(segmenter)
-    unigrams, total = segmenter.unigrams, segmenter.total
-    plain: list[_Best] = [(0.0, [])] * (n + 1)
+    known, unknown = _log_probs(segmenter)
+    unigrams = segmenter.unigrams
+    best_score = [0.0] * (n + 1)
+    best_words: list[list[str]] = [[]] * (n + 1)
     context: dict[tuple[int, str], _Best] = {}
+    has_context = [False] * (n + 1)
 
-    def after(pos: int, previous: str) -> _Best:
-        return context.get((pos, previous), plain[pos])
+    def rest(end: int, word: str) -> _Best:
+        hit = context.get((end, word)) if has_context[end] else None
+        return hit or (best_score[end], best_words[end])
 
-    def pick(pos: int, scores: list[float]) -> _Best:
+    def pick(pos: int, nexts: list[str], scores: list[float]) -> _Best:
         top = max(scores)
-        return max((top, [text[pos:end], *after(end, text[pos:end])[1]])
-                   for end, score in enumerate(scores, pos + 1) if score == top)
+        return max((top, [word, *rest(end, word)[1]])
+                   for end, word, score in zip(range(pos + 1, n + 1), nexts, scores, strict=False)
+                   if score == top)
 
     for pos in range(n - 1, -1, -1):
         nexts = [text[pos:end] for end in range(pos + 1, min(n, pos + limit) + 1)]
-        scores = [
-            math.log10(unigrams[word] / total if word in unigrams
-                       else 10.0 / (total * 10 ** len(word))) + after(end, word)[0]
-            for end, word in enumerate(nexts, pos + 1)
-        ]
-        plain[pos] = pick(pos, scores)
-        previous_words = {text[start:pos] for start in range(max(0, pos - limit), pos)}
-        for previous in previous_words if pos else {_START}:
+        scores = []
+        for end, word in enumerate(nexts, pos + 1):
+            probability = known.get(word)
+            if probability is None:
+                probability = unknown[len(word)]
+            scores.append(probability + (rest(end, word)[0] if has_context[end]
+                                         else best_score[end]))
+        best_score[pos], best_words[pos] = pick(pos, nexts, scores)
+        # Every previous word is a different length, so no two are equal.
+        previous_words = ((text[start:pos] for start in range(max(0, pos - limit), pos))
+                          if pos else (_START,))
+        for previous in previous_words:
             followers = follow.get(previous)
             if not followers or previous not in unigrams or followers.isdisjoint(nexts):
                 continue
@@ -748,6 +778,7 @@ def _best_split(segmenter: wordsegment.Segmenter, text: str) -> _Best:
             for i, word in enumerate(nexts):
                 if word in followers:
                     changed[i] = (math.log10(segmenter.score(word, previous))
-                                  + after(pos + 1 + i, word)[0])
-            context[(pos, previous)] = pick(pos, changed)
-    return after(0, _START)
+                                  + rest(pos + 1 + i, word)[0])
+            context[(pos, previous)] = pick(pos, nexts, changed)
+            has_context[pos] = True
+    return rest(0, _START)
