@@ -66,13 +66,15 @@ def classify_timed(clf: medspam.Classifier, body: bytes, url: str | None, timer:
     with timer.stage("extract (incl. urls)"):
         page = medspam.extract.extract_page(body, url, settings=clf.settings)
     bundle = clf._model.bundle  # noqa: SLF001 - a profile looks inside
+    link_scorer, page_scorer = clf._link_scorer, clf._page_scorer  # noqa: SLF001
+    medical_scorer = clf._medical_scorer  # noqa: SLF001
     links = (*page.links, *((page.url_link,) if page.url_link else ()))
     probs = np.zeros(0)
     with timer.stage("link features"):
-        features = bundle.link_model[:-1].transform(list(links)) if links else None
+        features = link_scorer.features(list(links)) if links else None
     with timer.stage("link predict"):
         if features is not None:
-            probs = bundle.link_model[-1].predict_proba(features)[:, 1]
+            probs = link_scorer.probabilities(features)
     with timer.stage("explain"):
         explain = probs >= EXPLAINED_LINK_SCORE
         rows = iter(clf._link_explainer.contributions(features[np.flatnonzero(explain)])  # noqa: SLF001
@@ -84,11 +86,11 @@ def classify_timed(clf: medspam.Classifier, body: bytes, url: str | None, timer:
         own = scores[:-1] if page.url_link else scores
         scored = ScoredPage.from_page(page, own, url_score,
                                       max_words=bundle.max_feature_words)
-        page_x = bundle.page_model[:-1].transform([scored])
-        medical_x = bundle.medical_model[:-1].transform([scored])
+        page_x = page_scorer.features([scored])
+        medical_x = medical_scorer.features([scored])
     with timer.stage("predict"):
-        score = float(bundle.page_model[-1].predict_proba(page_x)[0, 1])
-        medical = float(bundle.medical_model[-1].predict_proba(medical_x)[0, 1])
+        score = float(page_scorer.probabilities(page_x)[0])
+        medical = float(medical_scorer.probabilities(medical_x)[0])
     with timer.stage("explain"):
         contribs = clf._page_explainer.contributions(page_x)[0]  # noqa: SLF001
         clf._verdict(_Scored(scored, links, link_rows), score, medical, contribs)  # noqa: SLF001

@@ -13,6 +13,7 @@ import numpy as np
 from medspam.explain import LinearExplainer, link_reasons, page_reasons
 from medspam.extract import extract_page
 from medspam.features import ScoredPage
+from medspam.features.scorer import FittedScorer
 from medspam.modelio import LoadedModel, load_bundle
 from medspam.page import Link, Page
 from medspam.settings import Settings
@@ -54,6 +55,9 @@ class Classifier:
         self.settings = settings or Settings()
         self._model = model
         bundle = model.bundle
+        self._link_scorer = FittedScorer(bundle.link_model)
+        self._page_scorer = FittedScorer(bundle.page_model)
+        self._medical_scorer = FittedScorer(bundle.medical_model)
         self._link_explainer = LinearExplainer(bundle.link_model)
         self._page_explainer = LinearExplainer(bundle.page_model)
         self.model_info = ModelInfo(
@@ -144,11 +148,10 @@ class Classifier:
     def classify_pages(self, pages: Sequence[Page]) -> list[Verdict]:
         """Classify already extracted pages in one batch of model calls."""
         scored = self._score_links(pages)
-        bundle = self._model.bundle
         inputs = [s.scored for s in scored]
-        features = bundle.page_model[:-1].transform(inputs)
-        scores = bundle.page_model[-1].predict_proba(features)[:, 1]
-        medical = bundle.medical_model.predict_proba(inputs)[:, 1]
+        features = self._page_scorer.features(inputs)
+        scores = self._page_scorer.probabilities(features)
+        medical = self._medical_scorer.predict(inputs)
         contribs = self._page_explainer.contributions(features)
         return [
             self._verdict(s, float(p), float(m), c)
@@ -159,10 +162,9 @@ class Classifier:
         """Score every link and page URL of ``pages`` in one link-model call."""
         per_page = [(*p.links, *((p.url_link,) if p.url_link else ())) for p in pages]
         flat = [link for links in per_page for link in links]
-        link_model = self._model.bundle.link_model
         if flat:
-            features = link_model[:-1].transform(flat)
-            probs = link_model[-1].predict_proba(features)[:, 1]
+            features = self._link_scorer.features(flat)
+            probs = self._link_scorer.probabilities(features)
             explain = probs >= EXPLAINED_LINK_SCORE
             rows = self._link_explainer.contributions(features[np.flatnonzero(explain)])
             contribs = iter(rows)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
 
@@ -248,9 +249,74 @@ def _spans_memo(name: str, text: str) -> tuple[tuple[int, int, str], ...]:
 
 
 def _spans(name: str, text: str) -> tuple[tuple[int, int, str], ...]:
-    """Scan ``text`` once with the fast pattern of lexicon ``name``."""
-    return tuple((m.start(), m.end(), normalise_term(m.group()))
-                 for m in _fast_pattern(name).finditer(text))
+    """Find the matches of lexicon ``name`` in ``text``: ``_fast_pattern(name).finditer``.
+
+    A match can only start where a word starts whose case-folded letters are the first word
+    of a term (see :func:`_first_words`), so the pattern is tried at those places only.
+    """
+    pattern = _fast_pattern(name)
+    firsts = _first_words(name)
+    if firsts is None:
+        matches: Iterable[re.Match[str]] = pattern.finditer(text)
+    else:
+        matches = _matches_at(pattern, text, [start for start, word in _words(text)
+                                              if word in firsts])
+    return tuple((m.start(), m.end(), normalise_term(m.group())) for m in matches)
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``, given every position where a match could start."""
+    end = 0
+    for start in starts:
+        if start >= end and (match := pattern.match(text, start)):
+            end = match.end()
+            yield match
+
+
+# --- word starts ----------------------------------------------------------------------------
+# Every term starts with a run of word characters ("ketamine" in "ketamine hcl", "over" in
+# "over-the-counter"), and the case classes of those characters hold only word characters,
+# while the character after the run is a space or a non-word character. A match's first run
+# therefore covers a whole word of the text (the look-behind rejects a word character before
+# it), and that word, case-folded by the classes, is the term's first run. Lexicons for which
+# this cannot be shown are scanned in full.
+
+_WORD_RUN = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    """Each character a case class admits -> the term character of that class."""
+    return {ord(member): char for char, members in _case_classes().items() for member in members}
+
+
+@lru_cache(maxsize=16)
+def _words(text: str) -> tuple[tuple[int, str], ...]:
+    """Start and case-folded text of each word (run of word characters) of ``text``."""
+    folded = text.translate(_fold_table())  # one character for one: offsets stay
+    return tuple((m.start(), m.group()) for m in _WORD_RUN.finditer(folded))
+
+
+@lru_cache(maxsize=32)
+def _first_words(name: str) -> frozenset[str] | None:
+    """The first word of each term of lexicon ``name``; ``None`` if word starts cannot tell."""
+    classes = _case_classes()
+    owners: dict[str, str] = {}
+    for char, members in classes.items():
+        for member in members:
+            if owners.setdefault(member, char) != char or (
+                    _WORD_RUN.fullmatch(member) is None) != (_WORD_RUN.fullmatch(char) is None):
+                return None  # a character folds two ways, or folding changes what a word is
+    firsts = set()
+    for term in load(name):
+        run = _WORD_RUN.match(term)
+        if run is None:
+            return None
+        after = term[run.end():run.end() + 1]
+        if after and after != " " and any(_WORD_RUN.fullmatch(c) for c in classes[after]):
+            return None
+        firsts.add(run.group())
+    return frozenset(firsts)
 
 
 # --- the fast pattern -----------------------------------------------------------------------

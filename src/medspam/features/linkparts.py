@@ -75,8 +75,7 @@ def vocabulary(name: str) -> frozenset[str]:
 
 def has_any(words: tuple[str, ...], name: str) -> bool:
     """Whether any of ``words`` is a single-word term of lexicon ``name``."""
-    vocab = vocabulary(name)
-    return any(w in vocab for w in words)
+    return not vocabulary(name).isdisjoint(words)
 
 
 def matching(words: tuple[str, ...], name: str) -> tuple[str, ...]:

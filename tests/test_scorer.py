@@ -1,0 +1,48 @@
+"""FittedScorer must give exactly what the fitted scikit-learn pipeline gives."""
+
+import numpy as np
+import pytest
+from sklearn.pipeline import Pipeline
+
+from medspam import Classifier
+from medspam.extract import extract_page
+from medspam.features.scorer import FittedScorer
+
+PAGES = [
+    (("<title>Ketamine therapy</title><p>Ketamine infusions help some patients with depression. "
+      "Buy ketamine online: <a href='https://buyketamine.example/product/k-500mg'>order</a> "
+      "<a href='https://buyketamine.example/'>shop</a> <a href='/about'>About</a> "
+      "<a href='/about'>About us</a> <a href='https://www.nih.gov/health'>NIH</a></p>"),
+     "https://blog.example.org/ketamine-therapy"),
+    ("<p>Fresh bread every morning. <a href='/menu'>Menu</a> <a href='/menu'>Menu</a></p>",
+     "https://bakery.example/"),
+    ("", None),
+]
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    return Classifier.load()
+
+
+@pytest.mark.parametrize("part", ["link_model", "page_model", "medical_model"])
+def test_fitted_scorer_matches_the_pipeline(classifier: Classifier, part: str) -> None:
+    pipeline = getattr(classifier._model.bundle, part)  # noqa: SLF001 - comparing internals
+    scorer = FittedScorer(pipeline)
+    pages = [extract_page(html, url) for html, url in PAGES]
+    if part == "link_model":
+        items = [link for page in pages for link in (*page.links, page.url_link) if link]
+    else:
+        items = [s.scored for s in classifier._score_links(pages)]  # noqa: SLF001
+    expected_x = pipeline[:-1].transform(items)
+    features = scorer.features(items)
+    assert (abs(features - expected_x)).max() == 0
+    expected = pipeline.predict_proba(items)[:, 1]
+    np.testing.assert_array_equal(scorer.probabilities(features), expected)
+    np.testing.assert_array_equal(scorer.predict(items), expected)
+
+
+def test_fitted_scorer_refuses_other_shapes(classifier: Classifier) -> None:
+    pipeline = classifier._model.bundle.link_model  # noqa: SLF001
+    with pytest.raises(ValueError, match="FeatureUnion"):
+        FittedScorer(Pipeline([("classify", pipeline[-1])]))
