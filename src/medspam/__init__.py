@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import TYPE_CHECKING, Any
 
-from medspam.classifier import Classifier
 from medspam.errors import InputError, MedspamError, ModelError, ModelIntegrityError
 from medspam.page import Link, Page
 from medspam.settings import Settings
 from medspam.verdict import LinkEvidence, Reason, Verdict
+
+if TYPE_CHECKING:
+    from medspam.classifier import Classifier
 
 __version__ = "0.1.0"
 __all__ = [
@@ -29,6 +32,17 @@ __all__ = [
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+
+
+def __getattr__(name: str) -> Any:
+    """``medspam.Classifier``, imported on first use: it brings scikit-learn (about 1 s)."""
+    if name == "Classifier":
+        from medspam.classifier import Classifier  # noqa: PLC0415 - the lazy import itself
+        return Classifier
+    msg = f"module 'medspam' has no attribute {name!r}"
+    raise AttributeError(msg)
+
 
 _default: Classifier | None = None
 _default_lock = threading.Lock()
@@ -58,5 +72,6 @@ def classify(html: str | bytes, url: str | None = None) -> Verdict:
     if _default is None:
         with _default_lock:
             if _default is None:
+                from medspam.classifier import Classifier  # noqa: PLC0415 - lazy, see above
                 _default = Classifier.load()
     return _default.classify(html, url)

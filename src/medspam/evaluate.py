@@ -29,7 +29,7 @@ class Scored:
     @property
     def is_spam(self) -> bool:
         """The label says spam."""
-        return self.record["label"] == "spam"
+        return bool(self.record["label"] == "spam")
 
 
 def classify_records(

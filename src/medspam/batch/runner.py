@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from medspam.batch.inputs import Record
 from medspam.batch.rows import Row, classify_chunk, classify_record, error_row
-from medspam.classifier import Classifier
 from medspam.errors import MedspamError, ModelError
 
 if TYPE_CHECKING:
@@ -52,6 +51,8 @@ class WorkerConfig:
 def _worker_main(config: WorkerConfig, tasks: Connection, results: Connection) -> None:
     """Worker process: load the model once, then classify the tasks it is sent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from medspam.classifier import Classifier  # noqa: PLC0415 - the parent never needs it
+
     try:
         classifier = Classifier.load(config.model, settings=config.settings,
                                      trusted=config.trusted)

@@ -5,15 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 
-from medspam.classifier import Classifier
 from medspam.cli.common import add_model_options, load_classifier, print_json
 from medspam.errors import InputError
-from medspam.verdict import Verdict
+
+if TYPE_CHECKING:
+    from medspam.classifier import Classifier
+    from medspam.verdict import Verdict
 
 MAX_LINKS_SHOWN = 10
 

@@ -6,10 +6,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from medspam.classifier import Classifier
 from medspam.settings import Settings
+
+if TYPE_CHECKING:
+    from medspam.classifier import Classifier
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:
@@ -39,6 +41,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 def load_classifier(args: argparse.Namespace) -> Classifier:
     """Load the classifier the options name."""
+    from medspam.classifier import Classifier  # noqa: PLC0415 - scikit-learn: only when needed
+
     return Classifier.load(args.model, settings=settings_from(args), trusted=args.trust_model)
 
 

@@ -36,6 +36,8 @@ def run(args: argparse.Namespace) -> int:
     from medspam import evaluate as ev  # noqa: PLC0415 - heavy, and only this command needs it
 
     classifier = load_classifier(args)
+    out: dict[str, Any]
+    results: list[ev.Scored]
     if args.data:
         results = ev.classify_records(classifier, list(ev.read_labelled(args.data)))
         out = {"data": ev.report(results)}

@@ -51,7 +51,7 @@ class ObjectTransformer(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     def transform(self, X: Any) -> np.ndarray[Any, np.dtype[np.float64]]:  # noqa: N803
         """Return one row of features per object."""
         check_is_fitted(self, "feature_names_out_")
-        items = check_objects(X, self.input_type)
+        items: Sequence[Any] = check_objects(X, self.input_type)
         rows = [self._row(item) for item in items]
         return np.asarray(rows, dtype=np.float64).reshape(len(items), self.n_features_out_)
 
@@ -81,7 +81,8 @@ class TokenSelector(ObjectTransformer):
     def transform(self, X: Any) -> list[str]:  # type: ignore[override]  # noqa: N803
         """Return one string per object."""
         check_is_fitted(self, "feature_names_out_")
-        return [self._text(item) for item in check_objects(X, self.input_type)]
+        items: Sequence[Any] = check_objects(X, self.input_type)
+        return [self._text(item) for item in items]
 
     def _feature_names(self) -> list[str]:
         """A selector yields text, not columns."""
