@@ -53,18 +53,30 @@ def link_parts(link: Link) -> LinkParts:
     if link.url.startswith(_CONTACT_SCHEMES) or link.found == "contact":
         target = link.url.split(":", 1)[-1]
         return LinkParts(None, words_of(target, split=True), (), anchor, context, is_contact=True)
-    host = urls.describe_host(link.host or link.url)
+    host, host_words, path_words = _target_parts(link.host or link.url, link.url)
+    return LinkParts(host, host_words, path_words, anchor, context, is_contact=False)
+
+
+@lru_cache(maxsize=65_536)
+def _target_parts(
+    host_name: str, url: str
+) -> tuple[urls.HostInfo, tuple[str, ...], tuple[str, ...]]:
+    """Host facts, host words and path words of a link target.
+
+    Cached apart from :func:`link_parts`: the same URL recurs on every page of a site, each
+    time with another anchor and context.
+    """
+    host = urls.describe_host(host_name)
     labels = [*host.subdomain.split("."), host.domain_label]
     host_words = tuple(
         w for label in labels if label and label != "www" for w in words_of(label, split=True)
     )
     try:
-        parts = urlsplit(link.url)
+        parts = urlsplit(url)
         path = f"{parts.path} {parts.query}"
     except ValueError:
         path = ""
-    path_words = words_of(path, split=True)
-    return LinkParts(host, host_words, path_words, anchor, context, is_contact=False)
+    return host, host_words, words_of(path, split=True)
 
 
 @lru_cache(maxsize=16)
