@@ -4,7 +4,7 @@ Measures pages/s for: reading the WARC (FastWARC and warcio), the parse-only flo
 (read + extract, no model, one process), and ``scan`` with 1 and 2 workers (end to end, and
 steady state after the workers have loaded the model). Prints a Markdown table.
 
-    python benchmarks/scan_bench.py [--repeat 2] [--pages ../shared/data/webpages]
+    python benchmarks/scan_bench.py [--repeat 1] [--pages ../shared/data/webpages]
 """
 
 from __future__ import annotations
@@ -134,7 +134,9 @@ def main() -> None:
     """Pack the pages, run every measurement, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=Path, default=DEFAULT_PAGES)
-    parser.add_argument("--repeat", type=int, default=2, help="copies of the page set")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="copies of the page set (a second copy finds the caches of one "
+                             "worker warm, and only half of them with two)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         warc = Path(tmp) / "pages.warc.gz"
