@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import medspam
-from medspam import lexicons, urls
+from medspam import lexicons, urls, wordsplit
 from medspam.extract import extract_page
 
 LABEL = st.from_regex(r"[a-z][a-z0-9]{3,11}", fullmatch=True)
@@ -123,8 +123,8 @@ def test_fast_lexicon_matching_is_exactly_the_regex(text: str) -> None:
              min_size=1, max_size=10).map("".join),
 ))
 def test_word_segmentation_is_exactly_wordsegment(token: str) -> None:
-    segmenter = urls._segmenter()  # noqa: SLF001 - the reference is the segmenter itself
-    assert urls._segment(segmenter, token) == segmenter.segment(token)  # noqa: SLF001
+    segmenter = wordsplit._segmenter()  # noqa: SLF001 - the reference is the segmenter itself
+    assert wordsplit._segment(segmenter, token) == segmenter.segment(token)  # noqa: SLF001
 
 
 _CLASSIFIER: list[medspam.Classifier] = []
