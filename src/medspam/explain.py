@@ -135,29 +135,36 @@ def _top_link(evidence: tuple[LinkEvidence, ...], keep: Callable[[Link], bool]) 
     return f"{best.link.domain or best.link.url} (link score {best.score:.2f})"
 
 
+_Describe = Callable[[ScoredPage, tuple[LinkEvidence, ...]], str]
+_LINK_SUMMARY_TEXTS: dict[str, _Describe] = {
+    # Built on demand: each looks through every link of the page.
+    "max_link_score": lambda _, ev: f"links to {_top_link(ev, lambda _: True)}",
+    "max_external_link_score":
+        lambda _, ev: f"links out to {_top_link(ev, lambda link: link.is_external)}",
+    "max_text_link_score": lambda _, ev: "shop address written out in the text: " + _top_link(
+        ev, lambda link: link.found in {"text", "obfuscated"}),
+    "max_hidden_link_score":
+        lambda _, ev: f"hidden link to {_top_link(ev, lambda link: link.is_hidden)}",
+    "max_contact_score": lambda _, ev: "sells through a contact: "
+                                       + _top_link(ev, lambda link: link.found == "contact"),
+    "page_url_score": lambda scored, _: f"the page's own URL sells: {scored.page.url}",
+    "max_link_log_odds":
+        lambda _, ev: f"near-certain sale link: {_top_link(ev, lambda _: True)}",
+    "page_url_log_odds": lambda scored, _: f"the page's own URL sells: {scored.page.url}",
+    "links_over_half": lambda _, __: "several drug-sales links",
+    "share_of_links_over_half":
+        lambda _, __: "a large share of the links look like drug sales",
+}
+
+
 def _describe_page_feature(
     name: str, scored: ScoredPage, evidence: tuple[LinkEvidence, ...]
 ) -> str:
     """Describe one page feature name in words."""
     step, _, feature = name.partition("__")
     if step == "links":
-        texts = {
-            "max_link_score": f"links to {_top_link(evidence, lambda _: True)}",
-            "max_external_link_score":
-                f"links out to {_top_link(evidence, lambda link: link.is_external)}",
-            "max_text_link_score": "shop address written out in the text: " + _top_link(
-                evidence, lambda link: link.found in {"text", "obfuscated"}),
-            "max_hidden_link_score":
-                f"hidden link to {_top_link(evidence, lambda link: link.is_hidden)}",
-            "max_contact_score": "sells through a contact: "
-                                 + _top_link(evidence, lambda link: link.found == "contact"),
-            "page_url_score": f"the page's own URL sells: {scored.page.url}",
-            "max_link_log_odds": f"near-certain sale link: {_top_link(evidence, lambda _: True)}",
-            "page_url_log_odds": f"the page's own URL sells: {scored.page.url}",
-            "links_over_half": "several drug-sales links",
-            "share_of_links_over_half": "a large share of the links look like drug sales",
-        }
-        return texts.get(feature, feature.replace("_", " "))
+        describe = _LINK_SUMMARY_TEXTS.get(feature)
+        return describe(scored, evidence) if describe else feature.replace("_", " ")
     phrase = _sale_phrase(scored.text) if feature == "sale_words_near_drug" else ""
     texts = {
         "sale_words_near_drug": f"commercial phrase near a controlled substance: '{phrase}'",
