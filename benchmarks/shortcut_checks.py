@@ -34,7 +34,8 @@ FAMILIES = {"without link scores": ["links"], "without text cues": ["cues"],
 CYRILLIC = str.maketrans({"a": "а", "e": "е", "o": "о", "c": "с", "p": "р", "x": "х"})  # noqa: RUF001 - look-alikes on purpose
 LEET = str.maketrans({"a": "4", "e": "3", "i": "1", "o": "0"})
 DRUGS = re.compile(r"\b(ketamine|oxycodone|xanax|tramadol|adderall|fentanyl|cocaine|valium|"
-                   r"percocet|hydrocodone|alprazolam|diazepam|ambien|codeine|morphine)\b", re.IGNORECASE)
+                   r"percocet|hydrocodone|alprazolam|diazepam|ambien|codeine|morphine)\b",
+                   re.IGNORECASE)
 VARIANTS = {
     "synonyms (purchase/acquire)": lambda h: re.sub(r"\b[Bb]uy(ing)?\b", "acquire", re.sub(
         r"\b[Oo]rder(ing)?\b", "purchase", h)),

@@ -84,9 +84,9 @@ def render_seed(text: str, *, cite_health_sites: bool = False) -> str:
                     "https://www.fda.gov/drugs/news-events-human-drugs/ketamine")]
             body.append('<aside class="user-interests"><h3>User interests</h3>')
         else:
-            if cite_health_sites:
-                line = line.replace("buying ketamine therapy", "ketamine therapy")
-            body.append(f"<p>{html.escape(line)}</p>")
+            text = line.replace("buying ketamine therapy", "ketamine therapy") \
+                if cite_health_sites else line
+            body.append(f"<p>{html.escape(text)}</p>")
     return (f'<!doctype html><html lang="en"><head><title>{html.escape(title)}</title></head>'
             f'<body><nav><a href="/">Home</a> <a href="/explore">Explore</a></nav>'
             f'<div class="category">{html.escape(category)}</div><h1>{html.escape(title)}</h1>'

@@ -97,9 +97,9 @@ def test_real_webpages_are_all_ok(classifier):
     with tarfile.open(folder / "pages.tar.xz") as tar:
         members = {m.name.rsplit("/", 1)[-1]: m for m in tar if m.isfile()}
         assert set(urls) <= set(members)
-        for name in urls:
+        for name, url in urls.items():
             member = members[name]
-            verdict = classifier.classify(tar.extractfile(member).read(), url=urls[name])
+            verdict = classifier.classify(tar.extractfile(member).read(), url=url)
             if verdict.is_spam:
-                flagged.append((urls[name], round(verdict.score, 3)))
+                flagged.append((url, round(verdict.score, 3)))
     assert flagged == []

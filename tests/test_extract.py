@@ -413,5 +413,6 @@ def test_links_inside_noscript_are_hidden_links_and_their_text_is_not_shown():
         '<p>Sleep advice.</p><noscript><div><a href="https://pills.example.shop/buy">'
         "order zolpidem</a> enable scripts</div></noscript>", "https://blog.example.org/sleep")
     [link] = [link for link in page.links if link.is_external]
-    assert (link.url, link.is_hidden, link.how) == ("https://pills.example.shop/buy", True, "hidden")
+    assert (link.url, link.is_hidden, link.how) == (
+        "https://pills.example.shop/buy", True, "hidden")
     assert "zolpidem" not in page.text
