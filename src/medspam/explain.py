@@ -85,6 +85,8 @@ def _link_cue(cue: str, link: Link) -> str:
         "context_has_drug_word": "drug named next to the link",
         "context_has_commerce_word": "sale wording next to the link",
         "context_no_prescription": "'no prescription' wording next to the link",
+        "path_no_prescription": "the URL offers it without a prescription",
+        "path_has_legit_word": "information, treatment or warning word in the path",
         "is_trusted_domain": f"{link.domain} is a trusted health domain",
         "is_government_or_academic": "government or academic domain",
         "is_platform_host": f"hosted on a user-content platform ({link.host})",
@@ -129,7 +131,8 @@ def _sale_phrase(text: str) -> str:
 
 def _top_link(evidence: tuple[LinkEvidence, ...], keep: Callable[[Link], bool]) -> str:
     """Describe the highest-scoring link that ``keep`` accepts."""
-    best = max((e for e in evidence if keep(e.link)), key=lambda e: e.score, default=None)
+    best = max((e for e in evidence if e.link.found != "page" and keep(e.link)),
+               key=lambda e: e.score, default=None)
     if best is None:
         return "no such link"
     return f"{best.link.domain or best.link.url} (link score {best.score:.2f})"
@@ -151,6 +154,8 @@ _LINK_SUMMARY_TEXTS: dict[str, _Describe] = {
     "max_link_log_odds":
         lambda _, ev: f"near-certain sale link: {_top_link(ev, lambda _: True)}",
     "page_url_log_odds": lambda scored, _: f"the page's own URL sells: {scored.page.url}",
+    "any_link_log_odds":
+        lambda _, ev: f"near-certain sale link: {_top_link(ev, lambda _: True)}",
     "links_over_half": lambda _, __: "several drug-sales links",
     "share_of_links_over_half":
         lambda _, __: "a large share of the links look like drug sales",
@@ -177,6 +182,7 @@ def _describe_page_feature(
         "title_has_commerce": "title sells",
         "medical_terms": "medical vocabulary",
         "medical_density": "reads like a health article",
+        "legit_terms": "wording of legitimate drug pages (prescriptions, warnings, law)",
     }
     return texts.get(feature, feature.replace("_", " "))
 

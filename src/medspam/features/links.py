@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
+from medspam import lexicons
 from medspam.features.base import ObjectTransformer, TokenSelector
 from medspam.features.linkparts import has_any, link_parts, vocabulary
 from medspam.page import Link
@@ -20,6 +22,8 @@ CUE_NAMES = (
     "path_has_drug_word",
     "path_has_shop_word",
     "path_drug_and_shop",
+    "path_no_prescription",
+    "path_has_legit_word",
     "anchor_has_drug_word",
     "anchor_has_commerce_word",
     "context_has_drug_word",
@@ -86,6 +90,8 @@ class LinkCues(ObjectTransformer):
             path_drug,
             path_shop,
             path_drug and path_shop,
+            _says_no_prescription(dom + path),
+            has_any(path, "legit_cues") or has_any(path, "info_words"),
             has_any(parts.anchor_words, "drugs"),
             has_any(parts.anchor_words, "commerce"),
             has_any(parts.context_words, "drugs"),
@@ -111,6 +117,11 @@ class LinkCues(ObjectTransformer):
         return [float(v) for v in values]
 
 
+def _says_no_prescription(words: tuple[str, ...]) -> bool:
+    """Whether URL words spell a no-prescription phrase (``.../xanax-sin-receta``, ``norx``)."""
+    return bool(words) and bool(lexicons.find_spans("no_prescription", " ".join(words)))
+
+
 class LinkTokens(TokenSelector):
     """Prefixed word tokens of each link for a vectorizer: ``dom=buy path=product tld=info``.
 
@@ -130,7 +141,12 @@ class LinkTokens(TokenSelector):
         tokens = [f"dom={w}" for w in parts.host_words]
         if parts.host is not None and parts.host.suffix:
             tokens.append(f"tld={parts.host.suffix}")
-        tokens += [f"path={w}" for w in parts.path_words if not w.isdigit()]
+        path = [w for w in parts.path_words if not w.isdigit()]
+        tokens += [f"path={w}" for w in path]
+        # Word pairs tell a sale slug from a warning or fact sheet: buy_xanax vs never_buy.
+        tokens += [f"path={a}_{b}" for a, b in itertools.pairwise(path)]
+        if link.found == "page":  # a page's own address reads differently from a link it holds
+            tokens += [f"page={w}" for w in (*parts.host_words, *path)]
         tokens += [f"anchor={w}" for w in parts.anchor_words]
         tokens.append(f"found={link.found}")
         return " ".join(tokens)

@@ -67,6 +67,7 @@ SUMMARY_NAMES = (
     "hidden_link_count",
     "max_link_log_odds",
     "page_url_log_odds",
+    "any_link_log_odds",
 )
 
 
@@ -118,8 +119,12 @@ class LinkScoreSummary(ObjectTransformer):
             log_count(len(pairs), 500),
             log_count(sum(link.is_hidden for link, _ in pairs), 100),
             # In log-odds, one near-certain sale link can outweigh everything else on a page.
-            gate * log_odds(top(lambda _: True)),
+            gate * log_odds(top(lambda _: True)) if pairs else 0.0,
             log_odds(scored.url_score or 0.0),
+            # Ungated: a near-certain sale link counts even where the page names no drug
+            # (a pharma hack without a sales sentence); the fit weighs it against the gated one.
+            # A page without links says nothing either way: 0, not the log-odds of "no sale".
+            log_odds(top(lambda _: True)) if pairs else 0.0,
         ]
 
 
@@ -141,6 +146,7 @@ CUE_NAMES = (
     "doses",
     "medical_terms",
     "medical_density",
+    "legit_terms",
     "title_has_drug",
     "title_has_commerce",
     "word_count",
@@ -204,6 +210,7 @@ class TextCues(ObjectTransformer):
             log_count(len(_DOSE.findall(text)), 30),
             log_count(len(medical), 200),
             min(len(medical) / words * 10, 1.0),
+            log_count(len(_positions("legit_cues", text)), 30),
             float(bool(lexicons.find_terms("drugs", title))),
             float(bool(lexicons.find_terms("commerce", title))),
             log_count(words, 3_000),
