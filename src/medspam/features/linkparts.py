@@ -12,6 +12,7 @@ from medspam.page import Link
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _LONG_TOKEN = 7
+_MIN_INSIDE = 3
 _CONTACT_SCHEMES = ("tg:", "tel:", "wa:", "wickr:", "signal:", "threema:")
 
 
@@ -33,11 +34,17 @@ class LinkParts:
     """The link is a contact channel (Telegram, WhatsApp, phone...)."""
 
 
-def words_of(text: str, *, split: bool = False) -> tuple[str, ...]:
-    """Lower-case word tokens of ``text``; long tokens are word-split when ``split``."""
+def words_of(
+    text: str, *, split: bool = False, only: re.Pattern[str] | None = None
+) -> tuple[str, ...]:
+    """Lower-case word tokens of ``text``; long tokens are word-split when ``split``.
+
+    With ``only``, a long token is split only where the pattern finds something in it.
+    """
     out: list[str] = []
     for token in _TOKEN.findall(text.lower()):
-        if split and len(token) >= _LONG_TOKEN and not token.isdigit():
+        if (split and len(token) >= _LONG_TOKEN and not token.isdigit()
+                and (only is None or only.search(token))):
             out.extend(urls.split_words(token))
         else:
             out.append(token)
@@ -76,7 +83,19 @@ def _target_parts(
         path = f"{parts.path} {parts.query}"
     except ValueError:
         path = ""
-    return host, host_words, words_of(path, split=True)
+    # Host labels are always split (``buycocaineonline``). Path tokens are split only when a
+    # drug, commerce or shop word hides inside (``orderxanaxnow``): that is what splitting
+    # finds, and splitting every slug word of every link was a third of the time to classify
+    # a real page (2 % of real pages' path tokens hold such a word).
+    return host, host_words, words_of(path, split=True, only=_sale_words_inside())
+
+
+@lru_cache(maxsize=1)
+def _sale_words_inside() -> re.Pattern[str]:
+    """Drug, commerce and shop words of three letters or more, anywhere inside a token."""
+    words = {w for name in ("drugs", "commerce", "shop_path_words") for w in vocabulary(name)
+             if len(w) >= _MIN_INSIDE and w.isascii() and w.isalnum()}
+    return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)))
 
 
 @lru_cache(maxsize=16)
