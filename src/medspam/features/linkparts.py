@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from medspam import lexicons, urls
+from medspam import lexicons, lookalikes, urls
 from medspam.page import Link
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
@@ -32,17 +32,20 @@ class LinkParts:
     """Lower-case words around the link."""
     is_contact: bool
     """The link is a contact channel (Telegram, WhatsApp, phone...)."""
+    is_disguised: bool = False
+    """A drug is named in look-alike spelling (``k3tamine``, Cyrillic letters) in the link."""
 
 
 def words_of(
     text: str, *, split: bool = False, only: re.Pattern[str] | None = None
 ) -> tuple[str, ...]:
-    """Lower-case word tokens of ``text``; long tokens are word-split when ``split``.
+    """Lower-case word tokens of ``text``, with look-alike spellings undone.
 
-    With ``only``, a long token is split only where the pattern finds something in it.
+    Long tokens are word-split when ``split``; with ``only``, only where the pattern finds
+    something in them.
     """
     out: list[str] = []
-    for token in _TOKEN.findall(text.lower()):
+    for token in _TOKEN.findall(lookalikes.unmask(text).lower()):
         if (split and len(token) >= _LONG_TOKEN and not token.isdigit()
                 and (only is None or only.search(token))):
             out.extend(urls.split_words(token))
@@ -59,9 +62,21 @@ def link_parts(link: Link) -> LinkParts:
     context = words_of(link.context)
     if link.url.startswith(_CONTACT_SCHEMES) or link.found == "contact":
         target = link.url.split(":", 1)[-1]
-        return LinkParts(None, words_of(target, split=True), (), anchor, context, is_contact=True)
+        words = words_of(target, split=True)
+        return LinkParts(None, words, (), anchor, context, is_contact=True,
+                         is_disguised=_is_disguised(words + anchor, link))
     host, host_words, path_words = _target_parts(link.host or link.url, link.url)
-    return LinkParts(host, host_words, path_words, anchor, context, is_contact=False)
+    return LinkParts(host, host_words, path_words, anchor, context, is_contact=False,
+                     is_disguised=_is_disguised(host_words + path_words + anchor, link))
+
+
+def _is_disguised(words: tuple[str, ...], link: Link) -> bool:
+    """Whether a drug named in ``words`` is not written as such in the link's URL or anchor."""
+    drugs = matching(words, "drugs")
+    if not drugs:
+        return False
+    written = f"{link.url} {link.anchor}".lower()
+    return any(drug not in written for drug in drugs)
 
 
 @lru_cache(maxsize=65_536)
