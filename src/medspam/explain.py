@@ -95,6 +95,7 @@ def _link_cue(cue: str, link: Link) -> str:
         "is_contact": "contact channel used to sell",
         "found_obfuscated": f"obfuscated link ('{link.raw[:60]}')",
         "found_text": "written as plain text, not a link",
+        "has_disguised_drug_word": "drug name in disguise (leet digits or look-alike letters)",
     }
     return texts.get(cue, cue.replace("_", " "))
 
@@ -118,10 +119,11 @@ def link_reasons(link: Link, contribs: list[tuple[str, float]]) -> tuple[Reason,
     return _order([Reason(r.text, r.weight, "link") for r in reasons])
 
 
-def _sale_phrase(text: str) -> str:
-    """The first commercial phrase within a few words of a drug name, for quoting."""
-    drugs = lexicons.find_spans("drugs", text)
-    for sale_start, sale_end, _ in lexicons.find_spans("commerce", text):
+def _sale_phrase(scored: ScoredPage) -> str:
+    """The first commercial phrase within a few words of a drug name, quoted as written."""
+    text = scored.text
+    drugs = lexicons.find_spans("drugs", scored.unmasked)  # same offsets as the text
+    for sale_start, sale_end, _ in lexicons.find_spans("commerce", scored.unmasked):
         for start, end, _ in drugs:
             if abs(start - sale_start) <= 80:  # noqa: PLR2004 - same window as the feature
                 lo, hi = min(start, sale_start), max(end, sale_end)
@@ -170,7 +172,7 @@ def _describe_page_feature(
     if step == "links":
         describe = _LINK_SUMMARY_TEXTS.get(feature)
         return describe(scored, evidence) if describe else feature.replace("_", " ")
-    phrase = _sale_phrase(scored.text) if feature == "sale_words_near_drug" else ""
+    phrase = _sale_phrase(scored) if feature == "sale_words_near_drug" else ""
     texts = {
         "sale_words_near_drug": f"commercial phrase near a controlled substance: '{phrase}'",
         "no_prescription": "offers drugs without a prescription",
@@ -178,6 +180,7 @@ def _describe_page_feature(
         "prices": "lists prices",
         "doses": "lists doses",
         "drug_terms": "names controlled substances",
+        "disguised_drug_terms": "writes drug names in disguise (leet digits, look-alike letters)",
         "title_has_drug": "title names a drug",
         "title_has_commerce": "title sells",
         "medical_terms": "medical vocabulary",

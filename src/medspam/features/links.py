@@ -45,6 +45,7 @@ CUE_NAMES = (
     "domain_digit_count",
     "domain_hyphen_count",
     "path_depth",
+    "has_disguised_drug_word",
 )
 
 _PHARMACY_WORDS = frozenset(
@@ -113,6 +114,7 @@ class LinkCues(ObjectTransformer):
             min(sum(c.isdigit() for c in (host.domain_label if host else "")), 8) / 8,
             min((host.domain_label.count("-") if host else 0), 4) / 4,
             min(len(path), 12) / 12,
+            parts.is_disguised,
         ]
         return [float(v) for v in values]
 

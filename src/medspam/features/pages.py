@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from medspam import lexicons
+from medspam import lexicons, lookalikes
 from medspam.features.base import ObjectTransformer, TokenSelector
 from medspam.features.linkparts import has_any, link_parts
 from medspam.features.links import log_count
@@ -40,6 +40,8 @@ class ScoredPage:
     """Drug-sales score of each link in ``page.links``, in the same order."""
     url_score: float | None = None
     """Drug-sales score of the page's own URL, when known."""
+    unmasked: str = ""
+    """``text`` with look-alike spellings undone (``k3tamine``): what the word lists read."""
 
     @classmethod
     def from_page(
@@ -51,7 +53,8 @@ class ScoredPage:
         last = next(itertools.islice(_WORD.finditer(text), max_words, None), None)
         if last is not None:  # more than max_words words: cut after the last one kept
             text = text[: last.start()].rstrip()
-        return cls(page=page, text=text, link_scores=link_scores, url_score=url_score)
+        return cls(page=page, text=text, link_scores=link_scores, url_score=url_score,
+                   unmasked=lookalikes.unmask(text))
 
 
 SUMMARY_NAMES = (
@@ -73,7 +76,7 @@ SUMMARY_NAMES = (
 
 def mentions_drug(scored: ScoredPage) -> bool:
     """Whether the page names a drug in its text, title, URL or any link's words."""
-    if lexicons.find_spans("drugs", scored.text):  # cached: the text cues scan it too
+    if lexicons.find_spans("drugs", scored.unmasked):  # cached: the text cues scan it too
         return True
     page = scored.page
     links = (*page.links, *((page.url_link,) if page.url_link else ()))
@@ -136,6 +139,7 @@ def log_odds(p: float, cap: float = 8.0) -> float:
 
 CUE_NAMES = (
     "drug_terms",
+    "disguised_drug_terms",
     "distinct_drugs",
     "drug_density",
     "commerce_terms",
@@ -191,15 +195,18 @@ class TextCues(ObjectTransformer):
     def _row(self, item: Any) -> list[float]:
         """Cue values of one page."""
         scored: ScoredPage = item
-        text = scored.text
+        text = scored.unmasked
         words = _word_count(text)
         drug_spans = lexicons.find_spans("drugs", text)
+        disguised = sum(scored.text[start:end].lower() != text[start:end].lower()
+                        for start, end, _ in drug_spans)
         drugs = [term for _, _, term in drug_spans]
         commerce = _positions("commerce", text)
         medical = lexicons.find_terms("medical", text)
-        title = scored.page.title
+        title = lookalikes.unmask(scored.page.title)
         return [
             log_count(len(drugs), 100),
+            log_count(disguised, 10),
             log_count(len(set(drugs)), 20),
             min(len(drugs) / words * 20, 1.0),
             log_count(len(commerce), 100),

@@ -1,0 +1,88 @@
+r"""Undo look-alike spellings of words: homoglyphs (Cyrillic or Greek letters) and leet (k3tamine).
+
+Spam writes drug names so that word lists miss them; people reading the page do not. ``unmask``
+rewrites such words, one character for one, so offsets into the text stay valid and a lexicon
+matched on the unmasked text points at the words as written. It changes only words that mix
+scripts, or letters with leet digits and symbols; Russian or Greek words and tokens such as
+``covid19``, ``b12`` or ``500mg`` stay as written (see :func:`unmask` for the rule).
+
+The homoglyph table comes from the Unicode confusables data bundled with
+``confusable-homoglyphs``: every Greek and Cyrillic letter that Unicode lists as confusable with
+one ASCII letter.
+
+Examples
+--------
+>>> unmask("Buy k3tamine and x\u0430nax")
+'Buy ketamine and xanax'
+>>> unmask("covid19, vitamin b12, 500mg")
+'covid19, vitamin b12, 500mg'
+
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from confusable_homoglyphs import confusables
+
+__all__ = ["unmask"]
+
+_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+_SCRIPT_BLOCKS = (range(0x0370, 0x0400), range(0x0400, 0x0530))  # Greek, Cyrillic
+_MIN_LETTERS = 3
+# A word that holds a digit, @ or $, or a non-ASCII letter: the only words unmask may change.
+_SUSPECT = re.compile(r"[\w@$]*(?:[0-9@$]|[^\x00-\x7f])[\w@$]*")
+
+
+@lru_cache(maxsize=1)
+def _homoglyphs() -> dict[str, str]:
+    """Greek or Cyrillic letter -> the ASCII letter Unicode says it is confusable with."""
+    table: dict[str, str] = {}
+    for block in _SCRIPT_BLOCKS:
+        for char in map(chr, block):
+            if not char.isalpha():
+                continue
+            lower = char.lower() if len(char.lower()) == 1 else char
+            found = confusables.is_confusable(lower, greedy=True, preferred_aliases=["latin"])
+            latin = [h["c"] for entry in found or () for h in entry["homoglyphs"]
+                     if len(h["c"]) == 1 and h["c"].isascii() and h["c"].isalpha()]
+            if latin:
+                table[char] = latin[0] if char == lower else latin[0].upper()
+    return table
+
+
+def unmask(text: str) -> str:
+    r"""``text`` with look-alike spellings undone, one character for one.
+
+    In a word (letters, digits, ``@``, ``$``) that has ASCII letters, Greek and Cyrillic
+    homoglyphs become their ASCII letter. Then a word made only of letters and leet characters,
+    with at least three letters, has each leet character replaced (0 o, 1 i, 3 e, 4 a, 5 s,
+    7 t, @ a, $ s). Other words are kept as written.
+
+    Examples
+    --------
+    >>> unmask("0xyc0d0ne, tr@madol, c0c41n3, 1000mg, web2")
+    'oxycodone, tramadol, cocaine, 1000mg, web2'
+    >>> greek = "\u03a7\u0391\u039d\u0391\u03a7 bars"  # all Greek: kept
+    >>> unmask(greek) == greek
+    True
+    """
+    if _SUSPECT.search(text) is None:
+        return text
+    return _SUSPECT.sub(_unmask_word, text)
+
+
+def _unmask_word(match: re.Match[str]) -> str:
+    """Unmask one suspect word (see :func:`unmask`)."""
+    word = match.group()
+    if any("a" <= c <= "z" or "A" <= c <= "Z" for c in word):  # homoglyphs beside ASCII only
+        table = _homoglyphs()
+        word = "".join(table.get(c, c) for c in word)
+    if "@" in word and match.string.startswith(".", match.end()):
+        return word  # an e-mail address (info@clinic.example), not tr@madol
+    letters = sum(c.isalpha() for c in word)
+    if letters < _MIN_LETTERS or letters == len(word) or not all(
+            c.isalpha() or c in _LEET for c in word):
+        return word
+    return "".join(_LEET.get(c, c) for c in word)
