@@ -130,8 +130,8 @@ class LinkTokens(TokenSelector):
     Examples
     --------
     >>> from medspam.page import Link
-    >>> LinkTokens().fit_transform([Link(url="https://x.example/shop", anchor="Buy")])
-    ['dom=x tld=example path=shop anchor=buy found=anchor']
+    >>> LinkTokens().fit_transform([Link(url="https://rx.info/shop/buy", anchor="Buy")])
+    ['dom=rx tld=info path=shop path=buy path=shop_buy anchor=buy found=anchor']
     """
 
     input_type = Link
