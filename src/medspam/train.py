@@ -85,6 +85,9 @@ LIMITATIONS = (
     ("The medical signal learnt mostly from MedQuAD-style text: blog-style or German health "
      "text can be called drug-sales instead of medical-drug-sales."),
     "Labels of realpages are one reader's judgement; a few are borderline.",
+    ("The threshold is set by the few highest-scoring of about 400 validation ham pages, so "
+     "retraining with small changes can move the operating point by several points of recall "
+     "and a fraction of a point of FPR at the same ROC-AUC; compare models at a fixed FPR."),
 )
 """What the card says this kind of model cannot do well; the numbers show how much."""
 
