@@ -24,8 +24,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from confusable_homoglyphs import confusables
-
 __all__ = ["unmask"]
 
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
@@ -36,9 +34,14 @@ _SUSPECT = re.compile(r"[\w@$]*(?:[0-9@$]|[^\x00-\x7f])[\w@$]*")
 
 
 @lru_cache(maxsize=1)
-def _homoglyphs() -> dict[str, str]:
-    """Greek or Cyrillic letter -> the ASCII letter Unicode says it is confusable with."""
-    table: dict[str, str] = {}
+def _homoglyphs() -> dict[int, str]:
+    """Greek or Cyrillic letter -> the ASCII letter Unicode says it is confusable with.
+
+    Built on first need: the confusables data takes about 0.1 s to load.
+    """
+    from confusable_homoglyphs import confusables  # noqa: PLC0415 - see above
+
+    table: dict[int, str] = {}
     for block in _SCRIPT_BLOCKS:
         for char in map(chr, block):
             if not char.isalpha():
@@ -48,7 +51,7 @@ def _homoglyphs() -> dict[str, str]:
             latin = [h["c"] for entry in found or () for h in entry["homoglyphs"]
                      if len(h["c"]) == 1 and h["c"].isascii() and h["c"].isalpha()]
             if latin:
-                table[char] = latin[0] if char == lower else latin[0].upper()
+                table[ord(char)] = latin[0] if char == lower else latin[0].upper()
     return table
 
 
@@ -76,9 +79,8 @@ def unmask(text: str) -> str:
 def _unmask_word(match: re.Match[str]) -> str:
     """Unmask one suspect word (see :func:`unmask`)."""
     word = match.group()
-    if any("a" <= c <= "z" or "A" <= c <= "Z" for c in word):  # homoglyphs beside ASCII only
-        table = _homoglyphs()
-        word = "".join(table.get(c, c) for c in word)
+    if not word.isascii() and any("a" <= c <= "z" or "A" <= c <= "Z" for c in word):
+        word = word.translate(_homoglyphs())  # homoglyphs only beside ASCII letters
     if "@" in word and match.string.startswith(".", match.end()):
         return word  # an e-mail address (info@clinic.example), not tr@madol
     letters = sum(c.isalpha() for c in word)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from functools import lru_cache
 from typing import Any
 
 from medspam import lexicons
@@ -119,8 +120,12 @@ class LinkCues(ObjectTransformer):
         return [float(v) for v in values]
 
 
+@lru_cache(maxsize=65_536)
 def _says_no_prescription(words: tuple[str, ...]) -> bool:
-    """Whether URL words spell a no-prescription phrase (``.../xanax-sin-receta``, ``norx``)."""
+    """Whether URL words spell a no-prescription phrase (``.../xanax-sin-receta``, ``norx``).
+
+    Cached: a site's links recur on each of its pages.
+    """
     return bool(words) and bool(lexicons.find_spans("no_prescription", " ".join(words)))
 
 
