@@ -6,7 +6,7 @@ import itertools
 import math
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -40,8 +40,12 @@ class ScoredPage:
     """Drug-sales score of each link in ``page.links``, in the same order."""
     url_score: float | None = None
     """Drug-sales score of the page's own URL, when known."""
-    unmasked: str = ""
+    unmasked: str = field(default="", init=False)
     """``text`` with look-alike spellings undone (``k3tamine``): what the word lists read."""
+
+    def __post_init__(self) -> None:
+        """Derive :attr:`unmasked` from the text."""
+        object.__setattr__(self, "unmasked", lookalikes.unmask(self.text))
 
     @classmethod
     def from_page(
@@ -53,8 +57,7 @@ class ScoredPage:
         last = next(itertools.islice(_WORD.finditer(text), max_words, None), None)
         if last is not None:  # more than max_words words: cut after the last one kept
             text = text[: last.start()].rstrip()
-        return cls(page=page, text=text, link_scores=link_scores, url_score=url_score,
-                   unmasked=lookalikes.unmask(text))
+        return cls(page=page, text=text, link_scores=link_scores, url_score=url_score)
 
 
 SUMMARY_NAMES = (
