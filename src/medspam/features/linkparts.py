@@ -108,7 +108,8 @@ def _target_parts(
 
 PATH_LEXICONS = ("drugs", "commerce", "shop_path_words", "no_prescription", "legit_cues",
                  "info_words")
-"""The word lists link features read in URL paths."""
+"""The word lists link features read in URL paths (the path cues of ``LinkCues``): a list
+added there belongs here too, or its words inside slugs go unsplit."""
 
 
 @lru_cache(maxsize=1)

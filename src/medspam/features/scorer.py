@@ -48,7 +48,6 @@ class FittedScorer:
             msg = ("expected a fitted Pipeline(FeatureUnion, CalibratedClassifierCV) with one "
                    "sigmoid-calibrated classifier and no transformer weights")
             raise ValueError(msg)
-        self.pipeline = pipeline
         self._branches = [
             [step for _, step in transformer.steps] if isinstance(transformer, Pipeline)
             else [transformer]
@@ -59,8 +58,6 @@ class FittedScorer:
         self._coef_t = fitted.estimator.coef_.T
         self._intercept = fitted.estimator.intercept_
         self._calibrator = fitted.calibrators[0]
-        self.coef = np.asarray(fitted.estimator.coef_[0], dtype=np.float64)
-        """The linear model's coefficients, one per feature column."""
 
     def features(self, items: Sequence[Any]) -> Any:
         """Return the feature matrix of ``items``: the pipeline's ``[:-1].transform(items)``."""
