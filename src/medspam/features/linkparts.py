@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -37,17 +38,16 @@ class LinkParts:
 
 
 def words_of(
-    text: str, *, split: bool = False, only: re.Pattern[str] | None = None
+    text: str, *, split: bool = False, only: Callable[[str], bool] | None = None
 ) -> tuple[str, ...]:
     """Lower-case word tokens of ``text``, with look-alike spellings undone.
 
-    Long tokens are word-split when ``split``; with ``only``, only where the pattern finds
-    something in them.
+    Long tokens are word-split when ``split``; with ``only``, only those it accepts.
     """
     out: list[str] = []
     for token in _TOKEN.findall(lookalikes.unmask(text).lower()):
         if (split and len(token) >= _LONG_TOKEN and not token.isdigit()
-                and (only is None or only.search(token))):
+                and (only is None or only(token))):
             out.extend(urls.split_words(token))
         else:
             out.append(token)
@@ -89,10 +89,7 @@ def _target_parts(
     time with another anchor and context.
     """
     host = urls.describe_host(host_name)
-    labels = [*host.subdomain.split("."), host.domain_label]
-    host_words = tuple(
-        w for label in labels if label and label != "www" for w in words_of(label, split=True)
-    )
+    host_words = _host_words(host.subdomain, host.domain_label)
     try:
         parts = urlsplit(url)
         path = f"{parts.path} {parts.query}"
@@ -103,7 +100,22 @@ def _target_parts(
     # ``sinreceta``): that is what splitting finds, and splitting every slug word of every
     # link was a third of the time to classify a real page (6 % of real pages' path tokens
     # hold such a word).
-    return host, host_words, words_of(path, split=True, only=_path_words_inside())
+    return host, host_words, words_of(path, split=True, only=_hides_path_word)
+
+
+@lru_cache(maxsize=16_384)
+def _host_words(subdomain: str, domain_label: str) -> tuple[str, ...]:
+    """Words of a host's labels without ``www``, word-split (cached: links share hosts)."""
+    labels = [*subdomain.split("."), domain_label]
+    return tuple(
+        w for label in labels if label and label != "www" for w in words_of(label, split=True)
+    )
+
+
+@lru_cache(maxsize=65_536)
+def _hides_path_word(token: str) -> bool:
+    """Whether a word of the :data:`PATH_LEXICONS` hides inside ``token`` (cached)."""
+    return _path_words_inside().search(token) is not None
 
 
 PATH_LEXICONS = ("drugs", "commerce", "shop_path_words", "no_prescription", "legit_cues",
