@@ -114,8 +114,14 @@ def _host_words(subdomain: str, domain_label: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=65_536)
 def _hides_path_word(token: str) -> bool:
-    """Whether a word of the :data:`PATH_LEXICONS` hides inside ``token`` (cached)."""
-    return _path_words_inside().search(token) is not None
+    """Whether a word of the :data:`PATH_LEXICONS` hides inside ``token`` (cached).
+
+    Every substring of a length some word has is looked up: the same answer as searching
+    for any of the words, but faster than a regex alternation of 700 words.
+    """
+    words, lengths = _path_words_inside()
+    return any(token[start:start + size] in words
+               for size in lengths for start in range(len(token) - size + 1))
 
 
 PATH_LEXICONS = ("drugs", "commerce", "shop_path_words", "no_prescription", "legit_cues",
@@ -125,8 +131,8 @@ added there belongs here too, or its words inside slugs go unsplit."""
 
 
 @lru_cache(maxsize=1)
-def _path_words_inside() -> re.Pattern[str]:
-    """Any word of the :data:`PATH_LEXICONS`, anywhere inside a token.
+def _path_words_inside() -> tuple[frozenset[str], tuple[int, ...]]:
+    """The words of the :data:`PATH_LEXICONS` looked for inside tokens, and their lengths.
 
     Single-word terms count from three letters (``oxy``), words of phrases from four
     (``receta`` of "sin receta"; "sin" itself would be found in half the slugs).
@@ -137,7 +143,7 @@ def _path_words_inside() -> re.Pattern[str]:
             shortest = _MIN_INSIDE if " " not in term else _MIN_INSIDE + 1
             words |= {w for w in term.split()
                       if len(w) >= shortest and w.isascii() and w.isalnum()}
-    return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)))
+    return frozenset(words), tuple(sorted({len(w) for w in words}))
 
 
 @lru_cache(maxsize=16)
