@@ -160,4 +160,6 @@ def has_any(words: tuple[str, ...], name: str) -> bool:
 def matching(words: tuple[str, ...], name: str) -> tuple[str, ...]:
     """The words that are single-word terms of lexicon ``name``, in order, without repeats."""
     vocab = vocabulary(name)
+    if vocab.isdisjoint(words):
+        return ()  # most links name no drug: said without a Python loop
     return tuple(dict.fromkeys(w for w in words if w in vocab))
