@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
-from operator import add
 from typing import TYPE_CHECKING
 
 import wordsegment
@@ -178,29 +177,26 @@ def _best_split(segmenter: wordsegment.Segmenter, text: str) -> _Best:
 
     def pick(pos: int, nexts: list[str], scores: list[float]) -> _Best:
         top = max(scores)
-        if scores.count(top) == 1:  # no tie (the common case): no need to compare word lists
-            i = scores.index(top)
-            return top, [nexts[i], *rest(pos + 1 + i, nexts[i])[1]]
         return max((top, [word, *rest(end, word)[1]])
                    for end, word, score in zip(range(pos + 1, n + 1), nexts, scores, strict=False)
                    if score == top)
 
     for pos in range(n - 1, -1, -1):
-        stop = min(n, pos + limit)
-        nexts = [text[pos:end] for end in range(pos + 1, stop + 1)]
-        if any(has_context[pos + 1 : stop + 1]):
-            scores = [known.get(word, unknown[len(word)]) + rest(end, word)[0]
-                      for end, word in enumerate(nexts, pos + 1)]
-        else:  # the same sums, word by word, without a Python loop
-            scores = list(map(add, map(known.get, nexts, unknown[1 : len(nexts) + 1]),
-                              best_score[pos + 1 : stop + 1]))
+        nexts = [text[pos:end] for end in range(pos + 1, min(n, pos + limit) + 1)]
+        scores = []
+        for end, word in enumerate(nexts, pos + 1):
+            probability = known.get(word)
+            if probability is None:
+                probability = unknown[len(word)]
+            scores.append(probability + (rest(end, word)[0] if has_context[end]
+                                         else best_score[end]))
         best_score[pos], best_words[pos] = pick(pos, nexts, scores)
         # Every previous word is a different length, so no two are equal.
-        previous_words = ([text[start:pos] for start in range(max(0, pos - limit), pos)]
-                          if pos else [_START])
-        for previous in filter(follow.__contains__, previous_words):
-            followers = follow[previous]
-            if previous not in unigrams or followers.isdisjoint(nexts):
+        previous_words = ((text[start:pos] for start in range(max(0, pos - limit), pos))
+                          if pos else (_START,))
+        for previous in previous_words:
+            followers = follow.get(previous)
+            if not followers or previous not in unigrams or followers.isdisjoint(nexts):
                 continue
             changed = list(scores)
             for i, word in enumerate(nexts):
