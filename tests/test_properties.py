@@ -11,13 +11,14 @@ results as the slow originals, or scores would change).
 
 from __future__ import annotations
 
+import re
 import string
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import medspam
-from medspam import lexicons, urls, wordsplit
+from medspam import lexicons, lookalikes, urls, wordsplit
 from medspam.extract import extract_page
 
 LABEL = st.from_regex(r"[a-z][a-z0-9]{3,11}", fullmatch=True)
@@ -125,6 +126,21 @@ def test_fast_lexicon_matching_is_exactly_the_regex(text: str) -> None:
 def test_word_segmentation_is_exactly_wordsegment(token: str) -> None:
     segmenter = wordsplit._segmenter()  # noqa: SLF001 - the reference is the segmenter itself
     assert wordsplit._segment(segmenter, token) == segmenter.segment(token)  # noqa: SLF001
+
+
+# Letters, leet digits and symbols, homoglyphs, accents, non-ASCII punctuation, separators.
+UNMASK_CHARS = "axnoe0134@$._-' \n\u0430\u043e\u03bf\u00e9\u2019\u2014\u00a0\u200b\u00b5"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=UNMASK_CHARS, max_size=40))
+def test_suspect_words_are_found_exactly_as_the_original_pattern(text: str) -> None:
+    def spans(pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+        return [m.span() for m in pattern.finditer(text)]
+
+    assert spans(lookalikes._SUSPECT_WORD) == spans(lookalikes._SUSPECT)  # noqa: SLF001
+    assert (lookalikes._SUSPECT_CHAR.search(text) is None) == (  # noqa: SLF001
+        lookalikes._SUSPECT.search(text) is None)  # noqa: SLF001
 
 
 _CLASSIFIER: list[medspam.Classifier] = []

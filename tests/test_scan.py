@@ -23,6 +23,7 @@ from medspam.batch.rows import classify_chunk, classify_record, time_limit
 from medspam.batch.runner import WorkerConfig, WorkerPool
 from medspam.cli.main import main
 from medspam.settings import Settings
+from medspam.verdict import Verdict
 
 SPAM_PAGES = {
     "https://forum.example.net/members/4411-buy-oxycodone-online-no-prescription": """
@@ -290,17 +291,7 @@ class SlowClassifier:
             if "FAIL" in item["html"]:
                 msg = "boom\non two lines"
                 raise ValueError(msg)
-            yield FakeVerdict()
-
-
-class FakeVerdict:
-    """The least a verdict row needs."""
-
-    flagged_links = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"verdict": "ok", "category": "clean", "score": 0.1, "threshold": 0.5,
-                "reasons": [], "links": [], "notes": []}
+            yield Verdict(score=0.1, threshold=0.5)
 
 
 def test_record_time_limit_and_errors_become_rows() -> None:

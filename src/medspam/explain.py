@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -36,13 +37,12 @@ class LinearExplainer:
     def contributions(self, features: Any) -> list[list[tuple[str, float]]]:
         """Return, per row, the non-zero ``(feature name, contribution)`` pairs."""
         matrix = sparse.csr_matrix(features, dtype=np.float64)
-        rows: list[list[tuple[str, float]]] = []
-        for i in range(matrix.shape[0]):
-            start, end = matrix.indptr[i], matrix.indptr[i + 1]
-            cols, vals = matrix.indices[start:end], matrix.data[start:end]
-            rows.append([(self.names[c], float(v * self.coef[c])) for c, v in zip(cols, vals,
-                                                                                 strict=True)])
-        return rows
+        # One array product for all entries: the same float64 products, element by element.
+        weights = (matrix.data * self.coef[matrix.indices]).tolist()
+        names = list(map(self.names.__getitem__, matrix.indices.tolist()))
+        bounds = matrix.indptr.tolist()
+        return [list(zip(names[start:end], weights[start:end], strict=True))
+                for start, end in itertools.pairwise(bounds)]
 
 
 def _group(contribs: list[tuple[str, float]], describe: Callable[[str], str]) -> list[Reason]:

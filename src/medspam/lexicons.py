@@ -30,6 +30,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate, compress
 
 import numpy as np
 
@@ -47,6 +48,8 @@ _BEFORE = rf"(?<![\w{_JOINERS}])"
 _AFTER = rf"(?![\w{_JOINERS}])"
 _SURROGATES = (0xD800, 0xE000)
 _MEMO_CHARS = 65_536
+_SHORT_CHARS = 256
+"""Texts up to this long are first checked for any word a term starts with (cheap for them)."""
 
 
 def _directory() -> resources.abc.Traversable:
@@ -258,13 +261,18 @@ def _spans(name: str, text: str) -> tuple[tuple[int, int, str], ...]:
     firsts = _first_words(name)
     if firsts is None:
         matches: Iterable[re.Match[str]] = pattern.finditer(text)
+    elif len(text) <= _SHORT_CHARS and firsts.isdisjoint(
+            _WORD_RUN.findall(text.translate(_fold_table()))):
+        return ()  # most short texts (a link's URL words) hold no first word: said at once
     else:
-        matches = _matches_at(pattern, text, [start for start, word in _words(text)
-                                              if word in firsts])
+        starts, words = _words(text)
+        matches = _matches_at(pattern, text, compress(starts, map(firsts.__contains__, words)))
     return tuple((m.start(), m.end(), normalise_term(m.group())) for m in matches)
 
 
-def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+def _matches_at(
+    pattern: re.Pattern[str], text: str, starts: Iterable[int]
+) -> Iterator[re.Match[str]]:
     """``pattern.finditer(text)``, given every position where a match could start."""
     end = 0
     for start in starts:
@@ -282,6 +290,7 @@ def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Itera
 # this cannot be shown are scanned in full.
 
 _WORD_RUN = re.compile(r"\w+")
+_WORD_RUN_SPLIT = re.compile(r"(\w+)")
 
 
 @lru_cache(maxsize=1)
@@ -291,10 +300,15 @@ def _fold_table() -> dict[int, str]:
 
 
 @lru_cache(maxsize=16)
-def _words(text: str) -> tuple[tuple[int, str], ...]:
-    """Start and case-folded text of each word (run of word characters) of ``text``."""
+def _words(text: str) -> tuple[list[int], list[str]]:
+    """Start and case-folded text of each word (run of word characters) of ``text``.
+
+    Split around the words, a word's start is the length of all the pieces before it.
+    """
     folded = text.translate(_fold_table())  # one character for one: offsets stay
-    return tuple((m.start(), m.group()) for m in _WORD_RUN.finditer(folded))
+    pieces = _WORD_RUN_SPLIT.split(folded)  # [between, word, between, ..., word, between]
+    ends = list(accumulate(map(len, pieces)))
+    return ends[:-1:2], pieces[1::2]
 
 
 @lru_cache(maxsize=32)

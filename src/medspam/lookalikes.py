@@ -31,6 +31,15 @@ _SCRIPT_BLOCKS = (range(0x0370, 0x0400), range(0x0400, 0x0530))  # Greek, Cyrill
 _MIN_LETTERS = 3
 # A word that holds a digit, @ or $, or a non-ASCII letter: the only words unmask may change.
 _SUSPECT = re.compile(r"[\w@$]*(?:[0-9@$]|[^\x00-\x7f])[\w@$]*")
+# The same matches, found faster: ``_SUSPECT`` is tried at every position, and inside a word
+# with no suspect character each try runs to the word's end and back. A match of it starts
+# at the start of a word, or (right after an earlier match) at a non-ASCII character that
+# is not a word character, so trying only there finds the same matches
+# (``tests/test_properties.py`` compares the two).
+_SUSPECT_WORD = re.compile(r"(?<![\w@$])[\w@$]*(?:[0-9@$]|[^\x00-\x7f])[\w@$]*"
+                           r"|(?<=[\w@$])[^\w@$\x00-\x7f][\w@$]*")
+# Whether ``_SUSPECT`` matches anywhere: a digit, @, $ or a non-ASCII character.
+_SUSPECT_CHAR = re.compile(r"[0-9@$]|[^\x00-\x7f]")
 
 
 @lru_cache(maxsize=1)
@@ -71,14 +80,16 @@ def unmask(text: str) -> str:
     >>> unmask(greek) == greek
     True
     """
-    if _SUSPECT.search(text) is None:
+    if _SUSPECT_CHAR.search(text) is None:
         return text
-    return _SUSPECT.sub(_unmask_word, text)
+    return _SUSPECT_WORD.sub(_unmask_word, text)
 
 
 def _unmask_word(match: re.Match[str]) -> str:
     """Unmask one suspect word (see :func:`unmask`)."""
     word = match.group()
+    if word.isdigit():
+        return word  # a number has no letters to unmask (the common case, so decided first)
     if not word.isascii() and any("a" <= c <= "z" or "A" <= c <= "Z" for c in word):
         word = word.translate(_homoglyphs())  # homoglyphs only beside ASCII letters
     if "@" in word and match.string.startswith(".", match.end()):

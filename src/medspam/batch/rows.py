@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import threading
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from medspam.batch.inputs import Record, one_line
@@ -90,13 +91,14 @@ def _page_input(record: Record) -> PageInput:
 
 def verdict_row(record: Record, verdict: Verdict) -> Row:
     """Build the row of a classified record: verdict, top reasons and flagged links."""
-    data = verdict.to_dict()
-    links = [_link_entry(evidence.to_dict()) for evidence in verdict.flagged_links]
+    # Serialise only what the row keeps: a page has ~100 links, and a few are flagged.
+    data = replace(verdict, reasons=verdict.reasons[:TOP_REASONS],
+                   links=verdict.flagged_links).to_dict()
     return {
         "id": record.id, "url": record.url, "verdict": data["verdict"],
         "category": data["category"], "score": data["score"], "threshold": data["threshold"],
-        "reasons": data["reasons"][:TOP_REASONS], "links": links, "notes": data["notes"],
-        "error": None,
+        "reasons": data["reasons"], "links": [_link_entry(link) for link in data["links"]],
+        "notes": data["notes"], "error": None,
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -37,17 +38,16 @@ class LinkParts:
 
 
 def words_of(
-    text: str, *, split: bool = False, only: re.Pattern[str] | None = None
+    text: str, *, split: bool = False, only: Callable[[str], bool] | None = None
 ) -> tuple[str, ...]:
     """Lower-case word tokens of ``text``, with look-alike spellings undone.
 
-    Long tokens are word-split when ``split``; with ``only``, only where the pattern finds
-    something in them.
+    Long tokens are word-split when ``split``; with ``only``, only those it accepts.
     """
     out: list[str] = []
     for token in _TOKEN.findall(lookalikes.unmask(text).lower()):
         if (split and len(token) >= _LONG_TOKEN and not token.isdigit()
-                and (only is None or only.search(token))):
+                and (only is None or only(token))):
             out.extend(urls.split_words(token))
         else:
             out.append(token)
@@ -89,10 +89,7 @@ def _target_parts(
     time with another anchor and context.
     """
     host = urls.describe_host(host_name)
-    labels = [*host.subdomain.split("."), host.domain_label]
-    host_words = tuple(
-        w for label in labels if label and label != "www" for w in words_of(label, split=True)
-    )
+    host_words = _host_words(host.subdomain, host.domain_label)
     try:
         parts = urlsplit(url)
         path = f"{parts.path} {parts.query}"
@@ -103,7 +100,28 @@ def _target_parts(
     # ``sinreceta``): that is what splitting finds, and splitting every slug word of every
     # link was a third of the time to classify a real page (6 % of real pages' path tokens
     # hold such a word).
-    return host, host_words, words_of(path, split=True, only=_path_words_inside())
+    return host, host_words, words_of(path, split=True, only=_hides_path_word)
+
+
+@lru_cache(maxsize=16_384)
+def _host_words(subdomain: str, domain_label: str) -> tuple[str, ...]:
+    """Words of a host's labels without ``www``, word-split (cached: links share hosts)."""
+    labels = [*subdomain.split("."), domain_label]
+    return tuple(
+        w for label in labels if label and label != "www" for w in words_of(label, split=True)
+    )
+
+
+@lru_cache(maxsize=65_536)
+def _hides_path_word(token: str) -> bool:
+    """Whether a word of the :data:`PATH_LEXICONS` hides inside ``token`` (cached).
+
+    Every substring of a length some word has is looked up: the same answer as searching
+    for any of the words, but faster than a regex alternation of 700 words.
+    """
+    words, lengths = _path_words_inside()
+    return any(token[start:start + size] in words
+               for size in lengths for start in range(len(token) - size + 1))
 
 
 PATH_LEXICONS = ("drugs", "commerce", "shop_path_words", "no_prescription", "legit_cues",
@@ -113,8 +131,8 @@ added there belongs here too, or its words inside slugs go unsplit."""
 
 
 @lru_cache(maxsize=1)
-def _path_words_inside() -> re.Pattern[str]:
-    """Any word of the :data:`PATH_LEXICONS`, anywhere inside a token.
+def _path_words_inside() -> tuple[frozenset[str], tuple[int, ...]]:
+    """The words of the :data:`PATH_LEXICONS` looked for inside tokens, and their lengths.
 
     Single-word terms count from three letters (``oxy``), words of phrases from four
     (``receta`` of "sin receta"; "sin" itself would be found in half the slugs).
@@ -125,7 +143,7 @@ def _path_words_inside() -> re.Pattern[str]:
             shortest = _MIN_INSIDE if " " not in term else _MIN_INSIDE + 1
             words |= {w for w in term.split()
                       if len(w) >= shortest and w.isascii() and w.isalnum()}
-    return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)))
+    return frozenset(words), tuple(sorted({len(w) for w in words}))
 
 
 @lru_cache(maxsize=16)
@@ -142,4 +160,6 @@ def has_any(words: tuple[str, ...], name: str) -> bool:
 def matching(words: tuple[str, ...], name: str) -> tuple[str, ...]:
     """The words that are single-word terms of lexicon ``name``, in order, without repeats."""
     vocab = vocabulary(name)
+    if vocab.isdisjoint(words):
+        return ()  # most links name no drug: said without a Python loop
     return tuple(dict.fromkeys(w for w in words if w in vocab))

@@ -9,7 +9,9 @@ probabilities are identical to the pipeline's (``tests/test_scorer.py`` compares
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -98,12 +100,41 @@ def _transform(step: Any, texts: list[str]) -> Any:
     if not (isinstance(step, TfidfVectorizer) and step.sublinear_tf and step.use_idf
             and step.norm == "l2" and not step.binary and step.dtype is np.float64):
         return step.transform(texts)
-    _, counts = step._count_vocab(texts, fixed_vocab=True)  # noqa: SLF001
-    matrix = sparse.csr_matrix(counts, dtype=np.float64)
+    matrix = _counts(step, texts)
     np.log(matrix.data, matrix.data)
     matrix.data += 1.0
     matrix.data *= step.idf_[matrix.indices]
     inplace_csr_row_normalize_l2(matrix)
+    return matrix
+
+
+def _counts(step: TfidfVectorizer, texts: list[str]) -> Any:
+    """The term counts of ``texts`` as floats: ``step._count_vocab(texts, fixed_vocab=True)``.
+
+    scikit-learn looks up every occurrence of every term in a Python loop (an unknown term
+    raises and catches a ``KeyError``); here each text's terms are counted by ``Counter``
+    and each distinct term is looked up once, in C. Equal counts, sorted indices: the
+    same matrix.
+    """
+    analyze, vocabulary = step.build_analyzer(), step.vocabulary_
+    terms: list[str] = []
+    counts: list[int] = []
+    sizes: list[int] = []
+    for text in texts:
+        counter = Counter(analyze(text))
+        terms.extend(counter)
+        counts.extend(counter.values())
+        sizes.append(len(counter))
+    columns = np.fromiter(map(vocabulary.get, terms, repeat(-1)), dtype=np.int32,
+                          count=len(terms))
+    known = columns >= 0
+    rows = np.repeat(np.arange(len(texts)), sizes)[known]
+    indptr = np.zeros(len(texts) + 1, dtype=np.int32)
+    np.cumsum(np.bincount(rows, minlength=len(texts)), out=indptr[1:])
+    matrix = sparse.csr_matrix(
+        (np.asarray(counts, dtype=np.float64)[known], columns[known], indptr),
+        shape=(len(texts), len(vocabulary)))
+    matrix.sort_indices()
     return matrix
 
 
