@@ -169,6 +169,10 @@ def _describe_page_feature(
 ) -> str:
     """Describe one page feature name in words."""
     step, _, feature = name.partition("__")
+    if step == "url":  # link cues of the page's own address
+        url_link = scored.page.url_link
+        cue = _link_cue(feature, url_link) if url_link else feature.replace("_", " ")
+        return f"the page's own URL: {cue}"
     if step == "links":
         describe = _LINK_SUMMARY_TEXTS.get(feature)
         return describe(scored, evidence) if describe else feature.replace("_", " ")
@@ -208,7 +212,7 @@ def page_reasons(
     """Reasons for one page's score, strongest first."""
     def source(name: str) -> str:
         step = name.partition("__")[0]
-        return {"links": "links", "cues": "text", "words": "text"}.get(step, "page")
+        return {"links": "links", "url": "url", "cues": "text", "words": "text"}.get(step, "page")
 
     grouped: dict[str, list[tuple[str, float]]] = defaultdict(list)
     words: list[tuple[str, float]] = []
