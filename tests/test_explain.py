@@ -7,8 +7,8 @@ from medspam.explain import LinearExplainer
 from medspam.extract import extract_page
 
 PAGES = [
-    ("<p>Ketamine infusions can ease depression. Order ketamine at "
-     "<a href='https://buyketamine.example/product/k-500mg'>the shop</a>.</p>",
+    (("<p>Ketamine infusions can ease depression. Order ketamine at "
+      "<a href='https://buyketamine.example/product/k-500mg'>the shop</a>.</p>"),
      "https://blog.example.org/ketamine-therapy"),
     ("<p>Insulin and fat: what patients should know. DM @meds_uk for the soma menu.</p>",
      "https://forum.example/question/97711/cheap-ambien-online-delivery"),
