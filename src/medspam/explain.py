@@ -96,6 +96,7 @@ def _link_cue(cue: str, link: Link) -> str:
         "found_obfuscated": f"obfuscated link ('{link.raw[:60]}')",
         "found_text": "written as plain text, not a link",
         "has_disguised_drug_word": "drug name in disguise (leet digits or look-alike letters)",
+        "path_depth": f"long URL path ({len(parts.path_words)} words)",
     }
     return texts.get(cue, cue.replace("_", " "))
 

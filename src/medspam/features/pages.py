@@ -158,10 +158,9 @@ PAGE_URL_CUE_NAMES = (
     "is_trusted_domain",
     "is_government_or_academic",
     "is_platform_host",
+    "path_depth",
     "has_disguised_drug_word",
 )
-"""The link cues :class:`PageUrlCues` copies. Not ``path_depth``: the composed sale slugs are
-long, so a path's length would teach the corpus's slug shape, not the sale."""
 _PAGE_URL_COLUMNS = tuple(LINK_CUE_NAMES.index(name) for name in PAGE_URL_CUE_NAMES)
 
 
