@@ -126,7 +126,9 @@ class LinkScoreSummary(ObjectTransformer):
             gate * top(lambda link: link.found == "contact"),
             gate * log_count(over, 20),
             gate * over / len(pairs) if pairs else 0.0,
-            scored.url_score or 0.0,
+            # Above even odds only: an address the link scorer doubts is no evidence of a sale,
+            # and every page has one (a café's home page scores 0.36, not "a bit of a sale").
+            max(0.0, 2 * (scored.url_score or 0.0) - 1),
             log_count(len(pairs), 500),
             log_count(sum(link.is_hidden for link, _ in pairs), 100),
             # In log-odds, one near-certain sale link can outweigh everything else on a page.
