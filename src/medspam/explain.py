@@ -156,7 +156,10 @@ _LINK_SUMMARY_TEXTS: dict[str, _Describe] = {
     "page_url_score": lambda scored, _: f"the page's own URL sells: {scored.page.url}",
     "max_link_log_odds":
         lambda _, ev: f"near-certain sale link: {_top_link(ev, lambda _: True)}",
-    "page_url_log_odds": lambda scored, _: f"the page's own URL sells: {scored.page.url}",
+    # Signed: it counts against a sale when the address looks like none.
+    "page_url_log_odds": lambda scored, _: (
+        f"the page's own URL, scored {scored.url_score or 0.0:.2f} as a sale link: "
+        f"{scored.page.url}"),
     "any_link_log_odds":
         lambda _, ev: f"near-certain sale link: {_top_link(ev, lambda _: True)}",
     "links_over_half": lambda _, __: "several drug-sales links",
