@@ -5,9 +5,10 @@ Run from a checkout with ../shared beside it (takes several minutes)::
     python benchmarks/shortcut_checks.py [--model models/medspam-0.1.0.joblib] [--out FILE.json]
         [--update-card]
 
-1. Ablations: the page scorer refit without each feature family (link-score summary, text
-   cues, page words), and without all text; recall and FPR on the held-out test pool at the
-   threshold chosen the same way as in training. medspam has no domain-list feature: the
+1. Ablations: the page scorer refit without each feature family (link-score summary,
+   page-URL cues, text cues, page words), without all link evidence and without all text;
+   recall and FPR on the held-out test pool at the threshold chosen the same way as in
+   training. medspam has no domain-list feature: the
    drug-shop lists only supply shop domains for composition, so there is nothing to ablate.
 2. Adversarial variants of the held-out spam pages: synonyms for the sale verbs, leet and
    Cyrillic look-alike spellings of drug names, "without a script", a sales sentence in
@@ -31,8 +32,10 @@ from medspam.modelio import LoadedModel
 from medspam.settings import Settings
 from medspam.train import _scored_pages, choose_threshold, extract_all, weight_of
 
-FAMILIES = {"without link scores": ["links"], "without text cues": ["cues"],
-            "without page words": ["words"], "without text (cues + words)": ["cues", "words"]}
+FAMILIES = {"without link scores": ["links"], "without page-URL cues": ["url"],
+            "without link scores and page-URL cues": ["links", "url"],
+            "without text cues": ["cues"], "without page words": ["words"],
+            "without text (cues + words)": ["cues", "words"]}
 CYRILLIC = str.maketrans({"a": "а", "e": "е", "o": "о", "c": "с", "p": "р", "x": "х"})  # noqa: RUF001 - look-alikes on purpose
 LEET = str.maketrans({"a": "4", "e": "3", "i": "1", "o": "0"})
 DRUGS = re.compile(r"\b(ketamine|oxycodone|xanax|tramadol|adderall|fentanyl|cocaine|valium|"

@@ -13,6 +13,7 @@ from medspam.features import (
     LinkScoreSummary,
     LinkTokens,
     PageText,
+    PageUrlCues,
     ScoredPage,
     TextCues,
     build_link_model,
@@ -31,7 +32,10 @@ PAGES = [
     ScoredPage.from_page(
         Page(title="Ketamine therapy", blocks=(TextBlock("Buy ketamine online without "
                                                         "prescription, $20 per 10 mg."),),
-             links=LINKS[:1]), (0.9,), 0.1),
+             links=LINKS[:1],
+             url_link=Link(url="https://forum.example/members/48213-order-hydromorphone-8mg",
+                           found="page", host="forum.example", domain="forum.example")),
+        (0.9,), 0.1),
     ScoredPage.from_page(Page(title="Bread", blocks=(TextBlock("Knead the dough."),))),
 ]
 OBJECT_ESTIMATORS = [
@@ -41,6 +45,7 @@ OBJECT_ESTIMATORS = [
     (LinkScoreSummary(), PAGES),
     (TextCues(), PAGES),
     (PageText(), PAGES),
+    (PageUrlCues(), PAGES),
 ]
 IDS = [type(est).__name__ for est, _ in OBJECT_ESTIMATORS]
 
@@ -85,6 +90,15 @@ def test_link_cues_see_a_shop_domain():
                    LinkCues().fit(LINKS).transform(LINKS[:1])[0], strict=True))
     assert row["domain_drug_and_commerce"] == 1.0
     assert row["found_text"] == 1.0
+
+
+def test_page_url_cues_read_the_page_address_only():
+    cues = PageUrlCues().fit(PAGES)
+    rows = [dict(zip(cues.get_feature_names_out(), row, strict=True))
+            for row in cues.transform(PAGES)]
+    assert rows[0]["path_drug_and_shop"] == 1.0
+    assert rows[0]["domain_has_drug_word"] == 0.0
+    assert set(rows[1].values()) == {0.0}  # no URL, no cue
 
 
 @pytest.mark.parametrize("build", [build_link_model, build_page_model, build_medical_model],

@@ -96,6 +96,7 @@ def _link_cue(cue: str, link: Link) -> str:
         "found_obfuscated": f"obfuscated link ('{link.raw[:60]}')",
         "found_text": "written as plain text, not a link",
         "has_disguised_drug_word": "drug name in disguise (leet digits or look-alike letters)",
+        "path_depth": f"long URL path ({len(parts.path_words)} words)",
     }
     return texts.get(cue, cue.replace("_", " "))
 
@@ -155,7 +156,10 @@ _LINK_SUMMARY_TEXTS: dict[str, _Describe] = {
     "page_url_score": lambda scored, _: f"the page's own URL sells: {scored.page.url}",
     "max_link_log_odds":
         lambda _, ev: f"near-certain sale link: {_top_link(ev, lambda _: True)}",
-    "page_url_log_odds": lambda scored, _: f"the page's own URL sells: {scored.page.url}",
+    # Signed: it counts against a sale when the address looks like none.
+    "page_url_log_odds": lambda scored, _: (
+        f"the page's own URL, scored {scored.url_score or 0.0:.2f} as a sale link: "
+        f"{scored.page.url}"),
     "any_link_log_odds":
         lambda _, ev: f"near-certain sale link: {_top_link(ev, lambda _: True)}",
     "links_over_half": lambda _, __: "several drug-sales links",
@@ -169,6 +173,10 @@ def _describe_page_feature(
 ) -> str:
     """Describe one page feature name in words."""
     step, _, feature = name.partition("__")
+    if step == "url":  # link cues of the page's own address
+        url_link = scored.page.url_link
+        cue = _link_cue(feature, url_link) if url_link else feature.replace("_", " ")
+        return f"the page's own URL: {cue}"
     if step == "links":
         describe = _LINK_SUMMARY_TEXTS.get(feature)
         return describe(scored, evidence) if describe else feature.replace("_", " ")
@@ -208,7 +216,7 @@ def page_reasons(
     """Reasons for one page's score, strongest first."""
     def source(name: str) -> str:
         step = name.partition("__")[0]
-        return {"links": "links", "cues": "text", "words": "text"}.get(step, "page")
+        return {"links": "links", "url": "url", "cues": "text", "words": "text"}.get(step, "page")
 
     grouped: dict[str, list[tuple[str, float]]] = defaultdict(list)
     words: list[tuple[str, float]] = []

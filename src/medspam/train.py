@@ -76,8 +76,11 @@ LIMITATIONS = (
     ("The corpus is composed: real text and real pages, but the sale injections, page shapes "
      "and hard negatives are written by the authors; expect lower recall on pages nobody on "
      "the team wrote (compare test_realpages, which are real)."),
-    ("Spam whose only evidence is the page URL, a phone number or shop text without links is "
-     "caught far less often than spam that links to a shop (see the by-placement table)."),
+    ("Spam whose only evidence is a shortened link, a phone number or shop text without links "
+     "is caught less often than spam that links to a shop (see the by-placement table)."),
+    ("The page scorer reads the page's own address (drug, shop and no-prescription words): "
+     "real pages *about* a drug whose address names it and a sale verb "
+     "(`/what-happens-if-you-order-tramadol-online`) are the false positives it makes most."),
     "Languages other than English have little training data and lower recall.",
     ("The hardest negatives are licensed online pharmacies whose order page looks like a shop "
      "address (`…rx.com/order`) and warnings whose own URL reads `/never-buy-…-online`: the page "
@@ -85,9 +88,10 @@ LIMITATIONS = (
     ("The medical signal learnt mostly from MedQuAD-style text: blog-style or German health "
      "text can be called drug-sales instead of medical-drug-sales."),
     "Labels of realpages are one reader's judgement; a few are borderline.",
-    ("The threshold is set by the few highest-scoring of about 400 validation ham pages, so "
-     "retraining with small changes can move the operating point by several points of recall "
-     "and a fraction of a point of FPR at the same ROC-AUC; compare models at a fixed FPR."),
+    ("The threshold is set by the few highest-scoring of about 800 validation ham pages; which "
+     "of the hardest ham (real look-alikes, hard negatives, which come in groups of variants) "
+     "fall in validation rather than test is chance, so the test FPR at that threshold can "
+     "miss 0.5 % by a point either way; compare models at a fixed FPR."),
 )
 """What the card says this kind of model cannot do well; the numbers show how much."""
 
@@ -229,7 +233,8 @@ def _card(  # noqa: PLR0917 - private, called once, reads in order
         "description": (
             "Three calibrated logistic-regression scorers over readable features: a link "
             "scorer (URL words, domain word-split, path, anchor, context, how found), a page "
-            "scorer (link-score summary, lexicon cues, page words) and a medical scorer."),
+            "scorer (link-score summary, page-URL cues, lexicon cues, page words) and a "
+            "medical scorer."),
         "intended_use": (
             "Flag web pages that sell illicit or prescription-only drugs, often under health "
             "cover, for moderator review. Not a medical or legal judgement."),

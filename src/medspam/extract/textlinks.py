@@ -3,7 +3,9 @@
 Each block of text is de-obfuscated first (:func:`medspam.urls.deobfuscate_mapped`); matches
 map back to the text as written, so a link is ``"obfuscated"`` exactly when the written form
 differs from the recovered one. Contacts (Telegram, WhatsApp, Wickr, Signal, Threema, phone
-numbers) become ``tg:``, ``wa:``, ``wickr:``, ``signal:``, ``threema:`` and ``tel:`` URIs.
+numbers) become ``tg:``, ``wa:``, ``wickr:``, ``signal:``, ``threema:`` and ``tel:`` URIs; a
+handle readers are told to message on another or no named platform (``DM @plug247``,
+``add plug247 on Session``) becomes ``dm:``.
 
 Examples
 --------
@@ -45,6 +47,12 @@ _CONTACT_NAMED = re.compile(
 _CONTACT_HANDLE_FIRST = re.compile(
     r"(?<![\w@])@([A-Za-z][\w.]{2,31})[ \t]*(?:\(|\b(?:on|via|at|in|over)\b)[ \t]*"
     r"(telegram|wickr(?:\s?me)?|signal|threema)\b",
+    re.IGNORECASE,
+)
+_CONTACT_VERB_FIRST = re.compile(
+    r"\b(?:dm|pm|message|msg|add|hit[ \t]+up)[ \t]+(@?)([A-Za-z][\w.]{2,31})"
+    r"(?:[ \t]+(?:on|via)[ \t]+(?:(?:session|snapchat|kik)[ \t]*(?:or|and|/)[ \t]*)?"
+    r"(telegram|wickr(?:\s?me)?|signal|threema|session|snapchat|kik)\b)?",
     re.IGNORECASE,
 )
 _PHONE_INTERNATIONAL = re.compile(r"(?<![\w+])(?:\+|00)\d[\d \t().-]{7,22}\d(?![\w])")
@@ -146,6 +154,24 @@ def _contacts(text: str, _: int) -> Iterator[_Hit]:
         uri = _named_contact(keyword, ":", "@" + handle)
         if uri:
             yield uri, match.start(), match.end()
+    for match in _CONTACT_VERB_FIRST.finditer(text):  # "DM @plug247", "add plug247 on Session"
+        uri = _messaged_contact(*match.groups())
+        if uri:
+            yield uri, match.start(), match.end()
+
+
+def _messaged_contact(at: str, handle: str, keyword: str | None) -> str:
+    """Return the URI of a handle someone is told to message, or ``""`` when unclear.
+
+    An ``@handle`` needs no platform (``dm:``); a bare name needs one (``add plug on Session``).
+    """
+    if not at and not keyword:
+        return ""
+    name = handle.rstrip(".").lower()
+    if len(name) < _MIN_NAME or name in _NOT_NAMES:
+        return ""
+    scheme = _SCHEMES.get(re.sub(r"\s|me$", "", (keyword or "").lower()), "dm")
+    return f"{scheme}:{name}"
 
 
 def _named_contact(keyword: str, separator: str, value: str) -> str:

@@ -2,7 +2,7 @@
 
 from medspam.features.linkparts import LinkParts, link_parts
 from medspam.features.links import LinkCues, LinkDomainText, LinkTokens
-from medspam.features.pages import LinkScoreSummary, PageText, ScoredPage, TextCues
+from medspam.features.pages import LinkScoreSummary, PageText, PageUrlCues, ScoredPage, TextCues
 from medspam.features.pipeline import build_link_model, build_medical_model, build_page_model
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "LinkScoreSummary",
     "LinkTokens",
     "PageText",
+    "PageUrlCues",
     "ScoredPage",
     "TextCues",
     "build_link_model",

@@ -1,4 +1,4 @@
-"""Transformers over ScoredPage objects: link-score summary, text cues and page text."""
+"""Transformers over ScoredPage objects: link-score summary, page-URL cues, text cues, page text."""
 
 from __future__ import annotations
 
@@ -6,14 +6,19 @@ import itertools
 import math
 import re
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+from sklearn.utils.validation import check_is_fitted
+
 from medspam import lexicons, lookalikes
-from medspam.features.base import ObjectTransformer, TokenSelector
+from medspam.features.base import ObjectTransformer, TokenSelector, check_objects
 from medspam.features.linkparts import has_any, link_parts
-from medspam.features.links import log_count
+from medspam.features.links import CUE_NAMES as LINK_CUE_NAMES
+from medspam.features.links import LinkCues, log_count
 from medspam.page import Page
 
 _WORD = re.compile(r"\S+")
@@ -121,7 +126,9 @@ class LinkScoreSummary(ObjectTransformer):
             gate * top(lambda link: link.found == "contact"),
             gate * log_count(over, 20),
             gate * over / len(pairs) if pairs else 0.0,
-            scored.url_score or 0.0,
+            # Above even odds only: an address the link scorer doubts is no evidence of a sale,
+            # and every page has one (a café's home page scores 0.36, not "a bit of a sale").
+            max(0.0, 2 * (scored.url_score or 0.0) - 1),
             log_count(len(pairs), 500),
             log_count(sum(link.is_hidden for link, _ in pairs), 100),
             # In log-odds, one near-certain sale link can outweigh everything else on a page.
@@ -138,6 +145,63 @@ def log_odds(p: float, cap: float = 8.0) -> float:
     """The log-odds of probability ``p``, clipped to ``[-cap, cap]`` and scaled to ``[-1, 1]``."""
     p = min(max(p, 1e-6), 1 - 1e-6)
     return max(-cap, min(cap, math.log(p / (1 - p)))) / cap
+
+
+PAGE_URL_CUE_NAMES = (
+    "domain_has_drug_word",
+    "domain_has_commerce_word",
+    "domain_drug_and_commerce",
+    "domain_has_pharmacy_word",
+    "path_has_drug_word",
+    "path_has_shop_word",
+    "path_drug_and_shop",
+    "path_no_prescription",
+    "path_has_legit_word",
+    "is_trusted_domain",
+    "is_government_or_academic",
+    "is_platform_host",
+    "path_depth",
+    "has_disguised_drug_word",
+)
+_PAGE_URL_COLUMNS = tuple(LINK_CUE_NAMES.index(name) for name in PAGE_URL_CUE_NAMES)
+
+
+class PageUrlCues(ObjectTransformer):
+    """The link cues of the page's own URL that say what the address sells or informs about.
+
+    The link scorer's one number for the page URL is fit on every kind of link, where page
+    addresses are few; these cues let the page scorer weigh the address itself against the
+    text (``/members/4821-adderall-kaufen-ohne-rezept`` on a health page against
+    ``vivirrx.com/order`` on a pharmacy page that asks for prescriptions). A page without a
+    URL has all cues 0.
+    """
+
+    input_type = ScoredPage
+
+    def fit(self, X: Any, y: Any = None) -> PageUrlCues:  # noqa: N803
+        """Check the input and record the feature names; the link cues learn nothing."""
+        super().fit(X, y)
+        self.link_cues_ = LinkCues().fit([])
+        return self
+
+    def transform(self, X: Any) -> np.ndarray[Any, np.dtype[np.float64]]:  # noqa: N803
+        """Return one row of page-URL cues per page, the URLs read in one batch."""
+        check_is_fitted(self, "link_cues_")
+        items: Sequence[ScoredPage] = check_objects(X, ScoredPage)
+        out = np.zeros((len(items), len(PAGE_URL_CUE_NAMES)))
+        rows = [i for i, scored in enumerate(items) if scored.page.url_link is not None]
+        if rows:
+            links = [items[i].page.url_link for i in rows]
+            out[rows] = self.link_cues_.transform(links)[:, list(_PAGE_URL_COLUMNS)]
+        return out
+
+    def _feature_names(self) -> list[str]:
+        """One name per cue, named as the link cue it copies."""
+        return list(PAGE_URL_CUE_NAMES)
+
+    def _row(self, item: Any) -> list[float]:
+        """Cue values of one page's URL."""
+        return [float(v) for v in self.transform([item])[0]]
 
 
 CUE_NAMES = (

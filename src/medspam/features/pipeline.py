@@ -12,7 +12,13 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from medspam import lexicons
 from medspam.features.links import LinkCues, LinkDomainText, LinkTokens
-from medspam.features.pages import LinkScoreSummary, MedicalCues, PageText, TextCues
+from medspam.features.pages import (
+    LinkScoreSummary,
+    MedicalCues,
+    PageText,
+    PageUrlCues,
+    TextCues,
+)
 
 
 def _calibrated(c: float, random_state: int) -> CalibratedClassifierCV:
@@ -70,10 +76,11 @@ def build_page_model(*, c: float = 1.0, random_state: int = 0) -> Pipeline:
     Examples
     --------
     >>> [name for name, _ in build_page_model().named_steps["features"].transformer_list]
-    ['links', 'cues', 'words']
+    ['links', 'url', 'cues', 'words']
     """
     features = FeatureUnion([
         ("links", LinkScoreSummary()),
+        ("url", PageUrlCues()),
         ("cues", TextCues()),
         ("words", Pipeline([
             ("select", PageText()),

@@ -1,0 +1,40 @@
+"""Explanations are faithful: the page scorer's contributions add up to the verdict's score."""
+
+import pytest
+
+from medspam import Classifier
+from medspam.explain import LinearExplainer
+from medspam.extract import extract_page
+
+PAGES = [
+    (("<p>Ketamine infusions can ease depression. Order ketamine at "
+      "<a href='https://buyketamine.example/product/k-500mg'>the shop</a>.</p>"),
+     "https://blog.example.org/ketamine-therapy"),
+    ("<p>Insulin and fat: what patients should know. DM @meds_uk for the soma menu.</p>",
+     "https://forum.example/question/97711/cheap-ambien-online-delivery"),
+    ("<p>Fresh bread every morning.</p>", "https://bakery.example/"),
+]
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    return Classifier.load()
+
+
+@pytest.mark.parametrize(("html", "url"), PAGES, ids=["shop-link", "page-url-and-dm", "bakery"])
+def test_contributions_add_up_to_the_score(classifier: Classifier, html: str, url: str) -> None:
+    pipeline = classifier._model.bundle.page_model  # noqa: SLF001 - checking internals
+    page = extract_page(html, url)
+    scored = classifier._score_links([page])[0].scored  # noqa: SLF001
+    contribs = LinearExplainer(pipeline).contributions(pipeline[:-1].transform([scored]))[0]
+    fitted = pipeline[-1].calibrated_classifiers_[0]
+    logit = sum(weight for _, weight in contribs) + fitted.estimator.intercept_[0]
+    score = fitted.calibrators[0].predict([logit])[0]
+    assert score == pytest.approx(classifier.classify(html, url).score, abs=1e-9)
+
+
+def test_page_url_cues_are_explained_as_the_page_url(classifier: Classifier) -> None:
+    verdict = classifier.classify(*PAGES[1])
+    url_reasons = [r for r in verdict.reasons if r.source == "url"]
+    assert url_reasons, verdict.reasons
+    assert all("own URL" in r.text for r in url_reasons)
