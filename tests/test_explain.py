@@ -38,3 +38,12 @@ def test_page_url_cues_are_explained_as_the_page_url(classifier: Classifier) -> 
     url_reasons = [r for r in verdict.reasons if r.source == "url"]
     assert url_reasons, verdict.reasons
     assert all("own URL" in r.text for r in url_reasons)
+
+
+def test_one_reason_per_top_link(classifier: Classifier) -> None:
+    """The features that read the top sale link add up to one reason that names it once."""
+    verdict = classifier.classify(*PAGES[0])
+    naming = [r for r in verdict.reasons if "buyketamine.example" in r.text]
+    assert len(naming) == 1, verdict.reasons
+    assert naming[0].text.startswith("links to buyketamine.example (link score")
+    assert naming[0].weight == max(r.weight for r in verdict.reasons)

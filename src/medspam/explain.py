@@ -143,10 +143,12 @@ def _top_link(evidence: tuple[LinkEvidence, ...], keep: Callable[[Link], bool]) 
 
 _Describe = Callable[[ScoredPage, tuple[LinkEvidence, ...]], str]
 _LINK_SUMMARY_TEXTS: dict[str, _Describe] = {
-    # Built on demand: each looks through every link of the page.
+    # Built on demand: each looks through every link of the page. The features that read the
+    # top link (its score, its log-odds, gated or not, external or any) describe it alike, so
+    # a moderator sees one reason per link, weighted by all of them together.
     "max_link_score": lambda _, ev: f"links to {_top_link(ev, lambda _: True)}",
     "max_external_link_score":
-        lambda _, ev: f"links out to {_top_link(ev, lambda link: link.is_external)}",
+        lambda _, ev: f"links to {_top_link(ev, lambda link: link.is_external)}",
     "max_text_link_score": lambda _, ev: "shop address written out in the text: " + _top_link(
         ev, lambda link: link.found in {"text", "obfuscated"}),
     "max_hidden_link_score":
@@ -154,14 +156,12 @@ _LINK_SUMMARY_TEXTS: dict[str, _Describe] = {
     "max_contact_score": lambda _, ev: "sells through a contact: "
                                        + _top_link(ev, lambda link: link.found == "contact"),
     "page_url_score": lambda scored, _: f"the page's own URL sells: {scored.page.url}",
-    "max_link_log_odds":
-        lambda _, ev: f"near-certain sale link: {_top_link(ev, lambda _: True)}",
+    "max_link_log_odds": lambda _, ev: f"links to {_top_link(ev, lambda _: True)}",
     # Signed: it counts against a sale when the address looks like none.
     "page_url_log_odds": lambda scored, _: (
         f"the page's own URL, scored {scored.url_score or 0.0:.2f} as a sale link: "
         f"{scored.page.url}"),
-    "any_link_log_odds":
-        lambda _, ev: f"near-certain sale link: {_top_link(ev, lambda _: True)}",
+    "any_link_log_odds": lambda _, ev: f"links to {_top_link(ev, lambda _: True)}",
     "links_over_half": lambda _, __: "several drug-sales links",
     "share_of_links_over_half":
         lambda _, __: "a large share of the links look like drug sales",
