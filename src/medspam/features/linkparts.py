@@ -59,8 +59,8 @@ def words_of(
 def link_parts(link: Link) -> LinkParts:
     """Return the parts of ``link`` (cached: the same link is read by several features)."""
     # A plain-text link's "anchor" is the URL itself: its words are already host and path.
-    anchor = _text_words(link.anchor) if link.found in {"anchor", "contact"} else ()
-    context = _text_words(link.context)
+    anchor = words_of(link.anchor) if link.found in {"anchor", "contact"} else ()
+    context = words_of(link.context)
     if link.url.startswith(_CONTACT_SCHEMES) or link.found == "contact":
         target = link.url.split(":", 1)[-1]
         words = words_of(target, split=True)
@@ -69,12 +69,6 @@ def link_parts(link: Link) -> LinkParts:
     host, host_words, path_words = _target_parts(link.host or link.url, link.url)
     return LinkParts(host, host_words, path_words, anchor, context, is_contact=False,
                      is_disguised=_is_disguised(host_words + path_words + anchor, link))
-
-
-@lru_cache(maxsize=65_536)
-def _text_words(text: str) -> tuple[str, ...]:
-    """``words_of(text)``, cached: anchors and contexts ("Read more", a footer) recur."""
-    return words_of(text)
 
 
 def _is_disguised(words: tuple[str, ...], link: Link) -> bool:
