@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 import medspam
 from medspam import lexicons, lookalikes, urls, wordsplit
 from medspam.extract import extract_page
+from medspam.features import linkparts
 
 LABEL = st.from_regex(r"[a-z][a-z0-9]{3,11}", fullmatch=True)
 SUFFIX = st.sampled_from(["com", "net", "org", "info", "ru", "co.uk", "de", "shop", "com.br"])
@@ -126,6 +127,22 @@ def test_fast_lexicon_matching_is_exactly_the_regex(text: str) -> None:
 def test_word_segmentation_is_exactly_wordsegment(token: str) -> None:
     segmenter = wordsplit._segmenter()  # noqa: SLF001 - the reference is the segmenter itself
     assert wordsplit._segment(segmenter, token) == segmenter.segment(token)  # noqa: SLF001
+
+
+def _path_words_list() -> list[str]:
+    return sorted(linkparts._path_words_inside())  # noqa: SLF001
+
+
+@given(st.one_of(
+    st.from_regex(r"[a-z0-9]{1,40}", fullmatch=True),
+    st.lists(st.sampled_from([*_path_words_list()[::7], "x", "9", "buy", "now", "sin"]),
+             min_size=1, max_size=6).map("".join),
+))
+def test_path_word_pattern_finds_exactly_the_hidden_words(token: str) -> None:
+    words = linkparts._path_words_inside()  # noqa: SLF001
+    n = len(token)
+    hidden = any(token[i:j] in words for i in range(n) for j in range(i + 1, n + 1))
+    assert (linkparts._path_word_pattern().search(token) is not None) == hidden  # noqa: SLF001
 
 
 # Letters, leet digits and symbols, homoglyphs, accents, non-ASCII punctuation, separators.

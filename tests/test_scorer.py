@@ -48,3 +48,24 @@ def test_fitted_scorer_refuses_other_shapes(classifier: Classifier) -> None:
     pipeline = classifier._model.bundle.link_model  # noqa: SLF001
     with pytest.raises(ValueError, match="FeatureUnion"):
         FittedScorer(Pipeline([("classify", pipeline[-1])]))
+
+
+ANALYZER_TEXTS = ["Buy Ketamine ONLINE now, 500mg: ketamine-s-isomer!", "", "a", "dom=rx path=buy",
+                  "Naïve café, Ärzte und Apotheke; Ketamin kaufen  \n x"]
+
+
+@pytest.mark.parametrize("part", ["link_model", "page_model", "medical_model"])
+def test_fast_analyzers_give_the_vectorizers_own_tokens(classifier: Classifier, part: str) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415
+
+    from medspam.features.scorer import _analyzer  # noqa: PLC0415 - a private helper
+
+    pipeline = getattr(classifier._model.bundle, part)  # noqa: SLF001
+    vectorizers = [step for _, branch in pipeline[0].transformer_list
+                   if isinstance(branch, Pipeline)
+                   for _, step in branch.steps if isinstance(step, TfidfVectorizer)]
+    assert vectorizers
+    for vectorizer in vectorizers:
+        expected = vectorizer.build_analyzer()
+        assert [_analyzer(vectorizer)(t) for t in ANALYZER_TEXTS] == [
+            expected(t) for t in ANALYZER_TEXTS]

@@ -40,6 +40,7 @@ _SUSPECT_WORD = re.compile(r"(?<![\w@$])[\w@$]*(?:[0-9@$]|[^\x00-\x7f])[\w@$]*"
                            r"|(?<=[\w@$])[^\w@$\x00-\x7f][\w@$]*")
 # Whether ``_SUSPECT`` matches anywhere: a digit, @, $ or a non-ASCII character.
 _SUSPECT_CHAR = re.compile(r"[0-9@$]|[^\x00-\x7f]")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
 @lru_cache(maxsize=1)
@@ -90,8 +91,10 @@ def _unmask_word(match: re.Match[str]) -> str:
     word = match.group()
     if word.isdigit():
         return word  # a number has no letters to unmask (the common case, so decided first)
-    if not word.isascii() and any("a" <= c <= "z" or "A" <= c <= "Z" for c in word):
+    if not word.isascii() and _ASCII_LETTER.search(word) is not None:
         word = word.translate(_homoglyphs())  # homoglyphs only beside ASCII letters
+    if word.isalpha():
+        return word  # all letters, no leet character (most non-English words)
     if "@" in word and match.string.startswith(".", match.end()):
         return word  # an e-mail address (info@clinic.example), not tr@madol
     letters = sum(c.isalpha() for c in word)

@@ -15,6 +15,7 @@ _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _LONG_TOKEN = 7
 _MIN_INSIDE = 3
 _CONTACT_SCHEMES = ("tg:", "tel:", "wa:", "wickr:", "signal:", "threema:")
+_Trie = dict[str, "_Trie"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,12 +117,10 @@ def _host_words(subdomain: str, domain_label: str) -> tuple[str, ...]:
 def _hides_path_word(token: str) -> bool:
     """Whether a word of the :data:`PATH_LEXICONS` hides inside ``token`` (cached).
 
-    Every substring of a length some word has is looked up: the same answer as searching
-    for any of the words, but faster than a regex alternation of 700 words.
+    One search with a pattern that branches letter by letter (see :func:`_path_word_pattern`):
+    the same answer as looking up every substring, about ten times faster.
     """
-    words, lengths = _path_words_inside()
-    return any(token[start:start + size] in words
-               for size in lengths for start in range(len(token) - size + 1))
+    return _path_word_pattern().search(token) is not None
 
 
 PATH_LEXICONS = ("drugs", "commerce", "shop_path_words", "no_prescription", "legit_cues",
@@ -131,8 +130,8 @@ added there belongs here too, or its words inside slugs go unsplit."""
 
 
 @lru_cache(maxsize=1)
-def _path_words_inside() -> tuple[frozenset[str], tuple[int, ...]]:
-    """The words of the :data:`PATH_LEXICONS` looked for inside tokens, and their lengths.
+def _path_words_inside() -> frozenset[str]:
+    """The words of the :data:`PATH_LEXICONS` looked for inside tokens.
 
     Single-word terms count from three letters (``oxy``), words of phrases from four
     (``receta`` of "sin receta"; "sin" itself would be found in half the slugs).
@@ -143,7 +142,35 @@ def _path_words_inside() -> tuple[frozenset[str], tuple[int, ...]]:
             shortest = _MIN_INSIDE if " " not in term else _MIN_INSIDE + 1
             words |= {w for w in term.split()
                       if len(w) >= shortest and w.isascii() and w.isalnum()}
-    return frozenset(words), tuple(sorted({len(w) for w in words}))
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def _path_word_pattern() -> re.Pattern[str]:
+    """A pattern that finds any of :func:`_path_words_inside` in a token.
+
+    A trie of the words, spelled as nested alternatives (``ox(?:y|...)``), so each start is
+    tried character by character rather than word by word. A word that has a shorter word
+    as its prefix is left out: a token holding it holds the shorter word too.
+    """
+    trie: _Trie = {}
+    for word in sorted(_path_words_inside(), key=lambda w: (len(w), w)):
+        node = trie
+        for char in word:
+            if "" in node:
+                break  # a shorter word is a prefix of this one
+            node = node.setdefault(char, {})
+        else:
+            node.clear()
+            node[""] = {}
+
+    def spell(node: _Trie) -> str:
+        branches = [re.escape(char) + spell(child) for char, child in sorted(node.items()) if char]
+        if len(branches) <= 1:
+            return "".join(branches)
+        return "(?:" + "|".join(branches) + ")"
+
+    return re.compile(spell(trie))
 
 
 @lru_cache(maxsize=16)

@@ -9,7 +9,7 @@ from typing import Any
 
 from medspam import lexicons
 from medspam.features.base import ObjectTransformer, TokenSelector
-from medspam.features.linkparts import has_any, link_parts, vocabulary
+from medspam.features.linkparts import link_parts, vocabulary
 from medspam.page import Link
 
 _FOUND = ("anchor", "text", "obfuscated", "contact", "page")
@@ -78,27 +78,28 @@ class LinkCues(ObjectTransformer):
         parts = link_parts(link)
         host = parts.host
         dom, path = parts.host_words, parts.path_words
-        dom_drug = has_any(dom, "drugs")
-        dom_commerce = has_any(dom, "commerce") or has_any(dom, "shop_path_words")
-        path_drug = has_any(path, "drugs")
-        path_shop = has_any(path, "shop_path_words") or has_any(path, "commerce")
+        drugs, commerce, shop, legit, info, no_rx = _cue_vocabularies()
+        dom_drug = not drugs.isdisjoint(dom)
+        dom_commerce = not commerce.isdisjoint(dom) or not shop.isdisjoint(dom)
+        path_drug = not drugs.isdisjoint(path)
+        path_shop = not shop.isdisjoint(path) or not commerce.isdisjoint(path)
         registered = host.registered_domain if host else ""
         suffix = host.suffix if host else ""
         values = [
             dom_drug,
             dom_commerce,
             dom_drug and dom_commerce,
-            any(w in _PHARMACY_WORDS for w in dom),
+            not _PHARMACY_WORDS.isdisjoint(dom),
             path_drug,
             path_shop,
             path_drug and path_shop,
             _says_no_prescription(dom + path),
-            has_any(path, "legit_cues") or has_any(path, "info_words"),
-            has_any(parts.anchor_words, "drugs"),
-            has_any(parts.anchor_words, "commerce"),
-            has_any(parts.context_words, "drugs"),
-            has_any(parts.context_words, "commerce"),
-            has_any(parts.context_words, "no_prescription"),
+            not legit.isdisjoint(path) or not info.isdisjoint(path),
+            not drugs.isdisjoint(parts.anchor_words),
+            not commerce.isdisjoint(parts.anchor_words),
+            not drugs.isdisjoint(parts.context_words),
+            not commerce.isdisjoint(parts.context_words),
+            not no_rx.isdisjoint(parts.context_words),
             registered in vocabulary("trusted_health_domains"),
             suffix in _TRUSTED_SUFFIXES or suffix.endswith((".gov", ".edu", ".gob.es")),
             bool(host and host.is_platform),
@@ -112,12 +113,19 @@ class LinkCues(ObjectTransformer):
             "nofollow" in link.rel,
             "sponsored" in link.rel or "ugc" in link.rel,
             *(link.found == how for how in _FOUND),
-            min(sum(c.isdigit() for c in (host.domain_label if host else "")), 8) / 8,
+            min(sum(map(str.isdigit, host.domain_label if host else "")), 8) / 8,
             min((host.domain_label.count("-") if host else 0), 4) / 4,
             min(len(path), 12) / 12,
             parts.is_disguised,
         ]
         return [float(v) for v in values]
+
+
+@lru_cache(maxsize=1)
+def _cue_vocabularies() -> tuple[frozenset[str], ...]:
+    """Drugs, commerce, shop path, legit, info and no-prescription single words (once)."""
+    return tuple(vocabulary(name) for name in (
+        "drugs", "commerce", "shop_path_words", "legit_cues", "info_words", "no_prescription"))
 
 
 @lru_cache(maxsize=65_536)
