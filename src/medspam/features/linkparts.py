@@ -125,8 +125,8 @@ def _hides_path_word(token: str) -> bool:
 
 PATH_LEXICONS = ("drugs", "commerce", "shop_path_words", "no_prescription", "legit_cues",
                  "info_words")
-"""The word lists link features read in URL paths (the path cues of ``LinkCues``): a list
-added there belongs here too, or its words inside slugs go unsplit."""
+"""The word lists link features read in URL paths: every one of ``links.CUE_LEXICONS``
+(``tests/test_features.py`` checks), or its words inside slugs go unsplit."""
 
 
 @lru_cache(maxsize=1)

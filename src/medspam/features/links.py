@@ -121,11 +121,16 @@ class LinkCues(ObjectTransformer):
         return [float(v) for v in values]
 
 
+CUE_LEXICONS = ("drugs", "commerce", "shop_path_words", "legit_cues", "info_words",
+                "no_prescription")
+"""The word lists :class:`LinkCues` reads in URL, anchor and context words. URL path tokens
+are word-split only for ``linkparts.PATH_LEXICONS``, which must hold each of these (tested)."""
+
+
 @lru_cache(maxsize=1)
 def _cue_vocabularies() -> tuple[frozenset[str], ...]:
-    """Drugs, commerce, shop path, legit, info and no-prescription single words (once)."""
-    return tuple(vocabulary(name) for name in (
-        "drugs", "commerce", "shop_path_words", "legit_cues", "info_words", "no_prescription"))
+    """The single words of each of :data:`CUE_LEXICONS`, in that order (looked up once)."""
+    return tuple(vocabulary(name) for name in CUE_LEXICONS)
 
 
 @lru_cache(maxsize=65_536)
