@@ -34,8 +34,8 @@ from medspam.train import _scored_pages, choose_threshold, extract_all, weight_o
 
 FAMILIES = {"without link scores": ["links"], "without page-URL cues": ["url"],
             "without link scores and page-URL cues": ["links", "url"],
-            "without text cues": ["cues"], "without page words": ["words"],
-            "without text (cues + words)": ["cues", "words"]}
+            "without text cues": ["cues", "unlinked"], "without page words": ["words"],
+            "without text (cues + words)": ["cues", "unlinked", "words"]}
 CYRILLIC = str.maketrans({"a": "а", "e": "е", "o": "о", "c": "с", "p": "р", "x": "х"})  # noqa: RUF001 - look-alikes on purpose
 LEET = str.maketrans({"a": "4", "e": "3", "i": "1", "o": "0"})
 DRUGS = re.compile(r"\b(ketamine|oxycodone|xanax|tramadol|adderall|fentanyl|cocaine|valium|"

@@ -16,6 +16,7 @@ from medspam.features import (
     PageUrlCues,
     ScoredPage,
     TextCues,
+    UnlinkedTextCues,
     build_link_model,
     build_medical_model,
     build_page_model,
@@ -44,6 +45,7 @@ OBJECT_ESTIMATORS = [
     (LinkDomainText(), LINKS),
     (LinkScoreSummary(), PAGES),
     (TextCues(), PAGES),
+    (UnlinkedTextCues(), PAGES),
     (PageText(), PAGES),
     (PageUrlCues(), PAGES),
 ]
@@ -124,3 +126,11 @@ def test_path_word_splitting_knows_every_list_link_cues_read():
     from medspam.features import linkparts, links  # noqa: PLC0415 - two modules compared
 
     assert set(links.CUE_LEXICONS) <= set(linkparts.PATH_LEXICONS)
+
+
+def test_unlinked_text_cues_count_only_where_no_link_or_address_looks_like_a_sale():
+    text_only = ScoredPage.from_page(PAGES[0].page, (0.2,), 0.1)
+    cues, unlinked = TextCues().fit(PAGES), UnlinkedTextCues().fit(PAGES)
+    assert not unlinked.transform(PAGES[:1]).any()  # its link scores 0.9
+    assert (unlinked.transform([text_only]) == cues.transform([text_only])).all()
+    assert unlinked.get_feature_names_out().tolist() == cues.get_feature_names_out().tolist()

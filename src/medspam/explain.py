@@ -216,7 +216,8 @@ def page_reasons(
     """Reasons for one page's score, strongest first."""
     def source(name: str) -> str:
         step = name.partition("__")[0]
-        return {"links": "links", "url": "url", "cues": "text", "words": "text"}.get(step, "page")
+        return {"links": "links", "url": "url", "cues": "text", "unlinked": "text",
+                "words": "text"}.get(step, "page")
 
     grouped: dict[str, list[tuple[str, float]]] = defaultdict(list)
     words: list[tuple[str, float]] = []

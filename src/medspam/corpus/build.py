@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import html
 import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,46 @@ def pool_of(key: str, weights: tuple[float, ...] = POOL_WEIGHTS) -> str:
         if x <= total:
             return pool
     return POOLS[-1]
+
+
+_URL_START = re.compile(r"\b(?:https?\s*:\s*/\s*/\s*|(?=www\s+\.\s))", re.IGNORECASE)
+_URL_JOINER = re.compile(r"[./:?=&_%#~-]+")
+
+
+def _joins(prev: str, token: str) -> bool:
+    """Whether two tokens of a tokenised URL were one piece: punctuation or a letter/digit break."""
+    if _URL_JOINER.fullmatch(prev) or _URL_JOINER.fullmatch(token):
+        return True
+    return prev[-1].isdigit() != token[0].isdigit()
+
+
+def rejoin_urls(line: str) -> str:
+    """Undo the Enron corpus's tokenisation of URLs, as the mail showed them.
+
+    The corpus splits ``http://www.meds34r.com/off.html`` into
+    ``http : / / www . meds 34 r . com / off . html``; a page shows the address whole.
+
+    Examples
+    --------
+    >>> rejoin_urls("order at http : / / buynow . meds 34 r . com / off . html today")
+    'order at http://buynow.meds34r.com/off.html today'
+    >>> rejoin_urls("shipped to your door . phentermine 30 mg")
+    'shipped to your door . phentermine 30 mg'
+    """
+    out, pos = [], 0
+    for match in _URL_START.finditer(line):
+        if match.start() < pos:
+            continue
+        kept: list[str] = []
+        for token in line[match.end():].split(" "):
+            if not token or (kept and not _joins(kept[-1], token)):
+                break
+            kept.append(token)
+        scheme = "http://" if match.group() else ""
+        out.append(line[pos:match.start()] + scheme + "".join(kept))
+        pos = match.end() + len(" ".join(kept))
+    out.append(line[pos:])
+    return "".join(out)
 
 
 class Builder:
@@ -219,7 +260,7 @@ class Builder:
             keep = drug_spam or mail.get("drug_terms") or rng.random() < 0.08  # noqa: PLR2004
             if not keep:
                 continue
-            lines = [ln for ln in mail["text"].splitlines() if ln.strip()]
+            lines = [rejoin_urls(ln) for ln in mail["text"].splitlines() if ln.strip()]
             title = lines[0].removeprefix("subject :").strip() if lines else "message"
             yield self._shop_record(group="enron:" + mail["file"], title=title[:120],
                                     paragraphs=lines[1:40], lang="en",

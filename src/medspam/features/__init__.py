@@ -2,7 +2,14 @@
 
 from medspam.features.linkparts import LinkParts, link_parts
 from medspam.features.links import LinkCues, LinkDomainText, LinkTokens
-from medspam.features.pages import LinkScoreSummary, PageText, PageUrlCues, ScoredPage, TextCues
+from medspam.features.pages import (
+    LinkScoreSummary,
+    PageText,
+    PageUrlCues,
+    ScoredPage,
+    TextCues,
+    UnlinkedTextCues,
+)
 from medspam.features.pipeline import build_link_model, build_medical_model, build_page_model
 
 __all__ = [
@@ -15,6 +22,7 @@ __all__ = [
     "PageUrlCues",
     "ScoredPage",
     "TextCues",
+    "UnlinkedTextCues",
     "build_link_model",
     "build_medical_model",
     "build_page_model",

@@ -291,6 +291,24 @@ class TextCues(ObjectTransformer):
         ]
 
 
+class UnlinkedTextCues(TextCues):
+    """The text cues again, on pages where no link and not the page's own URL looks like a sale.
+
+    Most spam the page scorer learns from links to a shop, so the plain text cues weigh little
+    next to the link summary; a shop page, a spam mail or a contact-only injection has no sale
+    link, and its text must carry it. On pages with a link or address scoring at least even odds
+    every value is 0, so these cues get their own weights for the pages without link evidence.
+    """
+
+    def _row(self, item: Any) -> list[float]:
+        """Cue values of one page, or zeros where a link or the address looks like a sale."""
+        scored: ScoredPage = item
+        evidence = max((*scored.link_scores, scored.url_score or 0.0), default=0.0)
+        if evidence >= _HALF:
+            return [0.0] * len(CUE_NAMES)
+        return super()._row(item)
+
+
 MEDICAL_CUE_NAMES = ("medical_terms", "distinct_medical_terms", "medical_density")
 
 

@@ -18,6 +18,7 @@ from medspam.features.pages import (
     PageText,
     PageUrlCues,
     TextCues,
+    UnlinkedTextCues,
 )
 
 
@@ -76,12 +77,13 @@ def build_page_model(*, c: float = 1.0, random_state: int = 0) -> Pipeline:
     Examples
     --------
     >>> [name for name, _ in build_page_model().named_steps["features"].transformer_list]
-    ['links', 'url', 'cues', 'words']
+    ['links', 'url', 'cues', 'unlinked', 'words']
     """
     features = FeatureUnion([
         ("links", LinkScoreSummary()),
         ("url", PageUrlCues()),
         ("cues", TextCues()),
+        ("unlinked", UnlinkedTextCues()),
         ("words", Pipeline([
             ("select", PageText()),
             ("vec", _words(ngram_range=(1, 2), min_df=5, max_df=0.3, max_features=20_000)),
