@@ -262,33 +262,45 @@ class TextCues(ObjectTransformer):
     def _row(self, item: Any) -> list[float]:
         """Cue values of one page."""
         scored: ScoredPage = item
-        text = scored.unmasked
-        words = _word_count(text)
-        drug_spans = lexicons.find_spans("drugs", text)
-        disguised = sum(scored.text[start:end].lower() != text[start:end].lower()
-                        for start, end, _ in drug_spans)
-        drugs = [term for _, _, term in drug_spans]
-        commerce = _positions("commerce", text)
-        medical = lexicons.find_terms("medical", text)
-        title = lookalikes.unmask(scored.page.title)
-        return [
-            log_count(len(drugs), 100),
-            log_count(disguised, 10),
-            log_count(len(set(drugs)), 20),
-            min(len(drugs) / words * 20, 1.0),
-            log_count(len(commerce), 100),
-            log_count(_near([start for start, _, _ in drug_spans], commerce, _NEAR_CHARS), 30),
-            log_count(len(_positions("no_prescription", text)), 10),
-            log_count(len(_CRYPTO.findall(text)), 10),
-            log_count(len(_PRICE.findall(text)), 30),
-            log_count(len(_DOSE.findall(text)), 30),
-            log_count(len(medical), 200),
-            min(len(medical) / words * 10, 1.0),
-            log_count(len(_positions("legit_cues", text)), 30),
-            float(bool(lexicons.find_terms("drugs", title))),
-            float(bool(lexicons.find_terms("commerce", title))),
-            log_count(words, 3_000),
-        ]
+        if len(scored.text) <= _MEMO_CHARS:
+            return list(_text_cues_memo(scored.text, scored.unmasked, scored.page.title))
+        return _text_cues(scored.text, scored.unmasked, scored.page.title)
+
+
+def _text_cues(text: str, unmasked: str, title: str) -> list[float]:
+    """:class:`TextCues` values of a page's text, its unmasked form and its title."""
+    words = _word_count(unmasked)
+    drug_spans = lexicons.find_spans("drugs", unmasked)
+    disguised = sum(text[start:end].lower() != unmasked[start:end].lower()
+                    for start, end, _ in drug_spans)
+    drugs = [term for _, _, term in drug_spans]
+    commerce = _positions("commerce", unmasked)
+    medical = lexicons.find_terms("medical", unmasked)
+    title = lookalikes.unmask(title)
+    return [
+        log_count(len(drugs), 100),
+        log_count(disguised, 10),
+        log_count(len(set(drugs)), 20),
+        min(len(drugs) / words * 20, 1.0),
+        log_count(len(commerce), 100),
+        log_count(_near([start for start, _, _ in drug_spans], commerce, _NEAR_CHARS), 30),
+        log_count(len(_positions("no_prescription", unmasked)), 10),
+        log_count(len(_CRYPTO.findall(unmasked)), 10),
+        log_count(len(_PRICE.findall(unmasked)), 30),
+        log_count(len(_DOSE.findall(unmasked)), 30),
+        log_count(len(medical), 200),
+        min(len(medical) / words * 10, 1.0),
+        log_count(len(_positions("legit_cues", unmasked)), 30),
+        float(bool(lexicons.find_terms("drugs", title))),
+        float(bool(lexicons.find_terms("commerce", title))),
+        log_count(words, 3_000),
+    ]
+
+
+@lru_cache(maxsize=512)
+def _text_cues_memo(text: str, unmasked: str, title: str) -> tuple[float, ...]:
+    """:func:`_text_cues`, remembered: TextCues and UnlinkedTextCues read the same page."""
+    return tuple(_text_cues(text, unmasked, title))
 
 
 class UnlinkedTextCues(TextCues):
