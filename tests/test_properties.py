@@ -146,7 +146,8 @@ def test_path_word_pattern_finds_exactly_the_hidden_words(token: str) -> None:
 
 
 # Letters, leet digits and symbols, homoglyphs, accents, non-ASCII punctuation, separators.
-UNMASK_CHARS = "axnoe0134@$._-' \n\u0430\u043e\u03bf\u00e9\u2019\u2014\u00a0\u200b\u00b5"
+UNMASK_CHARS = ("axnoe0134@$._-' \n\u0430\u043e\u03bf\u00e9\u2019\u2014\u00a0\u200b\u00b5"
+                "29_\u00e4\u00b2")
 
 
 @settings(max_examples=500, deadline=None)
@@ -156,8 +157,13 @@ def test_suspect_words_are_found_exactly_as_the_original_pattern(text: str) -> N
         return [m.span() for m in pattern.finditer(text)]
 
     assert spans(lookalikes._SUSPECT_WORD) == spans(lookalikes._SUSPECT)  # noqa: SLF001
-    assert (lookalikes._SUSPECT_CHAR.search(text) is None) == (  # noqa: SLF001
-        lookalikes._SUSPECT.search(text) is None)  # noqa: SLF001
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=UNMASK_CHARS, max_size=40))
+def test_unmask_skips_only_texts_it_would_leave_alone(text: str) -> None:
+    every_word = lookalikes._SUSPECT.sub(lookalikes._unmask_word, text)  # noqa: SLF001
+    assert lookalikes.unmask(text) == every_word
 
 
 _CLASSIFIER: list[medspam.Classifier] = []

@@ -38,8 +38,11 @@ _SUSPECT = re.compile(r"[\w@$]*(?:[0-9@$]|[^\x00-\x7f])[\w@$]*")
 # (``tests/test_properties.py`` compares the two).
 _SUSPECT_WORD = re.compile(r"(?<![\w@$])[\w@$]*(?:[0-9@$]|[^\x00-\x7f])[\w@$]*"
                            r"|(?<=[\w@$])[^\w@$\x00-\x7f][\w@$]*")
-# Whether ``_SUSPECT`` matches anywhere: a digit, @, $ or a non-ASCII character.
-_SUSPECT_CHAR = re.compile(r"[0-9@$]|[^\x00-\x7f]")
+# Whether :func:`unmask` can change anything: a homoglyph needs a Greek or Cyrillic letter, and
+# a leet word (letters and leet characters only, both present) has a leet character next to
+# a letter (``[^\W\d_]`` holds every letter). Most pages, accents and numbers included, have
+# neither, and are then returned without visiting each suspect word.
+_MAY_CHANGE = re.compile(r"[\u0370-\u052f]|[^\W\d_][013457@$]|[013457@$][^\W\d_]")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
@@ -81,7 +84,7 @@ def unmask(text: str) -> str:
     >>> unmask(greek) == greek
     True
     """
-    if _SUSPECT_CHAR.search(text) is None:
+    if _MAY_CHANGE.search(text) is None:
         return text
     return _SUSPECT_WORD.sub(_unmask_word, text)
 

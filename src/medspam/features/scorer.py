@@ -145,7 +145,7 @@ def _analyzer(step: TfidfVectorizer) -> Callable[[str], list[str]]:
 
     A word analyzer without stop words, accents stripping or custom preprocessor is the
     tokenizer (``str.split``, or the token pattern over the lower-cased text) followed by
-    word n-grams up to pairs; the pattern's tokens are kept for the last few texts, since
+    word n-grams up to pairs; the pattern's tokens are kept for the last batch of texts, since
     the page scorer and the medical scorer read the same page text.
     """
     plain = (step.analyzer == "word" and step.input == "content" and step.stop_words is None
@@ -163,9 +163,13 @@ def _analyzer(step: TfidfVectorizer) -> Callable[[str], list[str]]:
     return lambda text: _with_pairs(tokenize(text))
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=128)
 def _lower_tokens(pattern: str, text: str) -> list[str]:
-    """``re.findall(pattern, text.lower())``, remembered (do not mutate the result)."""
+    """``re.findall(pattern, text.lower())``, remembered (do not mutate the result).
+
+    A batch's page texts are all read by the page scorer before the medical scorer reads
+    them again, so the memo holds more than a batch (``Classifier`` batches 64 pages).
+    """
     return re.findall(pattern, text.lower())
 
 
