@@ -40,9 +40,13 @@ _SUSPECT_WORD = re.compile(r"(?<![\w@$])[\w@$]*(?:[0-9@$]|[^\x00-\x7f])[\w@$]*"
                            r"|(?<=[\w@$])[^\w@$\x00-\x7f][\w@$]*")
 # Whether :func:`unmask` can change anything: a homoglyph needs a Greek or Cyrillic letter, and
 # a leet word (letters and leet characters only, both present) has a leet character next to
-# a letter (``[^\W\d_]`` holds every letter). Most pages, accents and numbers included, have
-# neither, and are then returned without visiting each suspect word.
+# a letter (``[^\W\d_]`` holds every letter). Such a place lies inside the word it changes, so
+# only the runs of text between ASCII white space that hold one need their words visited: a
+# suspect word never holds ASCII white space, and a run starts as a text does for the pattern
+# (the character before it is not ``[\w@$]``).
 _MAY_CHANGE = re.compile(r"[\u0370-\u052f]|[^\W\d_][013457@$]|[013457@$][^\W\d_]")
+_SPACES = " \t\n\r\x0b\x0c"
+_SPACE = re.compile(f"[{_SPACES}]")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
@@ -84,9 +88,20 @@ def unmask(text: str) -> str:
     >>> unmask(greek) == greek
     True
     """
-    if _MAY_CHANGE.search(text) is None:
-        return text
-    return _SUSPECT_WORD.sub(_unmask_word, text)
+    pieces: list[str] = []
+    done = 0  # text[:done] is in pieces
+    for place in _MAY_CHANGE.finditer(text):
+        if place.start() < done:
+            continue  # in the run just unmasked
+        start = max(text.rfind(space, done, place.start()) for space in _SPACES) + 1
+        end_space = _SPACE.search(text, place.end())
+        end = end_space.start() if end_space else len(text)
+        pieces += [text[done:start], _SUSPECT_WORD.sub(_unmask_word, text[start:end])]
+        done = end
+    if not pieces:
+        return text  # most pages: no place where a word could change
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def _unmask_word(match: re.Match[str]) -> str:
