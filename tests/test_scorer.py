@@ -69,3 +69,9 @@ def test_fast_analyzers_give_the_vectorizers_own_tokens(classifier: Classifier, 
         expected = vectorizer.build_analyzer()
         assert [_analyzer(vectorizer)(t) for t in ANALYZER_TEXTS] == [
             expected(t) for t in ANALYZER_TEXTS]
+        # Leaving out pairs that start no vocabulary pair drops only terms without a column.
+        vocabulary = vectorizer.vocabulary_
+        pairs_pruned = _analyzer(vectorizer, known_pairs_only=True)
+        assert [[term for term in pairs_pruned(t) if term in vocabulary]
+                for t in ANALYZER_TEXTS] == [[term for term in expected(t) if term in vocabulary]
+                                             for t in ANALYZER_TEXTS]

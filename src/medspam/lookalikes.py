@@ -88,6 +88,8 @@ def unmask(text: str) -> str:
     >>> unmask(greek) == greek
     True
     """
+    if _MAY_CHANGE.search(text) is None:
+        return text  # most texts: no place where a word could change
     pieces: list[str] = []
     done = 0  # text[:done] is in pieces
     for place in _MAY_CHANGE.finditer(text):
@@ -98,8 +100,6 @@ def unmask(text: str) -> str:
         end = end_space.start() if end_space else len(text)
         pieces += [text[done:start], _SUSPECT_WORD.sub(_unmask_word, text[start:end])]
         done = end
-    if not pieces:
-        return text  # most pages: no place where a word could change
     pieces.append(text[done:])
     return "".join(pieces)
 

@@ -34,8 +34,11 @@ KILL_GRACE = 5.0
 """Seconds past twice the record time limit before a silent worker is killed and replaced."""
 POLL_SECONDS = 0.5
 
-WARM_UP_PAGE = '<p>Warm-up.</p><a href="https://shop.example/buy-now">order here</a>'
-"""Classified once by each new worker so that its lazy tables load before it reports ready."""
+WARM_UP_PAGE = ('<p>Warm-up: k3tamine, x\u0430nax.</p>'
+                '<a href="https://buyketamineonline.example/orderxanaxnow">order here</a>')
+"""Classified once by each new worker so that its lazy tables load before it reports ready
+(and are frozen with the model): a leet word and a Cyrillic letter load the look-alike table,
+a long host label and path word the word splitter's."""
 GC_THRESHOLDS = (10_000, 20, 20)
 """A worker's ``gc.set_threshold``: young collections 14x rarer than Python's (700, 10, 10)."""
 

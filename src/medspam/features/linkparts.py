@@ -45,9 +45,12 @@ def words_of(
 
     Long tokens are word-split when ``split``; with ``only``, only those it accepts.
     """
+    tokens = _TOKEN.findall(lookalikes.unmask(text).lower())
+    if not split:
+        return tuple(tokens)
     out: list[str] = []
-    for token in _TOKEN.findall(lookalikes.unmask(text).lower()):
-        if (split and len(token) >= _LONG_TOKEN and not token.isdigit()
+    for token in tokens:
+        if (len(token) >= _LONG_TOKEN and not token.isdigit()
                 and (only is None or only(token))):
             out.extend(urls.split_words(token))
         else:
