@@ -118,7 +118,7 @@ class LinkCues(ObjectTransformer):
             min(len(path), 12) / 12,
             parts.is_disguised,
         ]
-        return [float(v) for v in values]
+        return values  # booleans as they are: the transform makes every value a float
 
 
 CUE_LEXICONS = ("drugs", "commerce", "shop_path_words", "legit_cues", "info_words",
