@@ -85,7 +85,8 @@ class LinkCues(ObjectTransformer):
         path_shop = not shop.isdisjoint(path) or not commerce.isdisjoint(path)
         registered = host.registered_domain if host else ""
         suffix = host.suffix if host else ""
-        values = [
+        # Booleans stay as they are: the transform makes every value a float in one array call.
+        return [
             dom_drug,
             dom_commerce,
             dom_drug and dom_commerce,
@@ -118,7 +119,6 @@ class LinkCues(ObjectTransformer):
             min(len(path), 12) / 12,
             parts.is_disguised,
         ]
-        return values  # booleans as they are: the transform makes every value a float
 
 
 CUE_LEXICONS = ("drugs", "commerce", "shop_path_words", "legit_cues", "info_words",

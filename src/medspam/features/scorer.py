@@ -10,10 +10,9 @@ probabilities are identical to the pipeline's (``tests/test_scorer.py`` compares
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache, partial
-from itertools import pairwise, repeat
+from itertools import chain, pairwise, repeat
 from typing import Any
 
 import numpy as np
@@ -114,28 +113,20 @@ def _counts(step: TfidfVectorizer, texts: list[str]) -> Any:
     """The term counts of ``texts`` as floats: ``step._count_vocab(texts, fixed_vocab=True)``.
 
     scikit-learn looks up every occurrence of every term in a Python loop (an unknown term
-    raises and catches a ``KeyError``); here each text's terms are counted by ``Counter``
-    and each distinct term is looked up once, in C. Equal counts, sorted indices: the
-    same matrix.
+    raises and catches a ``KeyError``); here every term of every text is looked up in one
+    pass in C, and the known ones become a sparse matrix whose repeated (row, term) entries
+    add up to the counts. Equal counts, sorted indices: the same matrix.
     """
     analyze, vocabulary = _analyzer(step, known_pairs_only=True), step.vocabulary_
-    terms: list[str] = []
-    counts: list[int] = []
-    sizes: list[int] = []
-    for text in texts:
-        counter = Counter(analyze(text))
-        terms.extend(counter)
-        counts.extend(counter.values())
-        sizes.append(len(counter))
+    per_text = [analyze(text) for text in texts]
+    terms = list(chain.from_iterable(per_text))
     columns = np.fromiter(map(vocabulary.get, terms, repeat(-1)), dtype=np.int32,
                           count=len(terms))
+    rows = np.repeat(np.arange(len(texts), dtype=np.int32), list(map(len, per_text)))
     known = columns >= 0
-    rows = np.repeat(np.arange(len(texts)), sizes)[known]
-    indptr = np.zeros(len(texts) + 1, dtype=np.int32)
-    np.cumsum(np.bincount(rows, minlength=len(texts)), out=indptr[1:])
-    matrix = sparse.csr_matrix(
-        (np.asarray(counts, dtype=np.float64)[known], columns[known], indptr),
-        shape=(len(texts), len(vocabulary)))
+    matrix = sparse.coo_matrix(
+        (np.ones(int(known.sum()), dtype=np.float64), (rows[known], columns[known])),
+        shape=(len(texts), len(vocabulary))).tocsr()  # sums repeated entries
     matrix.sort_indices()
     return matrix
 
