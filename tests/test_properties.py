@@ -175,3 +175,16 @@ def _classifier() -> medspam.Classifier:
     if not _CLASSIFIER:
         _CLASSIFIER.append(medspam.Classifier.load())
     return _CLASSIFIER[0]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab \n\t\u00a0\u2003.", max_size=40), st.integers(0, 8))
+def test_page_text_is_cut_after_the_first_words(text: str, max_words: int) -> None:
+    from medspam.features.pages import ScoredPage  # noqa: PLC0415
+    from medspam.page import Page, TextBlock  # noqa: PLC0415
+
+    page = Page(title="", blocks=(TextBlock(text),))
+    words = list(re.finditer(r"\S+", page.text))
+    expected = (page.text[: words[max_words].start()].rstrip() if len(words) > max_words
+                else page.text)
+    assert ScoredPage.from_page(page, max_words=max_words).text == expected
