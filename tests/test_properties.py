@@ -188,3 +188,15 @@ def test_page_text_is_cut_after_the_first_words(text: str, max_words: int) -> No
     expected = (page.text[: words[max_words].start()].rstrip() if len(words) > max_words
                 else page.text)
     assert ScoredPage.from_page(page, max_words=max_words).text == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="abÄk. -\t\n\u00a0\u2003", max_size=30), st.integers(1, 4),
+       st.integers(0, 3))
+def test_char_ngrams_are_scikit_learns(text: str, min_n: int, extra: int) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415
+
+    from medspam.features.scorer import _analyzer  # noqa: PLC0415
+
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(min_n, min_n + extra))
+    assert _analyzer(vectorizer)(text) == vectorizer.build_analyzer()(text)

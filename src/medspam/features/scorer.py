@@ -139,11 +139,15 @@ def _analyzer(
     With ``known_pairs_only``, word pairs are left out whose first word starts none of the
     vectorizer's pairs: they have no column, so the counts of its terms are the same.
 
-    A word analyzer without stop words, accents stripping or custom preprocessor is the
-    tokenizer (``str.split``, or the token pattern over the lower-cased text) followed by
-    word n-grams up to pairs; the pattern's tokens are kept for the last batch of texts, since
-    the page scorer and the medical scorer read the same page text.
+    A ``char_wb`` analyzer is :func:`_char_wb_ngrams`. A word analyzer without stop words,
+    accents stripping or custom preprocessor is the tokenizer (``str.split``, or the token
+    pattern over the lower-cased text) followed by word n-grams up to pairs; the pattern's
+    tokens are kept for the last batch of texts, since the page scorer and the medical scorer
+    read the same page text.
     """
+    if (step.analyzer == "char_wb" and step.input == "content" and step.preprocessor is None
+            and step.strip_accents is None and step.lowercase):
+        return partial(_char_wb_ngrams, *step.ngram_range)
     plain = (step.analyzer == "word" and step.input == "content" and step.stop_words is None
              and step.preprocessor is None and step.strip_accents is None
              and tuple(step.ngram_range) in {(1, 1), (1, 2)})
@@ -160,6 +164,24 @@ def _analyzer(
         starts = _pair_starts(step)
         return lambda text: _with_pairs(tokenize(text), starts)
     return lambda text: _with_pairs(tokenize(text))
+
+
+def _char_wb_ngrams(min_n: int, max_n: int, text: str) -> list[str]:
+    """scikit-learn's ``char_wb`` n-grams of the lower-cased text, by slicing.
+
+    Each white-space separated word, padded with one space each side, gives its n-grams for
+    each n in turn; a padded word no longer than n is one n-gram, and the longer n are skipped.
+    """
+    grams: list[str] = []
+    for word in text.lower().split():
+        padded = f" {word} "
+        size = len(padded)
+        for n in range(min_n, max_n + 1):
+            if size <= n:
+                grams.append(padded)
+                break
+            grams += [padded[i : i + n] for i in range(size - n + 1)]
+    return grams
 
 
 @lru_cache(maxsize=8)
