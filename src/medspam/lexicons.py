@@ -299,9 +299,12 @@ def _fold_table() -> dict[int, str]:
     return {ord(member): char for char, members in _case_classes().items() for member in members}
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=128)
 def _words(text: str) -> tuple[list[int], list[str]]:
     """Start and case-folded text of each word (run of word characters) of ``text``.
+
+    Remembered for more than a batch of pages (``Classifier`` batches 64): the page features
+    read each page's text with one lexicon, then with the others, page after page.
 
     Split around the words, a word's start is the length of all the pieces before it.
     """
