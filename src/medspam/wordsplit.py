@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
+from itertools import compress
+from operator import add
 from typing import TYPE_CHECKING
 
 import wordsegment
@@ -19,7 +21,7 @@ import wordsegment
 from medspam import lexicons
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
 __all__ = ["register_vocabulary", "split_words"]
 
@@ -159,13 +161,14 @@ def _best_split(segmenter: wordsegment.Segmenter, text: str) -> _Best:
     """The ``(score, words)`` wordsegment's ``search(text)`` returns, by dynamic programming.
 
     ``best_*[pos]`` is the best split of ``text[pos:]`` without context; ``context`` holds
-    the rare positions where a bigram with the previous word changes it.
+    the rare positions where a bigram with the previous word changes it. A position's
+    candidate scores are summed by ``map`` (same additions, same order) except where a
+    candidate's rest has a context, which is looked up one by one.
     """
     n = len(text)
     limit = segmenter.limit
-    follow = _followers(segmenter)
+    follow, starters = _followers(segmenter), _bigram_starters(segmenter)
     known, unknown = _log_probs(segmenter)
-    unigrams = segmenter.unigrams
     best_score = [0.0] * (n + 1)
     best_words: list[list[str]] = [[]] * (n + 1)
     context: dict[tuple[int, str], _Best] = {}
@@ -176,27 +179,23 @@ def _best_split(segmenter: wordsegment.Segmenter, text: str) -> _Best:
         return hit or (best_score[end], best_words[end])
 
     def pick(pos: int, nexts: list[str], scores: list[float]) -> _Best:
-        top = max(scores)
-        return max((top, [word, *rest(end, word)[1]])
-                   for end, word, score in zip(range(pos + 1, n + 1), nexts, scores, strict=False)
-                   if score == top)
+        return _pick(nexts, scores, lambda i, word: rest(pos + 1 + i, word)[1])
 
     for pos in range(n - 1, -1, -1):
-        nexts = [text[pos:end] for end in range(pos + 1, min(n, pos + limit) + 1)]
-        scores = []
-        for end, word in enumerate(nexts, pos + 1):
-            probability = known.get(word)
-            if probability is None:
-                probability = unknown[len(word)]
-            scores.append(probability + (rest(end, word)[0] if has_context[end]
-                                         else best_score[end]))
+        last = min(n, pos + limit)
+        nexts = [text[pos:end] for end in range(pos + 1, last + 1)]
+        # log P(word) of each candidate (an unknown word's by its length), plus its rest.
+        scores = list(map(add, map(known.get, nexts, unknown[1:]), best_score[pos + 1:last + 1]))
+        for end in compress(range(pos + 1, last + 1), has_context[pos + 1:last + 1]):
+            word = nexts[end - pos - 1]
+            scores[end - pos - 1] = known.get(word, unknown[len(word)]) + rest(end, word)[0]
         best_score[pos], best_words[pos] = pick(pos, nexts, scores)
         # Every previous word is a different length, so no two are equal.
-        previous_words = ((text[start:pos] for start in range(max(0, pos - limit), pos))
-                          if pos else (_START,))
-        for previous in previous_words:
-            followers = follow.get(previous)
-            if not followers or previous not in unigrams or followers.isdisjoint(nexts):
+        previous_words = ([text[start:pos] for start in range(max(0, pos - limit), pos)]
+                          if pos else [_START])
+        for previous in filter(starters.__contains__, previous_words):
+            followers = follow[previous]
+            if followers.isdisjoint(nexts):
                 continue
             changed = list(scores)
             for i, word in enumerate(nexts):
@@ -206,3 +205,22 @@ def _best_split(segmenter: wordsegment.Segmenter, text: str) -> _Best:
             context[(pos, previous)] = pick(pos, nexts, changed)
             has_context[pos] = True
     return rest(0, _START)
+
+
+def _pick(
+    nexts: list[str], scores: list[float], words_after: Callable[[int, str], list[str]]
+) -> _Best:
+    """The best ``(score, words)`` of a position: top score, ties broken by the words."""
+    top = max(scores)
+    if scores.count(top) == 1:  # the usual case: one best candidate
+        i = scores.index(top)
+        return top, [nexts[i], *words_after(i, nexts[i])]
+    return max((top, [word, *words_after(i, word)])
+               for i, (word, score) in enumerate(zip(nexts, scores, strict=True))
+               if score == top)
+
+
+@lru_cache(maxsize=4)
+def _bigram_starters(segmenter: wordsegment.Segmenter) -> frozenset[str]:
+    """The known words that start a bigram: the only previous words that can change a split."""
+    return frozenset(word for word in _followers(segmenter) if word in segmenter.unigrams)
