@@ -200,3 +200,15 @@ def test_char_ngrams_are_scikit_learns(text: str, min_n: int, extra: int) -> Non
 
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(min_n, min_n + extra))
     assert _analyzer(vectorizer)(text) == vectorizer.build_analyzer()(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["bitcoin", "BTC", "Crypto", "usdt", "monero", "XMR", "ethereum",
+                                 "litecoin", "bit", "s", "_", " ", ".", "é", "\u017f", "K"]),
+                max_size=12).map("".join))
+def test_crypto_pattern_finds_what_the_plain_alternation_finds(text: str) -> None:
+    from medspam.features.pages import _CRYPTO  # noqa: PLC0415
+
+    plain = re.compile(r"\b(?:bitcoin|btc|crypto|usdt|monero|xmr|ethereum|litecoin)\b",
+                       re.IGNORECASE)
+    assert _CRYPTO.findall(text) == plain.findall(text)
