@@ -243,16 +243,20 @@ class Builder:
 
         Most spam in the other sources carries a sale link or a selling address; these teach
         the page scorer the text of an offer (and of a question or warning naming the same
-        drugs), so they mostly sit on a platform address that sells nothing.
+        drugs), so they mostly sit on a platform address that sells nothing. They do not fit
+        the medical scorer: a post about side effects is health talk, yet not the health cover
+        of an article, and labelling it either way taught that scorer something false.
         """
         for i, post in enumerate(self.material.sales_posts):
             for _ in range(6):
                 drug = self.rng.choice(SPAM_DRUGS)
-                yield self._shop_record(
+                record = self._shop_record(
                     group=f"post:{i}", title=post["title"].replace("{drug}", drug),
                     paragraphs=[p.replace("{drug}", drug) for p in post["paragraphs"]],
                     lang=post["lang"], drug=drug, source="composition/sales_posts",
                     spam=post["spam"], kinds=("sales-post", "forum-post"), url_share=0.2)
+                record["medical"] = None  # side effects, tapering: health talk, not articles
+                yield record
 
     def _shop_record(self, *, group: str, title: str, paragraphs: list[str], lang: str,
                      drug: str, source: str, spam: bool,
