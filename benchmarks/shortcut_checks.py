@@ -34,8 +34,9 @@ from medspam.train import _scored_pages, choose_threshold, extract_all, weight_o
 
 FAMILIES = {"without link scores": ["links"], "without page-URL cues": ["url"],
             "without link scores and page-URL cues": ["links", "url"],
-            "without text cues": ["cues", "unlinked"], "without page words": ["words"],
-            "without text (cues + words)": ["cues", "unlinked", "words"]}
+            "without text cues": ["cues", "unlinked", "sentences"],
+            "without page words": ["words"],
+            "without text (cues + words)": ["cues", "unlinked", "sentences", "words"]}
 CYRILLIC = str.maketrans({"a": "а", "e": "е", "o": "о", "c": "с", "p": "р", "x": "х"})  # noqa: RUF001 - look-alikes on purpose
 LEET = str.maketrans({"a": "4", "e": "3", "i": "1", "o": "0"})
 DRUGS = re.compile(r"\b(ketamine|oxycodone|xanax|tramadol|adderall|fentanyl|cocaine|valium|"
@@ -77,7 +78,10 @@ def _refit(page_model: Any, scored: list[Any], records: list[dict[str, Any]], ro
     """A copy of the page scorer, fit again with the ``drop`` families switched off."""
     from sklearn.base import clone  # noqa: PLC0415
 
-    model = clone(page_model).set_params(**{f"features__{name}": "drop" for name in drop})
+    present = {name for name, _ in page_model.named_steps["features"].transformer_list}
+    # Models older than the selling-sentence cues have no "sentences" family.
+    model = clone(page_model).set_params(
+        **{f"features__{name}": "drop" for name in drop if name in present})
     return model.fit([scored[i] for i in rows], [int(records[i]["label"] == "spam") for i in rows],
                      classify__sample_weight=[weight_of(records[i]) for i in rows])
 

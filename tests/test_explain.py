@@ -47,3 +47,15 @@ def test_one_reason_per_top_link(classifier: Classifier) -> None:
     assert len(naming) == 1, verdict.reasons
     assert naming[0].text.startswith("links to buyketamine.example (link score")
     assert naming[0].weight == max(r.weight for r in verdict.reasons)
+
+
+def test_a_selling_sentence_is_quoted(classifier: Classifier) -> None:
+    """A link-less offer is explained by the sentence that sells, quoted as written."""
+    verdict = classifier.classify(
+        "<p>Member since 2023.</p><p>We sell real vicodin, no prescription needed.</p>",
+        "https://forum.example/members/4821")
+    quoted = [r for r in verdict.reasons if r.text.startswith("a sentence sells a drug:")]
+    assert quoted, verdict.reasons
+    assert quoted[0].text == ("a sentence sells a drug: 'We sell real vicodin, no prescription "
+                              "needed.'")
+    assert quoted[0].source == "text"

@@ -192,6 +192,8 @@ def test_links_after_html_end_are_hidden() -> None:
         ("Go to hxxps://pills.example.com now", "https://pills.example.com/", "obfuscated"),
         ("Go to pills[.]example[.]com now", "http://pills.example.com/", "obfuscated"),
         ("Go to buycocaineonline dot info now", "http://buycocaineonline.info/", "obfuscated"),
+        ("alprazolam dot to/es/comprar-valium", "http://alprazolam.to/es/comprar-valium",
+         "obfuscated"),
         ("Go to h t t p s : / / pills.example.com", "https://pills.example.com/", "obfuscated"),
         ("Go to pills\u200b.example.com", "http://pills.example.com/", "obfuscated"),
         ("Go to \uff50\uff49\uff4c\uff4c\uff53\uff0e\uff43\uff4f\uff4d", "http://pills.com/",
@@ -199,7 +201,7 @@ def test_links_after_html_end_are_hidden() -> None:
         ("Go to xn--pypal-4ve.com/login", "http://p\u0430ypal.com/login", "text"),
     ],
     ids=["scheme", "www", "bare-path", "bare", "hxxps", "bracket-dots", "spoken-dot",
-         "spaced-scheme", "zero-width", "full-width", "punycode"],
+         "spoken-dot-word-tld-with-path", "spaced-scheme", "zero-width", "full-width", "punycode"],
 )
 def test_text_links(text: str, url: str, found: str) -> None:
     link = one_link(f"<p>{text}</p>", None)

@@ -14,12 +14,14 @@ from medspam.features import (
     LinkTokens,
     PageText,
     PageUrlCues,
+    SaleSentenceCues,
     ScoredPage,
     TextCues,
     UnlinkedTextCues,
     build_link_model,
     build_medical_model,
     build_page_model,
+    selling_sentences,
 )
 from medspam.page import TextBlock
 
@@ -46,6 +48,7 @@ OBJECT_ESTIMATORS = [
     (LinkScoreSummary(), PAGES),
     (TextCues(), PAGES),
     (UnlinkedTextCues(), PAGES),
+    (SaleSentenceCues(), PAGES),
     (PageText(), PAGES),
     (PageUrlCues(), PAGES),
 ]
@@ -134,3 +137,40 @@ def test_unlinked_text_cues_count_only_where_no_link_or_address_looks_like_a_sal
     assert not unlinked.transform(PAGES[:1]).any()  # its link scores 0.9
     assert (unlinked.transform([text_only]) == cues.transform([text_only])).all()
     assert unlinked.get_feature_names_out().tolist() == cues.get_feature_names_out().tolist()
+
+
+@pytest.mark.parametrize(
+    ("text", "sells"),
+    [
+        ("We sell real vicodin. Shipped overnight.", 1),
+        ("Envío discreto. Vendo tapentadol de farmacia, sin receta.", 1),
+        ("Kein Rezept für codeine erforderlich.", 1),
+        ("Never buy xanax online without a prescription.", 0),
+        ("Kaufen Sie xanax niemals ohne Rezept im Internet.", 0),
+        ("My doctor prescribed tramadol. Buy bread on the way home.", 0),
+    ],
+    ids=["sale-en", "sale-es", "no-prescription-de", "warning-en", "warning-de",
+         "drug-and-sale-in-different-sentences"],
+)
+def test_selling_sentences_need_drug_and_sale_in_one_unwarned_sentence(text, sells):
+    assert len(selling_sentences(text)) == sells
+
+
+def test_sale_sentence_cues_have_unlinked_copies_that_only_count_without_sale_links():
+    page = Page(title="Offer", blocks=(TextBlock("We sell real vicodin, no prescription."),))
+    linked, unlinked = ScoredPage.from_page(page, (0.9,)), ScoredPage.from_page(page, (0.1,))
+    cues = SaleSentenceCues().fit([linked])
+    rows = [dict(zip(cues.get_feature_names_out(), row, strict=True))
+            for row in cues.transform([linked, unlinked])]
+    assert rows[0]["sale_sentence"] == rows[1]["sale_sentence"] == 1.0
+    assert rows[0]["unlinked_sale_sentence"] == 0.0
+    assert rows[1]["unlinked_sale_sentence"] == 1.0
+
+
+def test_long_page_text_keeps_its_end_where_pharma_hacks_sit():
+    article = " ".join(["Heizungen sparen Energie."] * 1_000)
+    page = Page(title="Heizung", blocks=(TextBlock(article), TextBlock("buy codeine here")))
+    text = ScoredPage.from_page(page, max_words=1_500).text
+    assert len(text.split()) == 1_500
+    assert text.startswith("Heizung\nHeizungen")
+    assert text.endswith("buy codeine here")

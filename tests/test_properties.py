@@ -178,16 +178,18 @@ def _classifier() -> medspam.Classifier:
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(alphabet="ab \n\t\u00a0\u2003.", max_size=40), st.integers(0, 8))
-def test_page_text_is_cut_after_the_first_words(text: str, max_words: int) -> None:
-    from medspam.features.pages import ScoredPage  # noqa: PLC0415
-    from medspam.page import Page, TextBlock  # noqa: PLC0415
+@given(st.text(alphabet="ab \n\t\u00a0\u2003.", max_size=60), st.integers(0, 12))
+def test_page_text_keeps_the_first_and_last_words(text: str, max_words: int) -> None:
+    from medspam.features.pages import head_and_tail  # noqa: PLC0415
 
-    page = Page(title="", blocks=(TextBlock(text),))
-    words = list(re.finditer(r"\S+", page.text))
-    expected = (page.text[: words[max_words].start()].rstrip() if len(words) > max_words
-                else page.text)
-    assert ScoredPage.from_page(page, max_words=max_words).text == expected
+    words = list(re.finditer(r"\S+", text))
+    tail_words = max_words // 5
+    expected = text
+    if len(words) > max_words:  # the cut counted word by word
+        expected = text[: words[max_words - tail_words].start()].rstrip()
+        if tail_words:
+            expected += "\n" + text[words[-tail_words].start():]
+    assert head_and_tail(text, max_words) == expected
 
 
 @settings(max_examples=500, deadline=None)

@@ -1,5 +1,5 @@
 from medspam.page import Link
-from medspam.train import _as_training_record, choose_threshold, is_sale_link
+from medspam.train import _as_training_record, choose_threshold, clear_of, is_sale_link
 
 
 def test_feedback_joins_the_page_pool_without_a_medical_label():
@@ -20,14 +20,22 @@ def test_sale_links_are_the_injected_targets_and_sale_contacts():
     assert not is_sale_link(contact, {**spam, "placement": "inline"})
 
 
-def test_threshold_keeps_validation_fpr_under_the_cap():
-    class Result:
-        def __init__(self, score, spam):
-            self.verdict = type("V", (), {"score": score})()
-            self.is_spam = spam
+class Result:
+    def __init__(self, score, spam):
+        self.verdict = type("V", (), {"score": score})()
+        self.is_spam = spam
 
+
+def test_threshold_keeps_validation_fpr_under_the_cap():
     ham = [Result(0.9 * s / 1000, spam=False) for s in range(1000)]
     threshold = choose_threshold([*ham, Result(0.9999, spam=True)], max_fpr=0.005)
     assert sum(r.verdict.score >= threshold for r in ham) == 5
     assert choose_threshold([Result(0.1, spam=False)]) == 0.5
     assert choose_threshold([Result(0.999, spam=False)], max_fpr=0.0) == 0.99
+
+
+def test_threshold_clears_every_known_real_web_page():
+    pages = [Result(0.2, spam=False), Result(0.68, spam=False)]
+    assert 0.68 < clear_of(pages, 0.6) < 0.6801
+    assert clear_of(pages, 0.7) == 0.7
+    assert clear_of([Result(0.9999, spam=False)], 0.7) == 0.99

@@ -20,14 +20,15 @@ from medspam import urls
         ("shop(.)example{.}com", "shop.example.com"),
         ("shop[dot]example(dot)com", "shop.example.com"),
         ("buycocaineonline dot info", "buycocaineonline.info"),
+        ("alprazolam dot to/es/comprar", "alprazolam.to/es/comprar"),
         ("pills&#46;example&period;com", "pills.example.com"),
         ("pil\u200bls.exa\u00admple.co\ufeffm", "pills.example.com"),
         ("\uff50\uff49\uff4c\uff4c\uff53\uff0e\uff43\uff4f\uff4d", "pills.com"),
         ("pills\u3002com", "pills.com"),
     ],
     ids=["hxxps", "hXXp", "spaced-scheme", "bracket-colon", "bracket-dot", "paren-brace-dot",
-         "bracket-word-dot", "spoken-dot", "entities", "zero-width", "full-width",
-         "ideographic-dot"],
+         "bracket-word-dot", "spoken-dot", "spoken-dot-any-tld-with-path", "entities",
+         "zero-width", "full-width", "ideographic-dot"],
 )
 def test_deobfuscate_recovers_links(text: str, expected: str) -> None:
     assert urls.deobfuscate(text) == expected

@@ -11,7 +11,7 @@ import numpy as np
 from scipy import sparse
 
 from medspam import lexicons
-from medspam.features import ScoredPage, link_parts
+from medspam.features import ScoredPage, link_parts, selling_sentences
 from medspam.features.linkparts import matching
 from medspam.page import Link
 from medspam.verdict import LinkEvidence, Reason
@@ -132,6 +132,17 @@ def _sale_phrase(scored: ScoredPage) -> str:
     return ""
 
 
+def _sentence_reason(scored: ScoredPage) -> str:
+    """Describe the selling-sentence cues, quoting the first such sentence as written.
+
+    The flags and the counts, on every page or only on pages without a sale link, describe
+    alike: one reason, weighted by all of them.
+    """
+    spans = selling_sentences(scored.unmasked)  # same offsets as the text
+    quote = " ".join(scored.text[spans[0][0]:spans[0][1]].split())[:100] if spans else ""
+    return f"a sentence sells a drug: '{quote}'"
+
+
 def _top_link(evidence: tuple[LinkEvidence, ...], keep: Callable[[Link], bool]) -> str:
     """Describe the highest-scoring link that ``keep`` accepts."""
     best = max((e for e in evidence if e.link.found != "page" and keep(e.link)),
@@ -181,6 +192,8 @@ def _describe_page_feature(
         describe = _LINK_SUMMARY_TEXTS.get(feature)
         return describe(scored, evidence) if describe else feature.replace("_", " ")
     phrase = _sale_phrase(scored) if feature == "sale_words_near_drug" else ""
+    if step == "sentences":
+        return _sentence_reason(scored)
     texts = {
         "sale_words_near_drug": f"commercial phrase near a controlled substance: '{phrase}'",
         "no_prescription": "offers drugs without a prescription",
@@ -217,7 +230,7 @@ def page_reasons(
     def source(name: str) -> str:
         step = name.partition("__")[0]
         return {"links": "links", "url": "url", "cues": "text", "unlinked": "text",
-                "words": "text"}.get(step, "page")
+                "sentences": "text", "words": "text"}.get(step, "page")
 
     grouped: dict[str, list[tuple[str, float]]] = defaultdict(list)
     words: list[tuple[str, float]] = []

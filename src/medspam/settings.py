@@ -49,7 +49,8 @@ class Settings:
     """Characters of one URL kept; longer URLs are cut and the link says so (page note
     "URLs cut at 2048 characters")."""
     max_feature_words: int = 1_500
-    """Words of page text the features read (the start of the page, title included)."""
+    """Words of page text the features read: the start of the page (title included) and, on a
+    longer page, its last fifth of this budget, where pharma hacks sit."""
     threshold: float | None = None
     """Spam threshold on the calibrated score; ``None`` uses the model card's."""
     workers: int = 0

@@ -93,7 +93,12 @@ _SCHEME = re.compile(
 _BRACKET_DOT = re.compile(
     r"(?<=[^\W_])[ \t]*[\[({<][ \t]*(?:\.|dot)[ \t]*[\])}>][ \t]*(?=[^\W_])", re.IGNORECASE
 )
-_SPOKEN_DOT = re.compile(rf"(?<=[^\W_])[ \t]+(?:dot|DOT|Dot)[ \t]+(?=(?:{_SPAM_TLDS})(?![\w-]))")
+# `` dot `` before a common spam TLD, or before any alphabetic TLD followed by a path
+# (``alprazolam dot to/es/...``): ``each dot to the next`` is prose, ``dot to/es/`` is a link.
+_SPOKEN_DOT = re.compile(
+    rf"(?<=[^\W_])[ \t]+(?:dot|DOT|Dot)[ \t]+"
+    rf"(?=(?:{_SPAM_TLDS})(?![\w-])|[^\W\d_]{{2,24}}/[^\s/])"
+)
 _LABEL_TAIL = re.compile(r"[\w.-]+$")
 
 _Edit = tuple[int, int, int, int]

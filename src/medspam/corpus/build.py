@@ -179,6 +179,7 @@ class Builder:
         yield from self._enron()
         yield from self._webpages()
         yield from self._realpages()
+        yield from self._sales_posts()  # last: the records before keep their random draws
 
     def _composed(self, *, group: str, title: str, paragraphs: list[str], lang: str,
                   source: str, kind: str, medical: bool, spam: bool,
@@ -237,19 +238,44 @@ class Builder:
                     "{drug}", drug), paragraphs=sorted(fill), lang=shop["lang"], drug=drug,
                     source="composition/shop_pages", spam=True)
 
+    def _sales_posts(self) -> Iterator[dict[str, Any]]:
+        """Hand-written short posts: sale offers without any link, and posts that do not sell.
+
+        Most spam in the other sources carries a sale link or a selling address; these teach
+        the page scorer the text of an offer (and of a question or warning naming the same
+        drugs), so they mostly sit on a platform address that sells nothing. They do not fit
+        the medical scorer: a post about side effects is health talk, yet not the health cover
+        of an article, and labelling it either way taught that scorer something false.
+        """
+        for i, post in enumerate(self.material.sales_posts):
+            for _ in range(6):
+                drug = self.rng.choice(SPAM_DRUGS)
+                record = self._shop_record(
+                    group=f"post:{i}", title=post["title"].replace("{drug}", drug),
+                    paragraphs=[p.replace("{drug}", drug) for p in post["paragraphs"]],
+                    lang=post["lang"], drug=drug, source="composition/sales_posts",
+                    spam=post["spam"], kinds=("sales-post", "forum-post"), url_share=0.2)
+                record["medical"] = None  # side effects, tapering: health talk, not articles
+                yield record
+
     def _shop_record(self, *, group: str, title: str, paragraphs: list[str], lang: str,
-                     drug: str, source: str, spam: bool) -> dict[str, Any]:
-        """A shop-like page, on its own shop URL or on a platform page."""
+                     drug: str, source: str, spam: bool,
+                     kinds: tuple[str, str] = ("shop", "other"),
+                     url_share: float = 0.6) -> dict[str, Any]:
+        """A shop-like page, on its own shop URL (``url_share`` of spam) or on a platform page.
+
+        ``kinds`` names the record's kind when it is spam and when it is not.
+        """
         pool = pool_of(group)
         page, url, _ = self.compose(title=title, paragraphs=paragraphs, lang=lang, pool=pool,
                                     spam=False, links=[])
-        url_sells = spam and self.rng.random() < 0.6  # noqa: PLR2004
+        url_sells = spam and self.rng.random() < url_share
         if url_sells:
             url = shop_url(self.rng, self.rng.choice(self.shops[pool]), drug, self.material)
         return self._record(url=url, url_sells=url_sells, html=page,
                             label="spam" if spam else "ham",
                             category="drug-sales" if spam else "clean", source=source,
-                            kind="shop" if spam else "other", lang=lang, group=group,
+                            kind=kinds[0] if spam else kinds[1], lang=lang, group=group,
                             pool=pool, medical=0)
 
     def _enron(self) -> Iterator[dict[str, Any]]:

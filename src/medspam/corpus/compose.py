@@ -103,6 +103,7 @@ class Material:
     shop_pages: list[dict[str, Any]]
     shop_urls: dict[str, Any]
     extra: dict[str, Any] = field(default_factory=dict)
+    sales_posts: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def load(cls, folder: Path) -> Material:
@@ -117,6 +118,7 @@ class Material:
             hard_negatives=read("hard_negatives")["pages"],
             shop_pages=read("shop_pages")["pages"],
             shop_urls=read("shop_urls"),
+            sales_posts=read("sales_posts")["posts"],
         )
 
     def pick(self, rng: random.Random, key: str, lang: str) -> str:

@@ -6,9 +6,11 @@ from medspam.features.pages import (
     LinkScoreSummary,
     PageText,
     PageUrlCues,
+    SaleSentenceCues,
     ScoredPage,
     TextCues,
     UnlinkedTextCues,
+    selling_sentences,
 )
 from medspam.features.pipeline import build_link_model, build_medical_model, build_page_model
 
@@ -20,6 +22,7 @@ __all__ = [
     "LinkTokens",
     "PageText",
     "PageUrlCues",
+    "SaleSentenceCues",
     "ScoredPage",
     "TextCues",
     "UnlinkedTextCues",
@@ -27,4 +30,5 @@ __all__ = [
     "build_medical_model",
     "build_page_model",
     "link_parts",
+    "selling_sentences",
 ]

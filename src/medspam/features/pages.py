@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -30,9 +30,11 @@ _DOSE = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ug|ml|g)\b", re.IGNORECAS
 # places by one class test instead of trying each word.
 _CRYPTO = re.compile(r"\b(?=[bcumxel])(?:bitcoin|btc|crypto|usdt|monero|xmr|ethereum|litecoin)\b",
                      re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 _NEAR_CHARS = 80
 _MEMO_CHARS = 65_536
 _HALF = 0.5
+_RAMP = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +44,8 @@ class ScoredPage:
     page: Page
     """The extracted page."""
     text: str
-    """Title and visible text, cut to the first words the features read."""
+    """Title and visible text as the features read it: on a long page, its start and its end
+    (:func:`head_and_tail`)."""
     link_scores: tuple[float, ...] = ()
     """Drug-sales score of each link in ``page.links``, in the same order."""
     url_score: float | None = None
@@ -59,21 +62,51 @@ class ScoredPage:
         cls, page: Page, link_scores: tuple[float, ...] = (), url_score: float | None = None,
         *, max_words: int = 1_500,
     ) -> ScoredPage:
-        """Bundle ``page`` with its link scores, cutting its text to ``max_words`` words."""
-        text = page.text
-        kept = _first_words(max_words).match(text) if max_words > 0 else None
-        last = _WORD.search(text, kept.end() if kept else 0) if kept or max_words <= 0 else None
-        if last is not None:  # more than max_words words: cut after the last one kept
-            text = text[: last.start()].rstrip()
-        return cls(page=page, text=text, link_scores=link_scores, url_score=url_score)
+        """Bundle ``page`` with its link scores, its text cut to ``max_words`` words."""
+        return cls(page=page, text=head_and_tail(page.text, max_words),
+                   link_scores=link_scores, url_score=url_score)
+
+
+def head_and_tail(text: str, max_words: int) -> str:
+    r"""Cut ``text`` to ``max_words`` words: its first words and, after a line break, its last.
+
+    The last fifth of the budget reads the end of a long page, where a pharma hack sits as
+    often as at the top (a sales sentence before ``</body>`` or after ``</html>``, in the
+    footer): cutting to the first words only let a hacked 2,000-word article hide the drug
+    it sells. The work stays bounded by ``max_words`` words however long the page.
+
+    Examples
+    --------
+    >>> head_and_tail("one two three four five six seven", 5)
+    'one two three four\nseven'
+    >>> head_and_tail("one two three", 5)
+    'one two three'
+    """
+    tail_words = max_words // 5
+    if _words_end(text, max_words + 1) is None:
+        return text  # at most max_words words
+    first_cut = _WORD.search(text, _words_end(text, max_words - tail_words) or 0)
+    if first_cut is None:  # cannot happen: there are more words than the head
+        return text
+    head = text[: first_cut.start()].rstrip()
+    if not tail_words:
+        return head
+    before_tail = text.rsplit(None, tail_words)[0]  # scans from the end only
+    return head + "\n" + text[len(before_tail):].lstrip()
+
+
+def _words_end(text: str, count: int) -> int | None:
+    """Where the first ``count`` white-space separated words of ``text`` end; ``None`` if fewer.
+
+    One possessive match in C (it never backtracks) instead of a Python step per word.
+    """
+    words = _first_words(count).match(text)
+    return words.end() if words else None
 
 
 @lru_cache(maxsize=4)
 def _first_words(count: int) -> re.Pattern[str]:
-    """A pattern matching the first ``count`` white-space separated words of a text.
-
-    One match in C instead of a Python step per word; possessive, so it never backtracks.
-    """
+    """A pattern matching the first ``count`` white-space separated words of a text."""
     return re.compile(rf"(?:\s*+\S++){{{count}}}")
 
 
@@ -279,6 +312,30 @@ class TextCues(ObjectTransformer):
         return _text_cues(scored.text, scored.unmasked, scored.page.title)
 
 
+def selling_sentences(unmasked: str) -> list[tuple[int, int]]:
+    """Spans of the sentences that sell a drug: a drug name and sale or no-prescription wording.
+
+    A sentence counts only when it has no wording of legitimate pages too: ``Never buy xanax
+    online without a prescription`` warns. Sentences end at ``.``, ``!`` or ``?`` before white
+    space, and at line breaks (blocks).
+
+    Examples
+    --------
+    >>> text = "We sell real vicodin. Never buy xanax online. Vendo tapentadol sin receta!"
+    >>> [text[a:b] for a, b in selling_sentences(text)]
+    ['We sell real vicodin.', ' Vendo tapentadol sin receta!']
+    """
+    ends = [m.end() for m in _SENTENCE_END.finditer(unmasked)]
+
+    def sentences(name: str) -> set[int]:
+        return {bisect_right(ends, start) for start in _positions(name, unmasked)}
+
+    sale = sentences("commerce") | sentences("no_prescription")
+    selling = (sentences("drugs") & sale) - sentences("legit_cues")
+    bounds = [0, *ends, len(unmasked)]
+    return [(bounds[i], bounds[i + 1]) for i in sorted(selling)]
+
+
 def _text_cues(text: str, unmasked: str, title: str) -> list[float]:
     """:class:`TextCues` values of a page's text, its unmasked form and its title."""
     words = _word_count(unmasked)
@@ -320,17 +377,66 @@ class UnlinkedTextCues(TextCues):
 
     Most spam the page scorer learns from links to a shop, so the plain text cues weigh little
     next to the link summary; a shop page, a spam mail or a contact-only injection has no sale
-    link, and its text must carry it. On pages with a link or address scoring at least even odds
-    every value is 0, so these cues get their own weights for the pages without link evidence.
+    link, and its text must carry it. The values are scaled by :func:`unlinked_share`: whole
+    where no link or address looks like a sale, 0 where one clearly does, so these cues get
+    their own weights for the pages without link evidence.
     """
 
     def _row(self, item: Any) -> list[float]:
-        """Cue values of one page, or zeros where a link or the address looks like a sale."""
+        """Cue values of one page, scaled down as its best link or address looks like a sale."""
+        share = unlinked_share(item)
+        return [share * value for value in super()._row(item)] if share else [0.0] * len(CUE_NAMES)
+
+
+def unlinked_share(scored: ScoredPage) -> float:
+    """How far a page is without link evidence: 1 below a best link score of 0.25, 0 above 0.75.
+
+    A ramp, not a cut at even odds: with a cut, a page whose Wikipedia link the link scorer
+    put at 0.52 instead of 0.49 lost all its link-less cues at once and jumped from 0.13 to 0.81.
+
+    Examples
+    --------
+    >>> page = Page(title="Bread")
+    >>> [unlinked_share(ScoredPage(page, "", (s,))) for s in (0.1, 0.5, 0.9)]
+    [1.0, 0.5, 0.0]
+    """
+    evidence = max((*scored.link_scores, scored.url_score or 0.0), default=0.0)
+    return min(max((_HALF + _RAMP - evidence) / (2 * _RAMP), 0.0), 1.0)
+
+
+SENTENCE_CUE_NAMES = (
+    "sale_sentence",
+    "sale_sentences",
+    "unlinked_sale_sentence",
+    "unlinked_sale_sentences",
+)
+
+
+class SaleSentenceCues(ObjectTransformer):
+    """Whether a sentence of the page sells a drug, and how many do.
+
+    The text cues count drug, sale and no-prescription terms on a log scale over the page,
+    where one hit is a fifth of the range and the regularised fit gives it little weight;
+    a spam mail or a forum offer often has one selling sentence and nothing else. These are
+    flags at full scale, per sentence, and a sentence that also warns (``Never buy ... online
+    without a prescription``) does not count (:func:`selling_sentences`). The ``unlinked_``
+    copies are scaled by :func:`unlinked_share`, as in :class:`UnlinkedTextCues`, so the fit
+    weighs text alone where no link sells.
+    """
+
+    input_type = ScoredPage
+
+    def _feature_names(self) -> list[str]:
+        """One name per cue."""
+        return list(SENTENCE_CUE_NAMES)
+
+    def _row(self, item: Any) -> list[float]:
+        """Cue values of one page."""
         scored: ScoredPage = item
-        evidence = max((*scored.link_scores, scored.url_score or 0.0), default=0.0)
-        if evidence >= _HALF:
-            return [0.0] * len(CUE_NAMES)
-        return super()._row(item)
+        selling = selling_sentences(scored.unmasked)
+        values = [float(bool(selling)), log_count(len(selling), 10)]
+        share = unlinked_share(scored)
+        return [*values, *(share * value for value in values)]
 
 
 MEDICAL_CUE_NAMES = ("medical_terms", "distinct_medical_terms", "medical_density")

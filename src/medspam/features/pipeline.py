@@ -17,6 +17,7 @@ from medspam.features.pages import (
     MedicalCues,
     PageText,
     PageUrlCues,
+    SaleSentenceCues,
     TextCues,
     UnlinkedTextCues,
 )
@@ -77,13 +78,14 @@ def build_page_model(*, c: float = 1.0, random_state: int = 0) -> Pipeline:
     Examples
     --------
     >>> [name for name, _ in build_page_model().named_steps["features"].transformer_list]
-    ['links', 'url', 'cues', 'unlinked', 'words']
+    ['links', 'url', 'cues', 'unlinked', 'sentences', 'words']
     """
     features = FeatureUnion([
         ("links", LinkScoreSummary()),
         ("url", PageUrlCues()),
         ("cues", TextCues()),
         ("unlinked", UnlinkedTextCues()),
+        ("sentences", SaleSentenceCues()),
         ("words", Pipeline([
             ("select", PageText()),
             ("vec", _words(ngram_range=(1, 2), min_df=5, max_df=0.3, max_features=20_000)),
