@@ -59,3 +59,17 @@ def test_a_selling_sentence_is_quoted(classifier: Classifier) -> None:
     assert quoted[0].text == ("a sentence sells a drug: 'We sell real vicodin, no prescription "
                               "needed.'")
     assert quoted[0].source == "text"
+
+
+def test_a_long_selling_sentence_is_quoted_where_it_names_the_drug(
+        classifier: Classifier) -> None:
+    """A moderator sees the drug and the sale word, not only the sentence's harmless start."""
+    verdict = classifier.classify(
+        "<p>Before any treatment your clinician reviews your medical history, your current "
+        "medications, your mental health and every other risk factor, which could make "
+        "buying ketamine online a poor idea for you.</p>",
+        "https://forum.example/t/7")
+    quoted = [r.text for r in verdict.reasons if r.text.startswith("a sentence sells a drug:")]
+    assert quoted, verdict.reasons
+    assert quoted[0].startswith("a sentence sells a drug: '… ")
+    assert "buying ketamine online" in quoted[0]

@@ -132,6 +132,10 @@ def _sale_phrase(scored: ScoredPage) -> str:
     return ""
 
 
+_QUOTE_CHARS = 100
+_WORDS_BEFORE_DRUG = 6
+
+
 def _sentence_reason(scored: ScoredPage) -> str:
     """Describe the selling-sentence cues, quoting the first such sentence as written.
 
@@ -139,7 +143,20 @@ def _sentence_reason(scored: ScoredPage) -> str:
     alike: one reason, weighted by all of them.
     """
     spans = selling_sentences(scored.unmasked)  # same offsets as the text
-    quote = " ".join(scored.text[spans[0][0]:spans[0][1]].split())[:100] if spans else ""
+    if not spans:
+        return "a sentence sells a drug: ''"
+    start, end = spans[0]
+    # A long sentence is quoted from a little before its first drug name, which a moderator
+    # must see (the seed article's sale sits at the end of a 160-character sentence).
+    drug = next((at for at, _, _ in lexicons.find_spans("drugs", scored.unmasked)
+                 if start <= at < end), start)
+    quote = " ".join(scored.text[start:end].split())
+    if len(quote) > _QUOTE_CHARS:
+        before = scored.text[start:drug].split()[-_WORDS_BEFORE_DRUG:]
+        after = scored.text[drug:end].split()
+        quote = " ".join(before + after)[:_QUOTE_CHARS]
+        if len(before) < len(scored.text[start:drug].split()):
+            quote = "… " + quote
     return f"a sentence sells a drug: '{quote}'"
 
 
