@@ -152,11 +152,9 @@ def _sentence_reason(scored: ScoredPage) -> str:
                  if start <= at < end), start)
     quote = " ".join(scored.text[start:end].split())
     if len(quote) > _QUOTE_CHARS:
-        before = scored.text[start:drug].split()[-_WORDS_BEFORE_DRUG:]
-        after = scored.text[drug:end].split()
-        quote = " ".join(before + after)[:_QUOTE_CHARS]
-        if len(before) < len(scored.text[start:drug].split()):
-            quote = "… " + quote
+        before = scored.text[start:drug].split()
+        quote = " ".join(before[-_WORDS_BEFORE_DRUG:] + scored.text[drug:end].split())
+        quote = ("… " if len(before) > _WORDS_BEFORE_DRUG else "") + quote[:_QUOTE_CHARS]
     return f"a sentence sells a drug: '{quote}'"
 
 

@@ -83,11 +83,11 @@ def head_and_tail(text: str, max_words: int) -> str:
     'one two three'
     """
     tail_words = max_words // 5
-    if _words_end(text, max_words + 1) is None:
+    head_end = _words_end(text, max_words - tail_words)
+    first_cut = _WORD.search(text, head_end) if head_end is not None else None
+    # The first word cut and the tail after it: more than max_words words in all?
+    if first_cut is None or _words_end(text, tail_words + 1, first_cut.start()) is None:
         return text  # at most max_words words
-    first_cut = _WORD.search(text, _words_end(text, max_words - tail_words) or 0)
-    if first_cut is None:  # cannot happen: there are more words than the head
-        return text
     head = text[: first_cut.start()].rstrip()
     if not tail_words:
         return head
@@ -95,12 +95,12 @@ def head_and_tail(text: str, max_words: int) -> str:
     return head + "\n" + text[len(before_tail):].lstrip()
 
 
-def _words_end(text: str, count: int) -> int | None:
-    """Where the first ``count`` white-space separated words of ``text`` end; ``None`` if fewer.
+def _words_end(text: str, count: int, start: int = 0) -> int | None:
+    """Where the first ``count`` white-space separated words from ``start`` end; ``None`` if fewer.
 
     One possessive match in C (it never backtracks) instead of a Python step per word.
     """
-    words = _first_words(count).match(text)
+    words = _first_words(count).match(text, start)
     return words.end() if words else None
 
 
@@ -193,21 +193,14 @@ def log_odds(p: float, cap: float = 8.0) -> float:
 
 
 PAGE_URL_CUE_NAMES = (
-    "domain_has_drug_word",
-    "domain_has_commerce_word",
-    "domain_drug_and_commerce",
-    "domain_has_pharmacy_word",
-    "path_has_drug_word",
-    "path_has_shop_word",
-    "path_drug_and_shop",
-    "path_no_prescription",
-    "path_has_legit_word",
+    *LINK_CUE_NAMES[: LINK_CUE_NAMES.index("path_has_legit_word") + 1],  # domain and path words
     "is_trusted_domain",
     "is_government_or_academic",
     "is_platform_host",
     "path_depth",
     "has_disguised_drug_word",
 )
+"""The link cues that describe an address, not a link on a page (anchor, context, placement)."""
 _PAGE_URL_COLUMNS = tuple(LINK_CUE_NAMES.index(name) for name in PAGE_URL_CUE_NAMES)
 
 
