@@ -8,7 +8,7 @@ from setuptools.command.build_py import build_py
 
 
 class BuildPyWithModel(build_py):
-    """build_py that also puts models/medspam-*.joblib and its card inside the package."""
+    """build_py that also puts models/medspam-*.pkl.gz and its card inside the package."""
 
     def run(self) -> None:
         """Build the package, then copy the model files beside it."""
@@ -16,7 +16,7 @@ class BuildPyWithModel(build_py):
         target = Path(self.build_lib) / "medspam" / "data" / "model"
         target.mkdir(parents=True, exist_ok=True)
         for path in sorted(Path(__file__).parent.joinpath("models").glob("medspam-*")):
-            if path.name.endswith((".joblib", ".card.json")):
+            if path.name.endswith((".pkl.gz", ".card.json")):
                 shutil.copy2(path, target / path.name)
 
 

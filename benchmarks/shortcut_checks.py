@@ -2,7 +2,7 @@
 
 Run from a checkout with ../shared beside it (takes several minutes)::
 
-    python benchmarks/shortcut_checks.py [--model models/medspam-0.1.0.joblib] [--out FILE.json]
+    python benchmarks/shortcut_checks.py [--model models/medspam-0.1.0.pkl.gz] [--out FILE.json]
         [--update-card]
 
 1. Ablations: the page scorer refit without each feature family (link-score summary,
@@ -28,6 +28,8 @@ from medspam import Classifier
 from medspam.card import card_path_for, write_card
 from medspam.corpus import build_corpus
 from medspam.evaluate import classify_records, metrics
+from medspam.features import Scorer
+from medspam.features.pipeline import build_page_model, scorer_of
 from medspam.modelio import LoadedModel
 from medspam.settings import Settings
 from medspam.train import _scored_pages, choose_threshold, extract_all, weight_of
@@ -65,7 +67,7 @@ def ablations(clf: Classifier, records: list[dict[str, Any]]) -> dict[str, Any]:
         by_pool.setdefault(record["pool"], []).append(i)
     out = {"full model": _measure(clf, records, pages, by_pool)}
     for name, drop in FAMILIES.items():
-        model = _refit(bundle.page_model, scored, records, by_pool["page"], drop)
+        model = _refit(bundle, scored, records, by_pool["page"], drop)
         variant = LoadedModel(_with_page_model(bundle, model), clf.card, clf._model.path)  # noqa: SLF001
         out[name] = _measure(Classifier(variant, settings=Settings(threshold=0.5)), records,
                              pages, by_pool)
@@ -73,17 +75,16 @@ def ablations(clf: Classifier, records: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _refit(page_model: Any, scored: list[Any], records: list[dict[str, Any]], rows: list[int],
-           drop: list[str]) -> Any:
-    """A copy of the page scorer, fit again with the ``drop`` families switched off."""
-    from sklearn.base import clone  # noqa: PLC0415
-
-    present = {name for name, _ in page_model.named_steps["features"].transformer_list}
+def _refit(bundle: Any, scored: list[Any], records: list[dict[str, Any]], rows: list[int],
+           drop: list[str]) -> Scorer:
+    """The page scorer fit again as training fits it, with the ``drop`` families switched off."""
+    present = set(bundle.page_model.branch_names)
     # Models older than the selling-sentence cues have no "sentences" family.
-    model = clone(page_model).set_params(
+    model = build_page_model(random_state=bundle.meta.get("seed", 0)).set_params(
         **{f"features__{name}": "drop" for name in drop if name in present})
-    return model.fit([scored[i] for i in rows], [int(records[i]["label"] == "spam") for i in rows],
-                     classify__sample_weight=[weight_of(records[i]) for i in rows])
+    return scorer_of(model.fit(
+        [scored[i] for i in rows], [int(records[i]["label"] == "spam") for i in rows],
+        classify__sample_weight=[weight_of(records[i]) for i in rows]))
 
 
 def _with_page_model(bundle: Any, page_model: Any) -> Any:

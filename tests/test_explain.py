@@ -1,5 +1,7 @@
 """Explanations are faithful: the page scorer's contributions add up to the verdict's score."""
 
+import math
+
 import pytest
 
 from medspam import Classifier
@@ -23,13 +25,13 @@ def classifier() -> Classifier:
 
 @pytest.mark.parametrize(("html", "url"), PAGES, ids=["shop-link", "page-url-and-dm", "bakery"])
 def test_contributions_add_up_to_the_score(classifier: Classifier, html: str, url: str) -> None:
-    pipeline = classifier._model.bundle.page_model  # noqa: SLF001 - checking internals
+    scorer = classifier._model.bundle.page_model  # noqa: SLF001 - checking internals
     page = extract_page(html, url)
     scored = classifier._score_links([page])[0].scored  # noqa: SLF001
-    contribs = LinearExplainer(pipeline).contributions(pipeline[:-1].transform([scored]))[0]
-    fitted = pipeline[-1].calibrated_classifiers_[0]
-    logit = sum(weight for _, weight in contribs) + fitted.estimator.intercept_[0]
-    score = fitted.calibrators[0].predict([logit])[0]
+    contribs = LinearExplainer(scorer).contributions(scorer.features([scored]))[0]
+    logit = sum(weight for _, weight in contribs) + scorer.intercept[0]
+    a, b = scorer.calibration
+    score = 1.0 / (1.0 + math.exp(a * logit + b))
     assert score == pytest.approx(classifier.classify(html, url).score, abs=1e-9)
 
 

@@ -63,7 +63,7 @@ def test_feedback_becomes_labelled_training_records(tmp_path: Path) -> None:
 @pytest.fixture
 def fake_training(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """A target model pair, a fast fake ``retrain`` and per-model held-out results."""
-    target = tmp_path / "models" / "medspam-0.1.0.joblib"
+    target = tmp_path / "models" / "medspam-0.1.0.pkl.gz"
     target.parent.mkdir()
     target.write_bytes(b"old model")
     target.with_name("medspam-0.1.0.card.json").write_text('{"card": "old"}')
@@ -71,7 +71,7 @@ def fake_training(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, 
 
     def retrain(records: list[dict[str, Any]], out_dir: Path, *_: Any) -> Path:
         state["records"] = records
-        path = out_dir / "medspam-0.1.0.joblib"
+        path = out_dir / "medspam-0.1.0.pkl.gz"
         path.write_bytes(b"new model")
         path.with_name("medspam-0.1.0.card.json").write_text('{"card": "new"}')
         return path
@@ -123,7 +123,7 @@ def test_holding_quality_replaces_the_model_and_keeps_the_old(
 
 def test_out_writes_elsewhere(fake_training: dict[str, Any], tmp_path: Path) -> None:
     assert main([*fake_training["argv"], "--out", str(tmp_path / "candidate")]) == 0
-    assert (tmp_path / "candidate" / "medspam-0.1.0.joblib").read_bytes() == b"new model"
+    assert (tmp_path / "candidate" / "medspam-0.1.0.pkl.gz").read_bytes() == b"new model"
     assert fake_training["target"].read_bytes() == b"old model"
 
 

@@ -198,10 +198,10 @@ def test_page_text_keeps_the_first_and_last_words(text: str, max_words: int) -> 
 def test_char_ngrams_are_scikit_learns(text: str, min_n: int, extra: int) -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415
 
-    from medspam.features.scorer import _analyzer  # noqa: PLC0415
+    from medspam.features.scorer import _char_wb_ngrams  # noqa: PLC0415
 
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(min_n, min_n + extra))
-    assert _analyzer(vectorizer)(text) == vectorizer.build_analyzer()(text)
+    assert _char_wb_ngrams(min_n, min_n + extra, text) == vectorizer.build_analyzer()(text)
 
 
 @settings(max_examples=500, deadline=None)

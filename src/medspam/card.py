@@ -10,8 +10,8 @@ from typing import Any
 from medspam.errors import ModelError
 
 CARD_SUFFIX = ".card.json"
-MODEL_SUFFIX = ".joblib"
-REQUIRED = ("name", "version", "sha256", "threshold", "sklearn_version")
+MODEL_SUFFIX = ".pkl.gz"
+REQUIRED = ("name", "version", "sha256", "threshold")
 
 
 def card_path_for(model_path: Path) -> Path:
@@ -19,7 +19,7 @@ def card_path_for(model_path: Path) -> Path:
 
     Examples
     --------
-    >>> card_path_for(Path("models/medspam-0.1.0.joblib")).name
+    >>> card_path_for(Path("models/medspam-0.1.0.pkl.gz")).name
     'medspam-0.1.0.card.json'
     """
     return model_path.with_name(model_path.name.removesuffix(MODEL_SUFFIX) + CARD_SUFFIX)

@@ -13,7 +13,6 @@ import numpy as np
 from medspam.explain import LinearExplainer, link_reasons, page_reasons
 from medspam.extract import extract_page
 from medspam.features import ScoredPage
-from medspam.features.scorer import FittedScorer
 from medspam.modelio import LoadedModel, load_bundle
 from medspam.page import Link, Page
 from medspam.settings import Settings
@@ -55,9 +54,9 @@ class Classifier:
         self.settings = settings or Settings()
         self._model = model
         bundle = model.bundle
-        self._link_scorer = FittedScorer(bundle.link_model)
-        self._page_scorer = FittedScorer(bundle.page_model)
-        self._medical_scorer = FittedScorer(bundle.medical_model)
+        self._link_scorer = bundle.link_model
+        self._page_scorer = bundle.page_model
+        self._medical_scorer = bundle.medical_model
         self._link_explainer = LinearExplainer(bundle.link_model)
         self._page_explainer = LinearExplainer(bundle.page_model)
         self.model_info = ModelInfo(

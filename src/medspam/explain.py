@@ -11,7 +11,7 @@ import numpy as np
 from scipy import sparse
 
 from medspam import lexicons
-from medspam.features import ScoredPage, link_parts, selling_sentences
+from medspam.features import ScoredPage, Scorer, link_parts, selling_sentences
 from medspam.features.linkparts import matching
 from medspam.page import Link
 from medspam.verdict import LinkEvidence, Reason
@@ -23,16 +23,14 @@ MAX_COUNTER_REASONS = 3
 
 
 class LinearExplainer:
-    """Per-feature contributions (coefficient x value) of a fitted linear pipeline.
+    """Per-feature contributions (coefficient x value) of a scorer's linear model.
 
-    The pipeline's last step is a ``CalibratedClassifierCV(ensemble=False)`` over a linear
-    model; calibration is monotone, so the base model's contributions explain the score.
+    The calibration is monotone, so the linear model's contributions explain the score.
     """
 
-    def __init__(self, pipeline: Any) -> None:
-        calibrated = pipeline[-1].calibrated_classifiers_[0]
-        self.coef = np.asarray(calibrated.estimator.coef_[0], dtype=np.float64)
-        self.names = [str(n) for n in pipeline[:-1].get_feature_names_out()]
+    def __init__(self, scorer: Scorer) -> None:
+        self.coef = scorer.weights[:, 0]
+        self.names = list(scorer.feature_names)
 
     def contributions(self, features: Any) -> list[list[tuple[str, float]]]:
         """Return, per row, the non-zero ``(feature name, contribution)`` pairs."""

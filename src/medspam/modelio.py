@@ -2,31 +2,34 @@
 
 from __future__ import annotations
 
-import logging
+import gzip
+import hashlib
+import io
+import pickle
 import sys
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import joblib
-import sklearn
-
-from medspam.card import MODEL_SUFFIX, card_path_for, read_card, sha256_of
+from medspam.card import MODEL_SUFFIX, card_path_for, read_card
 from medspam.errors import ModelError, ModelIntegrityError
-
-logger = logging.getLogger(__name__)
+from medspam.features import Scorer
 
 
 @dataclass
 class ModelBundle:
-    """The fitted pipelines that make one medspam model, saved together in one file."""
+    """The fitted scorers that make one medspam model, saved together in one file.
 
-    link_model: Any
+    The file is a gzip-compressed pickle of this bundle. It holds medspam's own classes,
+    numpy arrays and Python values, no scikit-learn object, so loading it imports none.
+    """
+
+    link_model: Scorer
     """Link scorer: sequence of Link -> P(drug sales)."""
-    page_model: Any
+    page_model: Scorer
     """Page scorer: sequence of ScoredPage -> P(drug sales)."""
-    medical_model: Any
+    medical_model: Scorer
     """Medical scorer: sequence of ScoredPage -> P(health content)."""
     threshold: float
     """Operating threshold on the page score, chosen on validation data."""
@@ -75,10 +78,17 @@ def _version_key(card: Path) -> tuple[int, ...]:
 
 
 def save_bundle(bundle: ModelBundle, path: Path) -> str:
-    """Save ``bundle`` with joblib and return the file's sha256."""
+    """Save ``bundle`` as a gzip-compressed pickle and return the file's sha256.
+
+    The gzip header carries no time stamp, so the same bundle gives the same bytes.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(bundle, path, compress=3)
-    return sha256_of(path)
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=6, mtime=0) as packed:
+        pickle.dump(bundle, packed, protocol=pickle.HIGHEST_PROTOCOL)
+    data = buffer.getvalue()
+    path.write_bytes(data)
+    return hashlib.sha256(data).hexdigest()
 
 
 def load_bundle(path: Path | None = None, *, trusted: bool = False) -> LoadedModel:
@@ -108,14 +118,16 @@ def load_bundle(path: Path | None = None, *, trusted: bool = False) -> LoadedMod
     if not path.is_file():
         msg = f"model file {path} not found beside its card"
         raise ModelError(msg)
-    actual = sha256_of(path)
+    data = path.read_bytes()  # checked and unpickled from the same bytes
+    actual = hashlib.sha256(data).hexdigest()
     if actual != card["sha256"]:
         msg = f"model file {path} has sha256 {actual}, its card expects {card['sha256']}: refused"
         raise ModelIntegrityError(msg)
-    if card["sklearn_version"] != sklearn.__version__:
-        logger.warning("model %s was trained with scikit-learn %s, running %s",
-                       path.name, card["sklearn_version"], sklearn.__version__)
-    bundle = joblib.load(path)
+    try:
+        bundle = pickle.loads(gzip.decompress(data))  # noqa: S301 - sha256 checked above
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError) as exc:
+        msg = f"{path} is not a readable medspam model: {exc}"
+        raise ModelError(msg) from exc
     if not isinstance(bundle, ModelBundle):
         msg = f"{path} holds a {type(bundle).__name__}, not a medspam ModelBundle"
         raise ModelError(msg)

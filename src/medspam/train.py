@@ -14,12 +14,18 @@ import numpy as np
 import sklearn
 
 from medspam import __version__
-from medspam.card import card_path_for, write_card
+from medspam.card import MODEL_SUFFIX, card_path_for, write_card
 from medspam.classifier import Classifier
 from medspam.corpus import build_corpus
 from medspam.evaluate import Scored, classify_records, metrics, report
 from medspam.extract import extract_page
-from medspam.features import ScoredPage, build_link_model, build_medical_model, build_page_model
+from medspam.features import ScoredPage, Scorer
+from medspam.features.pipeline import (
+    build_link_model,
+    build_medical_model,
+    build_page_model,
+    scorer_of,
+)
 from medspam.modelio import LoadedModel, ModelBundle, save_bundle
 from medspam.page import Link, Page
 from medspam.settings import Settings
@@ -154,21 +160,21 @@ def train(out_dir: Path, *, seed: int = 0, n_jobs: int = -1,
     link_weights = [w for r, p in zip(link_recs, link_pages, strict=True)
                     for w in [weight_of(r)] * len(p.links)
                     + ([weight_of(r) * PAGE_URL_WEIGHT] if p.url_link else [])]
-    link_model = build_link_model(random_state=seed).fit(
-        links, labels, classify__sample_weight=link_weights)
-    bundle = ModelBundle(link_model=link_model, page_model=None, medical_model=None,
-                         threshold=0.5, meta={"seed": seed})
+    link_model = scorer_of(build_link_model(random_state=seed).fit(
+        links, labels, classify__sample_weight=link_weights))
     fit_recs = _in_pools(records, records, "page")
     fit_pages = _in_pools(pages, records, "page")
-    scored = _scored_pages(link_model, fit_pages, bundle.max_feature_words)
+    scored = _scored_pages(link_model, fit_pages, ModelBundle.max_feature_words)
     progress(f"fitting page and medical scorers on {len(scored)} pages")
     y_spam = [int(r["label"] == "spam") for r in fit_recs]
     weights = [weight_of(r) for r in fit_recs]
-    bundle.page_model = build_page_model(random_state=seed).fit(
-        scored, y_spam, classify__sample_weight=weights)
+    page_model = scorer_of(build_page_model(random_state=seed).fit(
+        scored, y_spam, classify__sample_weight=weights))
     known = [i for i, r in enumerate(fit_recs) if r["medical"] is not None]
-    bundle.medical_model = build_medical_model(random_state=seed).fit(
-        [scored[i] for i in known], [int(fit_recs[i]["medical"]) for i in known])
+    medical_model = scorer_of(build_medical_model(random_state=seed).fit(
+        [scored[i] for i in known], [int(fit_recs[i]["medical"]) for i in known]))
+    bundle = ModelBundle(link_model=link_model, page_model=page_model,
+                         medical_model=medical_model, threshold=0.5, meta={"seed": seed})
     card = {"name": "medspam", "version": __version__, "sha256": "", "threshold": 0.5,
             "sklearn_version": sklearn.__version__}
     classifier = Classifier(LoadedModel(bundle, card, out_dir), settings=Settings(threshold=0.5))
@@ -183,7 +189,7 @@ def train(out_dir: Path, *, seed: int = 0, n_jobs: int = -1,
     progress(f"evaluating on the test pool at threshold {bundle.threshold:.4f}")
     test = classify_records(classifier, _in_pools(records, records, "test"),
                             _in_pools(pages, records, "test"))
-    model_path = out_dir / f"medspam-{__version__}.joblib"
+    model_path = out_dir / f"medspam-{__version__}{MODEL_SUFFIX}"
     sha = save_bundle(bundle, model_path)
     card = _card(bundle, sha, records, links, labels, valid, test)
     write_card(card_path_for(model_path), card)
@@ -203,13 +209,12 @@ def _as_training_record(record: dict[str, Any]) -> dict[str, Any]:
             "html": record.get("html") or record.get("text") or "", "pool": "page"}
 
 
-def _scored_pages(link_model: Any, pages: Sequence[Page], max_words: int) -> list[ScoredPage]:
+def _scored_pages(link_model: Scorer, pages: Sequence[Page], max_words: int) -> list[ScoredPage]:
     """Score every page's links with the fitted link scorer and bundle them."""
     out = []
     for page in pages:
         links = (*page.links, *((page.url_link,) if page.url_link else ()))
-        probs = tuple(float(p) for p in link_model.predict_proba(list(links))[:, 1]) if links \
-            else ()
+        probs = tuple(float(p) for p in link_model.predict(list(links))) if links else ()
         url_score = probs[-1] if page.url_link else None
         own = probs[:-1] if page.url_link else probs
         out.append(ScoredPage.from_page(page, own, url_score, max_words=max_words))
@@ -257,8 +262,8 @@ def _card(  # noqa: PLR0917 - private, called once, reads in order
             f"threshold = lowest score with FPR <= {MAX_FPR:.1%} on the `valid` pool, raised "
             "above every real web page outside the test pool."),
         "feature_counts": {
-            "link": len(bundle.link_model[:-1].get_feature_names_out()),
-            "page": len(bundle.page_model[:-1].get_feature_names_out())},
+            "link": len(bundle.link_model.feature_names),
+            "page": len(bundle.page_model.feature_names)},
         "data": {**_counts(records), "link_examples": len(links), "sale_links": sum(labels)},
         "metrics": {"valid": metrics(valid), "test": report(test)["overall"],
                     "test_breakdown": report(test),

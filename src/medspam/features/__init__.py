@@ -1,4 +1,8 @@
-"""Feature extraction: scikit-learn transformers over Page and Link objects."""
+"""Feature extraction over Page and Link objects, and the Scorer that turns features into scores.
+
+The training pipelines are in ``medspam.features.pipeline`` (it imports scikit-learn; nothing
+here does).
+"""
 
 from medspam.features.linkparts import LinkParts, link_parts
 from medspam.features.links import LinkCues, LinkDomainText, LinkTokens
@@ -12,7 +16,7 @@ from medspam.features.pages import (
     UnlinkedTextCues,
     selling_sentences,
 )
-from medspam.features.pipeline import build_link_model, build_medical_model, build_page_model
+from medspam.features.scorer import Scorer, TfidfTable
 
 __all__ = [
     "LinkCues",
@@ -24,11 +28,10 @@ __all__ = [
     "PageUrlCues",
     "SaleSentenceCues",
     "ScoredPage",
+    "Scorer",
     "TextCues",
+    "TfidfTable",
     "UnlinkedTextCues",
-    "build_link_model",
-    "build_medical_model",
-    "build_page_model",
     "link_parts",
     "selling_sentences",
 ]

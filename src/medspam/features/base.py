@@ -1,4 +1,8 @@
-"""Shared plumbing for transformers over Page and Link objects: input checks and tags."""
+"""Shared plumbing for transformers over Page and Link objects: input checks, feature names.
+
+The transformers need no scikit-learn: a model file holds them as they are, so loading it
+imports none. Training wraps each in a scikit-learn step (``medspam.features.pipeline``).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,6 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
 
 T = TypeVar("T")
 
@@ -33,38 +35,34 @@ def check_objects(X: Any, kind: type[T]) -> Sequence[T]:  # noqa: N803 - scikit-
     return items
 
 
-class ObjectTransformer(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+class ObjectTransformer:
     """Base of transformers whose input is a sequence of Python objects, not an array.
 
-    Subclasses set ``input_type`` and implement ``_feature_names()`` and ``_rows(items)``.
+    A transformer learns nothing: its columns are fixed by its class, so ``fit`` only checks
+    the input. Subclasses set ``input_type`` and implement ``_feature_names()`` and
+    ``_row(item)``.
     """
 
     input_type: type = object
 
     def fit(self, X: Any, y: Any = None) -> ObjectTransformer:  # noqa: N803, ARG002
-        """Check the input and record the feature names; no other state is learned."""
+        """Check the input; there is nothing to learn."""
         check_objects(X, self.input_type)
-        self.feature_names_out_ = np.asarray(self._feature_names(), dtype=object)
-        self.n_features_out_ = len(self.feature_names_out_)
         return self
+
+    def fit_transform(self, X: Any, y: Any = None) -> Any:  # noqa: N803
+        """``fit(X, y).transform(X)``."""
+        return self.fit(X, y).transform(X)
 
     def transform(self, X: Any) -> np.ndarray[Any, np.dtype[np.float64]]:  # noqa: N803
         """Return one row of features per object."""
-        check_is_fitted(self, "feature_names_out_")
         items: Sequence[Any] = check_objects(X, self.input_type)
         rows = [self._row(item) for item in items]
-        return np.asarray(rows, dtype=np.float64).reshape(len(items), self.n_features_out_)
+        return np.asarray(rows, dtype=np.float64).reshape(len(items), len(self._feature_names()))
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray[Any, Any]:  # noqa: ARG002
-        """Return the readable feature names."""
-        check_is_fitted(self, "feature_names_out_")
-        return np.asarray(self.feature_names_out_, dtype=object)
-
-    def __sklearn_tags__(self) -> Any:
-        """Declare that the input is a sequence of objects, not a 2-D array."""
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        return tags
+        """Return the readable feature names (scikit-learn's name for it)."""
+        return np.asarray(self._feature_names(), dtype=object)
 
     def _feature_names(self) -> list[str]:
         """Names of the columns ``_row`` returns."""
@@ -80,7 +78,6 @@ class TokenSelector(ObjectTransformer):
 
     def transform(self, X: Any) -> list[str]:  # type: ignore[override]  # noqa: N803
         """Return one string per object."""
-        check_is_fitted(self, "feature_names_out_")
         items: Sequence[Any] = check_objects(X, self.input_type)
         return [self._text(item) for item in items]
 

@@ -11,7 +11,6 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from sklearn.utils.validation import check_is_fitted
 
 from medspam import lexicons, lookalikes
 from medspam.features.base import ObjectTransformer, TokenSelector, check_objects
@@ -216,21 +215,16 @@ class PageUrlCues(ObjectTransformer):
 
     input_type = ScoredPage
 
-    def fit(self, X: Any, y: Any = None) -> PageUrlCues:  # noqa: N803
-        """Check the input and record the feature names; the link cues learn nothing."""
-        super().fit(X, y)
-        self.link_cues_ = LinkCues().fit([])
-        return self
+    _link_cues = LinkCues()
 
     def transform(self, X: Any) -> np.ndarray[Any, np.dtype[np.float64]]:  # noqa: N803
         """Return one row of page-URL cues per page, the URLs read in one batch."""
-        check_is_fitted(self, "link_cues_")
         items: Sequence[ScoredPage] = check_objects(X, ScoredPage)
         out = np.zeros((len(items), len(PAGE_URL_CUE_NAMES)))
         rows = [i for i, scored in enumerate(items) if scored.page.url_link is not None]
         if rows:
             links = [items[i].page.url_link for i in rows]
-            out[rows] = self.link_cues_.transform(links)[:, list(_PAGE_URL_COLUMNS)]
+            out[rows] = self._link_cues.transform(links)[:, list(_PAGE_URL_COLUMNS)]
         return out
 
     def _feature_names(self) -> list[str]:

@@ -1,16 +1,25 @@
-"""Unfitted scikit-learn pipelines of the link scorer, the page scorer and the medical scorer."""
+"""The scikit-learn pipelines of the link, page and medical scorers, and their Scorer form.
+
+Training fits these pipelines; ``scorer_of`` turns a fitted one into the
+:class:`~medspam.features.scorer.Scorer` a model file holds, which scores without
+scikit-learn.
+"""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.utils.validation import check_is_fitted
 
 from medspam import lexicons
+from medspam.features.base import ObjectTransformer
 from medspam.features.links import LinkCues, LinkDomainText, LinkTokens
 from medspam.features.pages import (
     LinkScoreSummary,
@@ -21,6 +30,42 @@ from medspam.features.pages import (
     TextCues,
     UnlinkedTextCues,
 )
+from medspam.features.scorer import Scorer, TfidfTable
+
+
+class Step(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """A medspam feature transformer as a scikit-learn pipeline step.
+
+    Parameters
+    ----------
+    transformer
+        An :class:`~medspam.features.base.ObjectTransformer` (or a selector of text).
+    """
+
+    def __init__(self, transformer: ObjectTransformer) -> None:
+        self.transformer = transformer
+
+    def fit(self, X: Any, y: Any = None) -> Step:  # noqa: N803
+        """Check the input; the transformer learns nothing."""
+        self.transformer.fit(X, y)
+        self.n_features_out_ = len(self.transformer.get_feature_names_out())
+        return self
+
+    def transform(self, X: Any) -> Any:  # noqa: N803
+        """The transformer's output: feature rows, or one string per object."""
+        check_is_fitted(self, "n_features_out_")
+        return self.transformer.transform(X)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray[Any, Any]:  # noqa: ARG002
+        """The transformer's feature names."""
+        check_is_fitted(self, "n_features_out_")
+        return self.transformer.get_feature_names_out()
+
+    def __sklearn_tags__(self) -> Any:
+        """Declare that the input is a sequence of objects, not a 2-D array."""
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        return tags
 
 
 def _calibrated(c: float, random_state: int) -> CalibratedClassifierCV:
@@ -58,13 +103,13 @@ def build_link_model(*, c: float = 1.0, random_state: int = 0) -> Pipeline:
     ['cues', 'tokens', 'chars']
     """
     features = FeatureUnion([
-        ("cues", LinkCues()),
+        ("cues", Step(LinkCues())),
         ("tokens", Pipeline([
-            ("select", LinkTokens()),
+            ("select", Step(LinkTokens())),
             ("vec", _words(tokenizer=str.split, token_pattern=None, lowercase=False, min_df=2)),
         ])),
         ("chars", Pipeline([
-            ("select", LinkDomainText()),
+            ("select", Step(LinkDomainText())),
             ("vec", _words(analyzer="char_wb", ngram_range=(3, 5), min_df=3,
                            max_features=30_000)),
         ])),
@@ -81,13 +126,13 @@ def build_page_model(*, c: float = 1.0, random_state: int = 0) -> Pipeline:
     ['links', 'url', 'cues', 'unlinked', 'sentences', 'words']
     """
     features = FeatureUnion([
-        ("links", LinkScoreSummary()),
-        ("url", PageUrlCues()),
-        ("cues", TextCues()),
-        ("unlinked", UnlinkedTextCues()),
-        ("sentences", SaleSentenceCues()),
+        ("links", Step(LinkScoreSummary())),
+        ("url", Step(PageUrlCues())),
+        ("cues", Step(TextCues())),
+        ("unlinked", Step(UnlinkedTextCues())),
+        ("sentences", Step(SaleSentenceCues())),
         ("words", Pipeline([
-            ("select", PageText()),
+            ("select", Step(PageText())),
             ("vec", _words(ngram_range=(1, 2), min_df=5, max_df=0.3, max_features=20_000)),
         ])),
     ])
@@ -106,10 +151,81 @@ def build_medical_model(*, c: float = 1.0, random_state: int = 0) -> Pipeline:
     ['cues', 'words']
     """
     features = FeatureUnion([
-        ("cues", MedicalCues()),
+        ("cues", Step(MedicalCues())),
         ("words", Pipeline([
-            ("select", PageText()),
+            ("select", Step(PageText())),
             ("vec", _words(vocabulary=medical_vocabulary())),
         ])),
     ])
     return Pipeline([("features", features), ("classify", _calibrated(c, random_state))])
+
+
+def scorer_of(pipeline: Pipeline) -> Scorer:
+    """Return the :class:`Scorer` of a fitted pipeline of this module's shape.
+
+    Raises
+    ------
+    ValueError
+        If the pipeline is not ``Pipeline(FeatureUnion, CalibratedClassifierCV)`` with one
+        sigmoid-calibrated linear model, or a vectorizer has settings a TfidfTable lacks.
+    """
+    union, calibrated = pipeline[0], pipeline[-1]
+    if (len(pipeline) != 2 or not isinstance(union, FeatureUnion)  # noqa: PLR2004
+            or not isinstance(calibrated, CalibratedClassifierCV)
+            or union.transformer_weights is not None
+            or len(calibrated.calibrated_classifiers_) != 1
+            or calibrated.method != "sigmoid"):
+        msg = ("expected a fitted Pipeline(FeatureUnion, CalibratedClassifierCV) with one "
+               "sigmoid-calibrated classifier and no transformer weights")
+        raise ValueError(msg)
+    branches = [(name, branch) for name, branch in union.transformer_list
+                if branch is not None and not isinstance(branch, str)]  # "drop"
+    fitted = calibrated.calibrated_classifiers_[0]
+    sigmoid = fitted.calibrators[0]
+    return Scorer(
+        branch_names=tuple(name for name, _ in branches),
+        branches=tuple(tuple(_scoring_step(step) for step in _steps(branch))
+                       for _, branch in branches),
+        weights=np.ascontiguousarray(fitted.estimator.coef_.T, dtype=np.float64),
+        intercept=np.asarray(fitted.estimator.intercept_, dtype=np.float64),
+        calibration=(float(sigmoid.a_), float(sigmoid.b_)),
+        feature_names=tuple(str(n) for n in pipeline[:-1].get_feature_names_out()))
+
+
+def _steps(branch: Any) -> list[Any]:
+    """The steps of one branch of the feature union."""
+    return [step for _, step in branch.steps] if isinstance(branch, Pipeline) else [branch]
+
+
+def _scoring_step(step: Any) -> Any:
+    """The scikit-learn-free form of one fitted step."""
+    if isinstance(step, Step):
+        return step.transformer
+    if isinstance(step, TfidfVectorizer):
+        return _tfidf_table(step)
+    msg = f"no scoring form for a {type(step).__name__} step"
+    raise ValueError(msg)
+
+
+def _tfidf_table(vectorizer: TfidfVectorizer) -> TfidfTable:
+    """The TfidfTable of a fitted vectorizer: sublinear, l2-normed, float64, plain analyzer.
+
+    Character n-grams of the lower-cased words; or word 1-(2)-grams of either the text split
+    at white space, case kept, or the token pattern's words of the lower-cased text.
+    """
+    v, ngrams = vectorizer, tuple(vectorizer.ngram_range)
+    plain = (v.sublinear_tf and v.use_idf and v.norm == "l2" and not v.binary
+             and v.dtype is np.float64 and v.input == "content" and v.preprocessor is None
+             and v.strip_accents is None and v.stop_words is None)
+    chars = v.analyzer == "char_wb" and v.lowercase
+    words = v.analyzer == "word" and ngrams in {(1, 1), (1, 2)}
+    split = words and v.tokenizer is str.split and not v.lowercase
+    pattern = (words and v.tokenizer is None and v.lowercase
+               and re.compile(v.token_pattern).groups == 0)
+    if not (plain and (chars or split or pattern)):
+        msg = f"no TfidfTable for a vectorizer with these settings: {vectorizer}"
+        raise ValueError(msg)
+    vocabulary = {str(term): int(column) for term, column in v.vocabulary_.items()}
+    return TfidfTable(vocabulary=vocabulary, idf=np.asarray(v.idf_, dtype=np.float64),
+                      analyzer=v.analyzer, ngram_range=(ngrams[0], ngrams[1]),
+                      token_pattern=v.token_pattern if pattern else None)
