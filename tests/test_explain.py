@@ -75,3 +75,11 @@ def test_a_long_selling_sentence_is_quoted_where_it_names_the_drug(
     assert quoted, verdict.reasons
     assert quoted[0].startswith("a sentence sells a drug: '… ")
     assert "buying ketamine online" in quoted[0]
+
+
+def test_a_page_without_url_is_not_explained_by_one(classifier: Classifier) -> None:
+    """Without a URL the page-URL feature still weighs in; its reason must not name "None"."""
+    verdict = classifier.classify("<p>Fresh bread every morning.</p>")
+    texts = [r.text for r in verdict.reasons]
+    assert not any("None" in text for text in texts), texts
+    assert not any("own URL" in text for text in texts), texts

@@ -183,8 +183,8 @@ _LINK_SUMMARY_TEXTS: dict[str, _Describe] = {
     "max_link_log_odds": lambda _, ev: f"links to {_top_link(ev, lambda _: True)}",
     # Signed: it counts against a sale when the address looks like none.
     "page_url_log_odds": lambda scored, _: (
-        f"the page's own URL, scored {scored.url_score or 0.0:.2f} as a sale link: "
-        f"{scored.page.url}"),
+        f"the page's own URL, scored {scored.url_score:.2f} as a sale link: {scored.page.url}"
+        if scored.url_score is not None else "no page URL was given"),
     "any_link_log_odds": lambda _, ev: f"links to {_top_link(ev, lambda _: True)}",
     "links_over_half": lambda _, __: "several drug-sales links",
     "share_of_links_over_half":
