@@ -69,6 +69,33 @@ def test_module_level_classify_uses_the_shipped_model():
     assert len(verdict.model.sha256) == 64
 
 
+SHORT_PAGES = [
+    ("<p>hi</p>", "http://a.com/"),
+    ("<p>Hello world</p>", "https://example.org/"),
+    ("<p>Contact us</p>", "https://www.acme.com/contact"),
+    ("", "https://news.example.com/article/123"),
+    ("<p>See you at the match on Saturday!</p>", None),
+]
+
+
+@pytest.mark.parametrize(("html", "url"), SHORT_PAGES)
+def test_a_short_page_is_not_a_sale_for_being_short(classifier, html, url):
+    """Little text is no evidence of a sale (the model once scored "hi" on a page 0.70)."""
+    verdict = classifier.classify(html, url=url)
+    assert verdict.verdict == "ok", (verdict.score, verdict.reasons)
+    assert verdict.score < 0.5
+
+
+@pytest.mark.parametrize(("html", "url"), [
+    ("<p>Order xanax 2mg without prescription. Discreet delivery. Pay with bitcoin.</p>",
+     "https://forum.example/t/123"),
+    ("<p>Buy ketamine online, no prescription, fast shipping</p>", None),
+])
+def test_a_short_offer_without_links_is_still_a_sale(classifier, html, url):
+    verdict = classifier.classify(html, url=url)
+    assert verdict.verdict == "spam", (verdict.score, verdict.reasons)
+
+
 @pytest.mark.parametrize("data", [
     b"",
     os.urandom(5 * 1024 * 1024),

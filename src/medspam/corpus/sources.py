@@ -81,6 +81,11 @@ def read_enron(data: Path) -> list[dict[str, Any]]:
     return mails
 
 
+def read_sms(data: Path) -> list[dict[str, Any]]:
+    """Read the SMS Spam Collection messages (chat and generic, non-drug spam)."""
+    return list(read_jsonl(data / "sms-spam-collection" / "sms_spam.jsonl.gz"))
+
+
 def read_realpages(data: Path) -> list[dict[str, Any]]:
     """Read the real drug-sales pages and their look-alikes (URL + first sentences)."""
     return list(read_jsonl(data / "realpages" / "pages.jsonl.gz"))

@@ -177,7 +177,8 @@ class LinkScoreSummary(ObjectTransformer):
             log_count(sum(link.is_hidden for link, _ in pairs), 100),
             # In log-odds, one near-certain sale link can outweigh everything else on a page.
             gate * log_odds(top(lambda _: True)) if pairs else 0.0,
-            log_odds(scored.url_score or 0.0),
+            # A page classified without its URL says nothing either way, as for links.
+            log_odds(scored.url_score) if scored.url_score is not None else 0.0,
             # Ungated: a near-certain sale link counts even where the page names no drug
             # (a pharma hack without a sales sentence); the fit weighs it against the gated one.
             # A page without links says nothing either way: 0, not the log-odds of "no sale".
