@@ -29,7 +29,7 @@ _ALMOST_ONE = 1.0 + 1e-5
 Floats = np.ndarray[Any, np.dtype[np.float64]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TfidfTable:
     """A fitted TF-IDF vectorizer: sublinear term counts times idf, each row of unit length.
 
@@ -53,7 +53,9 @@ class TfidfTable:
 
     def __post_init__(self) -> None:
         """Derive ``pair_starts`` from the vocabulary."""
-        starts = frozenset(term.split(" ", 1)[0] for term in self.vocabulary if " " in term)
+        pairs = self.analyzer == "word" and self.ngram_range[1] > 1
+        starts = frozenset(term.split(" ", 1)[0] for term in self.vocabulary
+                           if pairs and " " in term)
         object.__setattr__(self, "pair_starts", starts)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -134,7 +136,7 @@ Step = Any
 """A feature transformer (``medspam.features.base.ObjectTransformer``) or a TfidfTable."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Scorer:
     """One fitted scorer: feature branches, a linear model and its sigmoid calibration.
 
