@@ -59,11 +59,21 @@ def words_of(
 
 
 @lru_cache(maxsize=65_536)
+def _text_words(text: str) -> tuple[str, ...]:
+    """``words_of(text)``, cached: anchors repeat ("Read more", "Home").
+
+    A menu link's context is its anchor; half the anchor and context texts of real pages are
+    repeats.
+    """
+    return words_of(text)
+
+
+@lru_cache(maxsize=65_536)
 def link_parts(link: Link) -> LinkParts:
     """Return the parts of ``link`` (cached: the same link is read by several features)."""
     # A plain-text link's "anchor" is the URL itself: its words are already host and path.
-    anchor = words_of(link.anchor) if link.found in {"anchor", "contact"} else ()
-    context = words_of(link.context)
+    anchor = _text_words(link.anchor) if link.found in {"anchor", "contact"} else ()
+    context = _text_words(link.context)
     if link.url.startswith(_CONTACT_SCHEMES) or link.found == "contact":
         target = link.url.split(":", 1)[-1]
         words = words_of(target, split=True)
