@@ -143,6 +143,14 @@ def test_page_url_cues_include_the_address_cues():
     assert row["address_sells_drug"] == 1.0
 
 
+def test_page_url_cues_leave_out_a_commerce_word_alone_in_the_domain():
+    """``carepharmacyonline.co.uk`` names a kind of site, not a sale: only cues that pair a drug
+    with a sale word read the page's own address as selling."""
+    names = list(PageUrlCues().fit(PAGES).get_feature_names_out())
+    assert "domain_has_commerce_word" not in names
+    assert {"address_sells_drug", "domain_drug_and_commerce", "path_drug_and_shop"} <= set(names)
+
+
 @pytest.mark.parametrize("build", [build_link_model, build_page_model, build_medical_model],
                          ids=["link", "page", "medical"])
 def test_pipelines_fit_and_name_features(build):
