@@ -102,6 +102,51 @@ def test_page_url_cues_read_the_page_address_only():
     assert set(rows[1].values()) == {0.0}  # no URL, no cue
 
 
+def _address_cues(url: str) -> dict[str, float]:
+    """The link cues of one address, by name."""
+    cues = LinkCues().fit([])
+    return dict(zip(cues.get_feature_names_out(), cues.transform([Link(url=url)])[0],
+                    strict=True))
+
+
+@pytest.mark.parametrize(("url", "drug_class", "sells"), [
+    # a shop host and a drug in its path: neither part alone holds both
+    ("https://shopmedionline.com/norco/", 0.0, 1.0),
+    ("https://cheapmedstore.com/blog/hydrocodone-an-anti-pain-medicine.php", 0.0, 1.0),
+    # drug classes and street words count in addresses, not in page text
+    ("http://buy-steroids-canada.com/what-is-the-legality-of-steroids", 1.0, 1.0),
+    ("https://ultrapsychedelicsshop.com/product/peyote-powder/", 1.0, 1.0),
+    ("https://example.net/anabolika-kaufen", 1.0, 1.0),
+    # a drug name of two words spelled across a host name
+    ("https://advancedresearchchemicals.com/?p=20278", 1.0, 0.0),
+    # no drug or no sale word: nothing
+    ("https://www.nih.gov/health/pain-relief", 0.0, 0.0),
+    ("https://www.thevictoriapharmacy.com/pages/terms-and-conditions", 0.0, 0.0),
+    ("https://gardenshop.example/tools/spades", 0.0, 0.0),
+])
+def test_address_cues_read_drug_classes_and_sales_across_host_and_path(url, drug_class, sells):
+    row = _address_cues(url)
+    assert row["address_names_drug_class"] == drug_class
+    assert row["address_sells_drug"] == sells
+
+
+def test_page_url_cues_include_the_address_cues():
+    page = ScoredPage.from_page(Page(url_link=Link(
+        url="https://hippiestore.org/product-category/psychedelics/microdose/", found="page")))
+    cues = PageUrlCues().fit([page])
+    row = dict(zip(cues.get_feature_names_out(), cues.transform([page])[0], strict=True))
+    assert row["address_names_drug_class"] == 1.0
+    assert row["address_sells_drug"] == 1.0
+
+
+def test_page_url_cues_leave_out_a_commerce_word_alone_in_the_domain():
+    """``carepharmacyonline.co.uk`` names a kind of site, not a sale: only cues that pair a drug
+    with a sale word read the page's own address as selling."""
+    names = list(PageUrlCues().fit(PAGES).get_feature_names_out())
+    assert "domain_has_commerce_word" not in names
+    assert {"address_sells_drug", "domain_drug_and_commerce", "path_drug_and_shop"} <= set(names)
+
+
 @pytest.mark.parametrize("build", [build_link_model, build_page_model, build_medical_model],
                          ids=["link", "page", "medical"])
 def test_pipelines_fit_and_name_features(build):

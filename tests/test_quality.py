@@ -25,9 +25,16 @@ def measured(classifier):
 
 
 def metric(measured, name):
-    """The value at a dotted path such as ``test.overall.recall``."""
+    """The value at a dotted path such as ``test.overall.recall``.
+
+    A key may hold a dot itself (``recall_at_fpr_0.1pct``): parts join until they name a key.
+    """
     value = measured
-    for key in name.split("."):
+    parts = name.split(".")
+    while parts:
+        key = parts.pop(0)
+        while key not in value and parts:
+            key += "." + parts.pop(0)
         value = value[key]
     return value
 

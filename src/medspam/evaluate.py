@@ -55,7 +55,10 @@ def _recall_at_fpr(y: np.ndarray[Any, Any], s: np.ndarray[Any, Any], fpr_max: fl
 
 
 def metrics(results: Sequence[Scored], threshold: float | None = None) -> dict[str, Any]:
-    """Precision, recall, F1, FPR, ROC-AUC, Brier score and confusion counts."""
+    """Precision, recall, F1, FPR, ROC-AUC, Brier score, confusion counts, recall at fixed FPRs.
+
+    Recall at 0.1, 0.5, 1 and 5 % FPR compares models whatever their thresholds.
+    """
     y = np.array([r.is_spam for r in results], dtype=int)
     s = np.array([r.verdict.score for r in results])
     t = results[0].verdict.threshold if threshold is None and results else (threshold or 0.5)
@@ -71,7 +74,9 @@ def metrics(results: Sequence[Scored], threshold: float | None = None) -> dict[s
         "roc_auc": float(roc_auc_score(y, s)) if both else float("nan"),
         "brier": float(brier_score_loss(y, s)) if len(y) else float("nan"),
         "recall_at_fpr_0.1pct": _recall_at_fpr(y, s, 0.001),
+        "recall_at_fpr_0.5pct": _recall_at_fpr(y, s, 0.005),  # the design's operating point
         "recall_at_fpr_1pct": _recall_at_fpr(y, s, 0.01),
+        "recall_at_fpr_5pct": _recall_at_fpr(y, s, 0.05),  # the realpages bar
         "threshold": t,
     }
     p, r = out["precision"], out["recall"]

@@ -32,10 +32,10 @@ _MIN_VOCAB_WORD = 3
 
 @lru_cache(maxsize=1)
 def _segmenter() -> wordsegment.Segmenter:
-    """Load, once, a private word segmenter that knows drug and shop words."""
+    """Load, once, a private word segmenter that knows drug, drug-class and shop words."""
     segmenter = wordsegment.Segmenter()
     segmenter.load()
-    for name in ("drugs", "commerce"):
+    for name in ("drugs", "commerce", "url_drug_words"):
         try:
             _boost(segmenter, lexicons.load(name))
         except ValueError:

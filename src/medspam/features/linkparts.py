@@ -137,7 +137,7 @@ def _hides_path_word(token: str) -> bool:
 
 
 PATH_LEXICONS = ("drugs", "commerce", "shop_path_words", "no_prescription", "legit_cues",
-                 "info_words")
+                 "info_words", "url_drug_words")
 """The word lists link features read in URL paths: every one of ``links.CUE_LEXICONS``
 (``tests/test_features.py`` checks), or its words inside slugs go unsplit."""
 

@@ -24,6 +24,8 @@ CUE_NAMES = (
     "path_has_shop_word",
     "path_drug_and_shop",
     "path_no_prescription",
+    "address_names_drug_class",
+    "address_sells_drug",
     "path_has_legit_word",
     "anchor_has_drug_word",
     "anchor_has_commerce_word",
@@ -78,11 +80,12 @@ class LinkCues(ObjectTransformer):
         parts = link_parts(link)
         host = parts.host
         dom, path = parts.host_words, parts.path_words
-        drugs, commerce, shop, legit, info, no_rx = _cue_vocabularies()
+        drugs, commerce, shop, legit, info, no_rx, _ = _cue_vocabularies()
         dom_drug = not drugs.isdisjoint(dom)
         dom_commerce = not commerce.isdisjoint(dom) or not shop.isdisjoint(dom)
         path_drug = not drugs.isdisjoint(path)
         path_shop = not shop.isdisjoint(path) or not commerce.isdisjoint(path)
+        drug_class = names_drug_class(dom + path)
         registered = host.registered_domain if host else ""
         suffix = host.suffix if host else ""
         # Booleans stay as they are: the transform makes every value a float in one array call.
@@ -95,6 +98,10 @@ class LinkCues(ObjectTransformer):
             path_shop,
             path_drug and path_shop,
             _says_no_prescription(dom + path),
+            drug_class,
+            # Drug and sale words in different parts: a shop host with the drug in its path
+            # (``shopmedionline.com/norco``), or a drug class with a sale word anywhere.
+            (dom_drug or path_drug or drug_class) and (dom_commerce or path_shop),
             not legit.isdisjoint(path) or not info.isdisjoint(path),
             not drugs.isdisjoint(parts.anchor_words),
             not commerce.isdisjoint(parts.anchor_words),
@@ -122,7 +129,7 @@ class LinkCues(ObjectTransformer):
 
 
 CUE_LEXICONS = ("drugs", "commerce", "shop_path_words", "legit_cues", "info_words",
-                "no_prescription")
+                "no_prescription", "url_drug_words")
 """The word lists :class:`LinkCues` reads in URL, anchor and context words. URL path tokens
 are word-split only for ``linkparts.PATH_LEXICONS``, which must hold each of these (tested)."""
 
@@ -131,6 +138,29 @@ are word-split only for ``linkparts.PATH_LEXICONS``, which must hold each of the
 def _cue_vocabularies() -> tuple[frozenset[str], ...]:
     """The single words of each of :data:`CUE_LEXICONS`, in that order (looked up once)."""
     return tuple(vocabulary(name) for name in CUE_LEXICONS)
+
+
+@lru_cache(maxsize=65_536)
+def names_drug_class(words: tuple[str, ...]) -> bool:
+    """Whether address words name a drug the way addresses do, beyond a single drug name.
+
+    That is a word of the ``url_drug_words`` list (``buy-steroids-canada``,
+    ``ultrapsychedelicsshop``: words too common in page text to count there), or a drug name of
+    several words spelled across address words (``advancedresearchchemicals``: "research
+    chemicals"). Cached: a site's links recur on each of its pages.
+
+    Examples
+    --------
+    >>> names_drug_class(("buy", "steroids", "canada")), names_drug_class(("research", "chemicals"))
+    (True, True)
+    >>> names_drug_class(("chemicals", "research")), names_drug_class(("garden", "center"))
+    (False, False)
+    """
+    if not vocabulary("url_drug_words").isdisjoint(words):
+        return True
+    if len(words) < 2:  # noqa: PLR2004 - a phrase needs two words
+        return False
+    return any(" " in term for _, _, term in lexicons.find_spans("drugs", " ".join(words)))
 
 
 @lru_cache(maxsize=65_536)

@@ -192,8 +192,17 @@ def log_odds(p: float, cap: float = 8.0) -> float:
     return max(-cap, min(cap, math.log(p / (1 - p)))) / cap
 
 
+_SITE_ONLY_CUES = frozenset({"domain_has_commerce_word"})
+"""Address cues left out of the page-URL cues: a commerce word alone in a page's own domain
+(``carepharmacyonline``, ``familyrx``, ``cheapmedstore``) says what the site is, not what the
+page sells. On the composed pages it marked licensed pharmacies, so the page scorer learnt it
+as evidence *against* a sale (-1.1 in log-odds) and held it against real shops; what an
+address sells is read by the cues that pair a drug with a sale word (``address_sells_drug``
+and the like)."""
+
 PAGE_URL_CUE_NAMES = (
-    *LINK_CUE_NAMES[: LINK_CUE_NAMES.index("path_has_legit_word") + 1],  # domain and path words
+    *(name for name in LINK_CUE_NAMES[: LINK_CUE_NAMES.index("path_has_legit_word") + 1]
+      if name not in _SITE_ONLY_CUES),  # domain and path words
     "is_trusted_domain",
     "is_government_or_academic",
     "is_platform_host",
