@@ -91,3 +91,14 @@ def test_page_length_is_explained_with_the_words_read() -> None:
 
     scored = ScoredPage.from_page(extract_page("<p>Fresh bread every morning.</p>", None))
     assert _describe_page_feature("cues__word_count", scored, ()) == "page length (4 words read)"
+
+
+@pytest.mark.parametrize(("cue", "expected"), [
+    ("address_names_drug_class", "drug class or street word in the address ('steroids')"),
+    ("address_sells_drug", "the address pairs a drug with a sale word (buy steroids canada)"),
+])
+def test_address_cues_are_explained_in_words(cue: str, expected: str) -> None:
+    from medspam.explain import _link_cue  # noqa: PLC0415 - one description
+    from medspam.page import Link  # noqa: PLC0415
+
+    assert _link_cue(cue, Link(url="http://buy-steroids-canada.com/")) == expected

@@ -68,6 +68,7 @@ def _link_cue(cue: str, link: Link) -> str:
     """Describe one link cue in words."""
     parts = link_parts(link)
     dom_drugs = matching(parts.host_words, "drugs")
+    address = parts.host_words + parts.path_words
     texts = {
         "domain_drug_and_commerce":
             f"shop domain made of drug + commerce words ({' '.join(parts.host_words)})",
@@ -85,6 +86,10 @@ def _link_cue(cue: str, link: Link) -> str:
         "context_no_prescription": "'no prescription' wording next to the link",
         "path_no_prescription": "the URL offers it without a prescription",
         "path_has_legit_word": "information, treatment or warning word in the path",
+        "address_names_drug_class": "drug class or street word in the address ("
+            f"{_words_list(matching(address, 'url_drug_words')) or ' '.join(address[:6])})",
+        "address_sells_drug":
+            f"the address pairs a drug with a sale word ({' '.join(address[:8])})",
         "is_trusted_domain": f"{link.domain} is a trusted health domain",
         "is_government_or_academic": "government or academic domain",
         "is_platform_host": f"hosted on a user-content platform ({link.host})",
