@@ -32,7 +32,13 @@ from medspam.features import Scorer
 from medspam.features.pipeline import build_page_model, scorer_of
 from medspam.modelio import LoadedModel
 from medspam.settings import Settings
-from medspam.train import _scored_pages, choose_threshold, extract_all, weight_of
+from medspam.train import (
+    _scored_pages,
+    choose_threshold,
+    extract_all,
+    threshold_pool,
+    weight_of,
+)
 
 FAMILIES = {"without link scores": ["links"], "without page-URL cues": ["url"],
             "without link scores and page-URL cues": ["links", "url"],
@@ -103,7 +109,7 @@ def _measure(clf: Classifier, records: list[dict[str, Any]], pages: list[Any],
                              [pages[i] for i in by_pool["valid"]])
     test = classify_records(clf, [records[i] for i in by_pool["test"]],
                             [pages[i] for i in by_pool["test"]])
-    m = metrics(test, choose_threshold(valid))
+    m = metrics(test, choose_threshold(threshold_pool(valid)))
     return {k: round(m[k], 4) for k in ("recall", "fpr", "roc_auc", "recall_at_fpr_1pct")}
 
 

@@ -1,5 +1,11 @@
 from medspam.page import Link
-from medspam.train import _as_training_record, choose_threshold, clear_of, is_sale_link
+from medspam.train import (
+    _as_training_record,
+    choose_threshold,
+    clear_of,
+    is_sale_link,
+    threshold_pool,
+)
 
 
 def test_feedback_joins_the_page_pool_without_a_medical_label():
@@ -39,3 +45,18 @@ def test_threshold_clears_every_known_real_web_page():
     assert 0.68 < clear_of(pages, 0.6) < 0.6801
     assert clear_of(pages, 0.7) == 0.7
     assert clear_of([Result(0.9999, spam=False)], 0.7) == 0.99
+
+
+def test_threshold_is_chosen_without_the_short_pages():
+    """Easy ham added to the corpus must not loosen the operating point."""
+    class Ham(Result):
+        def __init__(self, score, kind):
+            super().__init__(score, spam=False)
+            self.record = {"kind": kind}
+
+    contested = [Ham(0.9 * s / 200, "health-article") for s in range(200)]
+    short = [Ham(0.01, "short-page") for _ in range(400)]
+    pool = threshold_pool([*contested, *short])
+    assert len(pool) == len(contested)
+    assert choose_threshold(pool, max_fpr=0.005) > choose_threshold([*contested, *short],
+                                                                     max_fpr=0.005)

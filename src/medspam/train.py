@@ -128,6 +128,16 @@ def choose_threshold(results: Sequence[Scored], max_fpr: float = MAX_FPR) -> flo
     return float(min(max(np.nextafter(above, 1.0), 0.5), 0.99))
 
 
+def threshold_pool(results: Sequence[Scored]) -> list[Scored]:
+    """The validation results the threshold is chosen on: all but the short pages.
+
+    Short pages are in the corpus so that little text stops reading as a sale; they are easy
+    ham by construction, and counting them in the false-positive rate would let more of the
+    ham that resembles a sale through (the threshold fell from 0.63 to 0.58 with them).
+    """
+    return [r for r in results if r.record["kind"] != "short-page"]
+
+
 def clear_of(results: Sequence[Scored], threshold: float) -> float:
     """``threshold``, raised just above every score in ``results`` (at most 0.99).
 
@@ -183,7 +193,7 @@ def train(out_dir: Path, *, seed: int = 0, n_jobs: int = -1,
                              _in_pools(pages, records, "valid"))
     real = [i for i, r in enumerate(records) if r["kind"] == "real-page" and r["pool"] != "test"]
     real_pages = classify_records(classifier, [records[i] for i in real], [pages[i] for i in real])
-    bundle.threshold = clear_of(real_pages, choose_threshold(valid))
+    bundle.threshold = clear_of(real_pages, choose_threshold(threshold_pool(valid)))
     classifier = Classifier(LoadedModel(bundle, card, out_dir),
                             settings=Settings(threshold=bundle.threshold))
     progress(f"evaluating on the test pool at threshold {bundle.threshold:.4f}")
@@ -259,8 +269,8 @@ def _card(  # noqa: PLR0917 - private, called once, reads in order
         "training": (
             "`medspam train`: corpus composed from ../shared/data (see datasets/RECIPE.md); "
             "link scorer fit on the `link` pool, page and medical scorers on the `page` pool, "
-            f"threshold = lowest score with FPR <= {MAX_FPR:.1%} on the `valid` pool, raised "
-            "above every real web page outside the test pool."),
+            f"threshold = lowest score with FPR <= {MAX_FPR:.1%} on the `valid` pool (short "
+            "pages aside), raised above every real web page outside the test pool."),
         "feature_counts": {
             "link": len(bundle.link_model.feature_names),
             "page": len(bundle.page_model.feature_names)},

@@ -101,6 +101,7 @@ class Builder:
     def __init__(self, data: Path, material: Material, *, seed: int = 0) -> None:
         self.data = data
         self.material = material
+        self.seed = seed
         self.rng = random.Random(seed)
         self.shops = self._shop_domains()
         self.trusted = self._trusted_domains()
@@ -173,16 +174,17 @@ class Builder:
         return page, url, inj
 
     def records(self) -> Iterator[dict[str, Any]]:
-        """Yield every corpus record."""
-        yield from self._medquad()
-        yield from self._articles()
-        yield from self._hard_negatives()
-        yield from self._shop_pages()
-        yield from self._enron()
-        yield from self._webpages()
-        yield from self._realpages()
-        yield from self._sales_posts()  # after the others: the records before keep their draws
-        yield from self._short_pages()
+        """Yield every corpus record.
+
+        Each family of records draws from its own generator (seeded by the seed and the
+        family), so material added to one family leaves the pages of the others as they were.
+        """
+        families = (self._medquad, self._articles, self._hard_negatives, self._shop_pages,
+                    self._enron, self._webpages, self._realpages, self._sales_posts,
+                    self._short_pages)
+        for family in families:
+            self.rng = random.Random(f"{self.seed}:{family.__name__}")
+            yield from family()
 
     def _composed(self, *, group: str, title: str, paragraphs: list[str], lang: str,
                   source: str, kind: str, medical: bool, spam: bool,
