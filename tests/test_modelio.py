@@ -33,3 +33,22 @@ def test_missing_card_is_a_clear_error(model_copy):
     card_path_for(model_copy).unlink()
     with pytest.raises(ModelError, match=r"card .* not found"):
         Classifier.load(model_copy, trusted=True)
+
+
+def test_a_model_of_other_features_is_refused_at_load(model_copy):
+    """A model trained with other feature code is refused with a clear error, not scored."""
+    import dataclasses  # noqa: PLC0415
+    import json  # noqa: PLC0415
+
+    from medspam.modelio import load_bundle, save_bundle  # noqa: PLC0415
+
+    bundle = load_bundle(model_copy, trusted=True).bundle
+    names = list(bundle.page_model.feature_names)
+    names[names.index("cues__drug_terms")] = "cues__renamed_cue"
+    bundle.page_model = dataclasses.replace(bundle.page_model, feature_names=tuple(names))
+    card_path = card_path_for(model_copy)
+    card = json.loads(card_path.read_text())
+    card["sha256"] = save_bundle(bundle, model_copy)
+    card_path.write_text(json.dumps(card))
+    with pytest.raises(ModelError, match=r"other features .*renamed_cue.*medspam train"):
+        Classifier.load(model_copy, trusted=True)

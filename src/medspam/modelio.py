@@ -131,6 +131,13 @@ def load_bundle(path: Path | None = None, *, trusted: bool = False) -> LoadedMod
     if not isinstance(bundle, ModelBundle):
         msg = f"{path} holds a {type(bundle).__name__}, not a medspam ModelBundle"
         raise ModelError(msg)
+    try:
+        for scorer in (bundle.link_model, bundle.page_model, bundle.medical_model):
+            scorer.check()
+    except ValueError as exc:
+        msg = (f"{path} was trained with other features than this medspam's ({exc}): "
+               "retrain it with `medspam train`")
+        raise ModelError(msg) from exc
     return LoadedModel(bundle=bundle, card=card, path=path)
 
 

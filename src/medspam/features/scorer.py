@@ -157,6 +157,31 @@ class Scorer:
     feature_names: tuple[str, ...]
     """``branch__feature`` name of each column."""
 
+    def check(self) -> None:
+        """Check that this code's transformers give the columns the model was trained on.
+
+        Raises
+        ------
+        ValueError
+            If a transformer names other columns, or the counts differ: the model was trained
+            with other feature code and would score nonsense.
+        """
+        expected: list[str | None] = []
+        for branch, steps in zip(self.branch_names, self.branches, strict=True):
+            last = steps[-1]
+            if isinstance(last, TfidfTable):
+                expected += [None] * len(last.vocabulary)  # terms come with the table
+            else:
+                expected += [f"{branch}__{name}" for name in last.get_feature_names_out()]
+        if len(expected) != len(self.feature_names) or len(expected) != len(self.weights):
+            msg = (f"the features give {len(expected)} columns, the model was trained on "
+                   f"{len(self.feature_names)}")
+            raise ValueError(msg)
+        for name, trained in zip(expected, self.feature_names, strict=True):
+            if name is not None and name != trained:
+                msg = f"feature {trained!r} of the model is {name!r} in this code"
+                raise ValueError(msg)
+
     def features(self, items: Sequence[Any]) -> Any:
         """Return the feature matrix of ``items`` (the pipeline's ``[:-1].transform``)."""
         blocks = []
