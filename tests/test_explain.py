@@ -7,7 +7,6 @@ import pytest
 from medspam import Classifier
 from medspam.explain import LinearExplainer
 from medspam.extract import extract_page
-from medspam.features import ScoredPage
 
 PAGES = [
     (("<p>Ketamine infusions can ease depression. Order ketamine at "
@@ -84,13 +83,6 @@ def test_a_page_without_url_is_not_explained_by_one(classifier: Classifier) -> N
     texts = [r.text for r in verdict.reasons]
     assert not any("None" in text for text in texts), texts
     assert not any("own URL" in text for text in texts), texts
-
-
-def test_page_length_is_explained_with_the_words_read() -> None:
-    from medspam.explain import _describe_page_feature  # noqa: PLC0415 - one description
-
-    scored = ScoredPage.from_page(extract_page("<p>Fresh bread every morning.</p>", None))
-    assert _describe_page_feature("cues__word_count", scored, ()) == "page length (4 words read)"
 
 
 @pytest.mark.parametrize(("cue", "expected"), [

@@ -225,7 +225,6 @@ def _describe_page_feature(
         "medical_terms": "medical vocabulary",
         "medical_density": "reads like a health article",
         "legit_terms": "wording of legitimate drug pages (prescriptions, warnings, law)",
-        "word_count": f"page length ({len(scored.text.split()):,} words read)",
     }
     return texts.get(feature, feature.replace("_", " "))
 

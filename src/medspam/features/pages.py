@@ -206,7 +206,6 @@ PAGE_URL_CUE_NAMES = (
     "is_trusted_domain",
     "is_government_or_academic",
     "is_platform_host",
-    "path_depth",
     "has_disguised_drug_word",
 )
 """The link cues that describe an address, not a link on a page (anchor, context, placement)."""
@@ -262,7 +261,6 @@ CUE_NAMES = (
     "legit_terms",
     "title_has_drug",
     "title_has_commerce",
-    "word_count",
 )
 
 
@@ -359,7 +357,6 @@ def _text_cues(text: str, unmasked: str, title: str) -> list[float]:
         log_count(len(_positions("legit_cues", unmasked)), 30),
         float(bool(lexicons.find_terms("drugs", title))),
         float(bool(lexicons.find_terms("commerce", title))),
-        log_count(words, 3_000),
     ]
 
 
