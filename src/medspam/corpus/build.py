@@ -7,6 +7,7 @@ import html
 import random
 import re
 from collections.abc import Iterator
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +108,16 @@ class Builder:
         self.trusted = self._trusted_domains()
         self.count = 0
 
+    @cached_property
+    def _medquad_docs(self) -> list[dict[str, Any]]:
+        """The MedQuAD documents, read once (articles and short pages both use them)."""
+        return sources.read_medquad(self.data)
+
+    @cached_property
+    def _real_pages(self) -> list[sources.RealPage]:
+        """The real web pages, read once (as they are, hacked, and as short pages)."""
+        return sources.read_webpages(self.data)
+
     def _shop_domains(self) -> dict[str, list[str]]:
         """Shop domains by pool: registered domains from the lists plus generated ones."""
         by_pool: dict[str, list[str]] = {p: [] for p in POOLS}
@@ -203,7 +214,7 @@ class Builder:
 
     def _medquad(self) -> Iterator[dict[str, Any]]:
         """MedQuAD health text, half of it with a sale injected."""
-        for doc in sources.read_medquad(self.data):
+        for doc in self._medquad_docs:
             paragraphs = [p for p in doc["text"].split("\n\n") if p.strip()][:14]
             yield self._composed(group="medquad:" + doc["title"].lower(), title=doc["title"],
                                  paragraphs=paragraphs[1:] or paragraphs, lang="en",
@@ -300,7 +311,7 @@ class Builder:
 
     def _webpages(self) -> Iterator[dict[str, Any]]:
         """Real web pages as they are, and half of them with a pharma hack injected."""
-        for real in sources.read_webpages(self.data):
+        for real in self._real_pages:
             host = urls.describe_host(real.url).site
             pool = pool_of("host:" + host)
             common = {"source": "webpages", "lang": "", "group": "webpage:" + real.name,
@@ -327,13 +338,13 @@ class Builder:
         article or host), and SMS messages (chat and non-drug spam: neither sells drugs).
         """
         rng = random.Random(11)
-        for doc in sources.read_medquad(self.data):
+        for doc in self._medquad_docs:
             if rng.random() < 0.15:  # noqa: PLR2004
                 text = " ".join(doc["text"].split("\n\n")[1:3])
                 yield self._short_record(group="medquad:" + doc["title"].lower(),
                                          title=doc["title"], text=text, rng=rng, medical=1,
                                          source=doc["source"], url=None)
-        for real in sources.read_webpages(self.data):
+        for real in self._real_pages:
             if rng.random() < 0.5:  # noqa: PLR2004
                 page = extract_page(real.html, real.url)
                 text = " ".join(b.text for b in page.blocks if not b.is_chrome)
