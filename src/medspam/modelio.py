@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import hashlib
 import io
 import pickle
 import sys
@@ -12,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from medspam.card import MODEL_SUFFIX, card_path_for, read_card
+from medspam.card import MODEL_SUFFIX, card_path_for, read_card, sha256_of
 from medspam.errors import ModelError, ModelIntegrityError
 from medspam.features import Scorer
 
@@ -88,7 +87,7 @@ def save_bundle(bundle: ModelBundle, path: Path) -> str:
         pickle.dump(bundle, packed, protocol=pickle.HIGHEST_PROTOCOL)
     data = buffer.getvalue()
     path.write_bytes(data)
-    return hashlib.sha256(data).hexdigest()
+    return sha256_of(data)
 
 
 def load_bundle(path: Path | None = None, *, trusted: bool = False) -> LoadedModel:
@@ -119,7 +118,7 @@ def load_bundle(path: Path | None = None, *, trusted: bool = False) -> LoadedMod
         msg = f"model file {path} not found beside its card"
         raise ModelError(msg)
     data = path.read_bytes()  # checked and unpickled from the same bytes
-    actual = hashlib.sha256(data).hexdigest()
+    actual = sha256_of(data)
     if actual != card["sha256"]:
         msg = f"model file {path} has sha256 {actual}, its card expects {card['sha256']}: refused"
         raise ModelIntegrityError(msg)
