@@ -30,7 +30,7 @@ class LinearExplainer:
 
     def __init__(self, scorer: Scorer) -> None:
         self.coef = scorer.weights[:, 0]
-        self.names = list(scorer.feature_names)
+        self.names = scorer.feature_names
 
     def contributions(self, features: Any) -> list[list[tuple[str, float]]]:
         """Return, per row, the non-zero ``(feature name, contribution)`` pairs."""
