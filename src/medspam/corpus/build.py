@@ -296,17 +296,16 @@ class Builder:
 
     def _enron(self) -> Iterator[dict[str, Any]]:
         """Enron emails as pages: drug spam as shops; generic spam and ham as negatives."""
-        rng = random.Random(7)
         for mail in sources.read_enron(self.data):
             drug_spam = mail["label"] == "spam" and bool(mail.get("drug_terms"))
-            keep = drug_spam or mail.get("drug_terms") or rng.random() < 0.08  # noqa: PLR2004
+            keep = drug_spam or mail.get("drug_terms") or self.rng.random() < 0.08  # noqa: PLR2004
             if not keep:
                 continue
             lines = [rejoin_urls(ln) for ln in mail["text"].splitlines() if ln.strip()]
             title = lines[0].removeprefix("subject :").strip() if lines else "message"
             yield self._shop_record(group="enron:" + mail["file"], title=title[:120],
                                     paragraphs=lines[1:40], lang="en",
-                                    drug=rng.choice(SPAM_DRUGS), source="enron-spam/enron1",
+                                    drug=self.rng.choice(SPAM_DRUGS), source="enron-spam/enron1",
                                     spam=drug_spam)
 
     def _webpages(self) -> Iterator[dict[str, Any]]:
@@ -337,38 +336,37 @@ class Builder:
         sentences of MedQuAD articles and of the real web pages (each in the pool of its
         article or host), and SMS messages (chat and non-drug spam: neither sells drugs).
         """
-        rng = random.Random(11)
         for doc in self._medquad_docs:
-            if rng.random() < 0.15:  # noqa: PLR2004
+            if self.rng.random() < 0.15:  # noqa: PLR2004
                 text = " ".join(doc["text"].split("\n\n")[1:3])
                 yield self._short_record(group="medquad:" + doc["title"].lower(),
-                                         title=doc["title"], text=text, rng=rng, medical=1,
+                                         title=doc["title"], text=text, medical=1,
                                          source=doc["source"], url=None)
         for real in self._real_pages:
-            if rng.random() < 0.5:  # noqa: PLR2004
+            if self.rng.random() < 0.5:  # noqa: PLR2004
                 page = extract_page(real.html, real.url)
                 text = " ".join(b.text for b in page.blocks if not b.is_chrome)
                 yield self._short_record(
-                    group="webpage:" + real.name, title=page.title, text=text, rng=rng,
+                    group="webpage:" + real.name, title=page.title, text=text,
                     medical=0, source="webpages", url=real.url,
                     pool=pool_of("host:" + urls.describe_host(real.url).site))
         messages = sorted({m["text"] for m in sources.read_sms(self.data)})
-        for text in rng.sample(messages, 800):
-            yield self._short_record(group="sms:" + text, title="", text=text, rng=rng,
+        for text in self.rng.sample(messages, 800):
+            yield self._short_record(group="sms:" + text, title="", text=text,
                                      medical=0, source="sms-spam-collection", url=None)
 
-    def _short_record(self, *, group: str, title: str, text: str, rng: random.Random,
+    def _short_record(self, *, group: str, title: str, text: str,
                       medical: int, source: str, url: str | None,
                       pool: str | None = None) -> dict[str, Any]:
         """A clean page of the first one to three sentences of ``text`` (60 words at most)."""
-        sentences = _SENTENCE.findall(text)[: rng.randint(1, 3)] or [text]
+        sentences = _SENTENCE.findall(text)[: self.rng.randint(1, 3)] or [text]
         words = " ".join(" ".join(sentences).split()[:60])
         pool = pool or pool_of(group)
         page, url, _ = self.compose(title=title, paragraphs=[words], lang="en", pool=pool,
                                     spam=False, links=[], url=url)
-        if rng.random() < 0.4:  # noqa: PLR2004 - bare, as the real sale pages are rendered
+        if self.rng.random() < 0.4:  # noqa: PLR2004 - bare, as the real sale pages are rendered
             page = f"<html><body><p>{html.escape(words)}</p></body></html>"
-        if rng.random() < 0.2:  # noqa: PLR2004 - some arrive without their address
+        if self.rng.random() < 0.2:  # noqa: PLR2004 - some arrive without their address
             url = None
         return self._record(url=url, html=page, label="ham", category="clean", source=source,
                             kind="short-page", lang="en", group=group, pool=pool,
