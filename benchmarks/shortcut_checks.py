@@ -33,9 +33,10 @@ from medspam.features.pipeline import build_page_model, scorer_of
 from medspam.modelio import LoadedModel
 from medspam.settings import Settings
 from medspam.train import (
-    _scored_pages,
+    FOLDS,
     choose_threshold,
     extract_all,
+    out_of_fold_pages,
     threshold_pool,
     weight_of,
 )
@@ -67,13 +68,17 @@ def ablations(clf: Classifier, records: list[dict[str, Any]]) -> dict[str, Any]:
     """Refit the page scorer without each feature family; measure on the test pool."""
     pages = extract_all(records)
     bundle = clf._model.bundle  # noqa: SLF001 - a development script reads the fitted parts
-    scored = _scored_pages(bundle.link_model, pages, bundle.max_feature_words)
     by_pool: dict[str, list[int]] = {}
     for i, record in enumerate(records):
         by_pool.setdefault(record["pool"], []).append(i)
+    fit = [i for pool in FOLDS for i in by_pool[pool]]
+    # The page scorer's training input, as training makes it: link scores out of fold.
+    scored = out_of_fold_pages([records[i] for i in fit], [pages[i] for i in fit],
+                               seed=bundle.meta.get("seed", 0), progress=print_err)
+    fit_records = [records[i] for i in fit]
     out = {"full model": _measure(clf, records, pages, by_pool)}
     for name, drop in FAMILIES.items():
-        model = _refit(bundle, scored, records, by_pool["page"], drop)
+        model = _refit(bundle, scored, fit_records, drop)
         variant = LoadedModel(_with_page_model(bundle, model), clf.card, clf._model.path)  # noqa: SLF001
         out[name] = _measure(Classifier(variant, settings=Settings(threshold=0.5)), records,
                              pages, by_pool)
@@ -81,7 +86,12 @@ def ablations(clf: Classifier, records: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _refit(bundle: Any, scored: list[Any], records: list[dict[str, Any]], rows: list[int],
+def print_err(message: str) -> None:
+    """Progress on standard error."""
+    print(message, file=sys.stderr)
+
+
+def _refit(bundle: Any, scored: list[Any], records: list[dict[str, Any]],
            drop: list[str]) -> Scorer:
     """The page scorer fit again as training fits it, with the ``drop`` families switched off."""
     present = set(bundle.page_model.branch_names)
@@ -89,8 +99,8 @@ def _refit(bundle: Any, scored: list[Any], records: list[dict[str, Any]], rows: 
     model = build_page_model(random_state=bundle.meta.get("seed", 0)).set_params(
         **{f"features__{name}": "drop" for name in drop if name in present})
     return scorer_of(model.fit(
-        [scored[i] for i in rows], [int(records[i]["label"] == "spam") for i in rows],
-        classify__sample_weight=[weight_of(records[i]) for i in rows]))
+        scored, [int(r["label"] == "spam") for r in records],
+        classify__sample_weight=[weight_of(r) for r in records]))
 
 
 def _with_page_model(bundle: Any, page_model: Any) -> Any:

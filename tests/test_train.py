@@ -1,17 +1,22 @@
+import medspam.train
+from medspam.extract import extract_page
 from medspam.page import Link
 from medspam.train import (
+    PAGE_URL_WEIGHT,
     _as_training_record,
     choose_threshold,
     clear_of,
     is_sale_link,
+    link_training_set,
+    out_of_fold_pages,
     threshold_pool,
 )
 
 
-def test_feedback_joins_the_page_pool_without_a_medical_label():
+def test_feedback_joins_a_training_fold_without_a_medical_label():
     record = _as_training_record({"id": "f1", "url": "https://a.example/", "text": "hi",
                                   "label": "spam"})
-    assert (record["pool"], record["html"], record["medical"]) == ("page", "hi", None)
+    assert (record["pool"], record["html"], record["medical"]) == ("fold-b", "hi", None)
     assert record["category"] == "drug-sales"
 
 
@@ -60,3 +65,43 @@ def test_threshold_is_chosen_without_the_short_pages():
     assert len(pool) == len(contested)
     assert choose_threshold(pool, max_fpr=0.005) > choose_threshold([*contested, *short],
                                                                      max_fpr=0.005)
+
+
+def _fit_records():
+    def record(i, pool, source="composition/articles"):
+        return {"id": f"r{i}", "pool": pool, "source": source, "targets": ["shop.example"],
+                "url_sells": False, "placement": "inline", "kind": "health-article"}
+    records = [record(0, "fold-a"), record(1, "fold-b"), record(2, "fold-a"),
+               record(3, "fold-b", source="feedback")]
+    html = '<p>Text <a href="https://shop.example/buy">a</a> <a href="https://nih.gov/">b</a></p>'
+    pages = [extract_page(html, f"https://site{i}.example/page") for i in range(len(records))]
+    return records, pages
+
+
+def test_link_training_set_labels_links_weighs_page_urls_and_skips_feedback():
+    records, pages = _fit_records()
+    links, labels, weights = link_training_set(records, pages)
+    assert len(links) == 3 * 3  # two links and the page URL of each non-feedback page
+    assert [link.found for link in links[:3]] == ["anchor", "anchor", "page"]
+    assert labels[:3] == [1, 0, 0]
+    assert weights[:3] == [1.0, 1.0, PAGE_URL_WEIGHT]
+
+
+def test_each_fold_is_scored_by_a_link_scorer_fit_without_it(monkeypatch):
+    """Out-of-fold link scores: the page scorer learns from scores on links never fit."""
+    records, pages = _fit_records()
+
+    class Fitted:
+        def __init__(self, hosts):
+            self.hosts = hosts
+
+        def predict(self, links):  # scores 1.0 for links of pages it was fit on
+            return [float(link.url in self.hosts) for link in links]
+
+    def fit(training, *, seed):  # noqa: ARG001 - the signature it replaces
+        return Fitted({link.url for link in training[0] if link.found == "page"})
+
+    monkeypatch.setattr(medspam.train, "_fit_link_scorer", fit)
+    scored = out_of_fold_pages(records, pages, seed=0, progress=lambda _: None)
+    assert [s.page.url for s in scored] == [p.url for p in pages]
+    assert all(s.url_score == 0.0 for s in scored)

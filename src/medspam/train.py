@@ -16,7 +16,7 @@ import sklearn
 from medspam import __version__
 from medspam.card import MODEL_SUFFIX, card_path_for, write_card
 from medspam.classifier import Classifier
-from medspam.corpus import build_corpus
+from medspam.corpus import POOLS, build_corpus
 from medspam.evaluate import Scored, classify_records, metrics, report
 from medspam.extract import extract_page
 from medspam.features import ScoredPage, Scorer
@@ -31,6 +31,10 @@ from medspam.page import Link, Page
 from medspam.settings import Settings
 
 logger = logging.getLogger(__name__)
+FOLDS = POOLS[:2]
+"""The pools that fit the scorers, as two folds of a cross-fit: the page scorer learns from
+each fold's link scores as given by a link scorer fit on the other fold (scores on links it
+never saw, as in use), and the shipped link scorer is fit on both."""
 MAX_FPR = 0.005
 """The threshold is the lowest score whose false-positive rate on validation stays under this."""
 
@@ -157,32 +161,28 @@ def train(out_dir: Path, *, seed: int = 0, n_jobs: int = -1,
           extra_records: Sequence[dict[str, Any]] = (), progress: Progress = logger.info) -> Path:
     """Build the corpus, fit the three scorers, choose the threshold, write model + card.
 
-    ``extra_records`` (e.g. moderator feedback: ``{id, url, html, label}``) join the pool that
-    fits the page scorer; they never enter the validation or test pools.
+    ``extra_records`` (e.g. moderator feedback: ``{id, url, html, label}``) join a training
+    fold and fit the page scorer (their links are unlabelled: they fit no link scorer); they
+    never enter the validation or test pools.
     """
     progress("building corpus")
     records = build_corpus(seed=seed) + [_as_training_record(r) for r in extra_records]
     progress(f"extracting {len(records)} pages")
     pages = extract_all(records, n_jobs=n_jobs)
-    link_recs, link_pages = _in_pools(records, records, "link"), _in_pools(pages, records, "link")
-    links, labels = link_examples(link_recs, link_pages)
+    fit_recs, fit_pages = _in_pools(records, records, *FOLDS), _in_pools(pages, records, *FOLDS)
+    fit_scored = out_of_fold_pages(fit_recs, fit_pages, seed=seed, progress=progress)
+    training = link_training_set(fit_recs, fit_pages)
+    links, labels, _ = training
     progress(f"fitting link scorer on {len(links)} links ({sum(labels)} sale links)")
-    link_weights = [w for r, p in zip(link_recs, link_pages, strict=True)
-                    for w in [weight_of(r)] * len(p.links)
-                    + ([weight_of(r) * PAGE_URL_WEIGHT] if p.url_link else [])]
-    link_model = scorer_of(build_link_model(random_state=seed).fit(
-        links, labels, classify__sample_weight=link_weights))
-    fit_recs = _in_pools(records, records, "page")
-    fit_pages = _in_pools(pages, records, "page")
-    scored = _scored_pages(link_model, fit_pages, ModelBundle.max_feature_words)
-    progress(f"fitting page and medical scorers on {len(scored)} pages")
+    link_model = _fit_link_scorer(training, seed=seed)
+    progress(f"fitting page and medical scorers on {len(fit_scored)} pages")
     y_spam = [int(r["label"] == "spam") for r in fit_recs]
     weights = [weight_of(r) for r in fit_recs]
     page_model = scorer_of(build_page_model(random_state=seed).fit(
-        scored, y_spam, classify__sample_weight=weights))
+        fit_scored, y_spam, classify__sample_weight=weights))
     known = [i for i, r in enumerate(fit_recs) if r["medical"] is not None]
     medical_model = scorer_of(build_medical_model(random_state=seed).fit(
-        [scored[i] for i in known], [int(fit_recs[i]["medical"]) for i in known]))
+        [fit_scored[i] for i in known], [int(fit_recs[i]["medical"]) for i in known]))
     bundle = ModelBundle(link_model=link_model, page_model=page_model,
                          medical_model=medical_model, threshold=0.5, meta={"seed": seed})
     card = {"name": "medspam", "version": __version__, "sha256": "", "threshold": 0.5,
@@ -206,8 +206,56 @@ def train(out_dir: Path, *, seed: int = 0, n_jobs: int = -1,
     return model_path
 
 
+def link_training_set(
+    records: Sequence[dict[str, Any]], pages: Sequence[Page]
+) -> tuple[list[Link], list[int], list[float]]:
+    """Every labelled link of ``pages`` (and page URL), its label and its training weight.
+
+    Feedback records label pages, not links: their links are left out.
+    """
+    links: list[Link] = []
+    labels: list[int] = []
+    weights: list[float] = []
+    for record, page in zip(records, pages, strict=True):
+        if record["source"] == "feedback":
+            continue
+        page_links, page_labels = link_examples([record], [page])
+        links += page_links
+        labels += page_labels
+        weights += [weight_of(record) * (PAGE_URL_WEIGHT if link.found == "page" else 1.0)
+                    for link in page_links]
+    return links, labels, weights
+
+
+def out_of_fold_pages(records: Sequence[dict[str, Any]], pages: Sequence[Page], *, seed: int,
+                      progress: Progress = logger.info) -> list[ScoredPage]:
+    """``pages`` with their links scored by a link scorer fit on the other folds.
+
+    Each record's ``pool`` is its fold (one of ``FOLDS``).
+    """
+    scored: list[ScoredPage | None] = [None] * len(records)
+    for fold in FOLDS:
+        mine = [i for i, r in enumerate(records) if r["pool"] == fold]
+        other = [i for i, r in enumerate(records) if r["pool"] != fold]
+        progress(f"fitting a link scorer without fold {fold!r} to score it")
+        model = _fit_link_scorer(link_training_set(
+            [records[i] for i in other], [pages[i] for i in other]), seed=seed)
+        mine_scored = _scored_pages(model, [pages[i] for i in mine], ModelBundle.max_feature_words)
+        for i, page in zip(mine, mine_scored, strict=True):
+            scored[i] = page
+    return [page for page in scored if page is not None]
+
+
+def _fit_link_scorer(training: tuple[list[Link], list[int], list[float]], *,
+                     seed: int) -> Scorer:
+    """Fit the link scorer on a link training set."""
+    links, labels, weights = training
+    return scorer_of(build_link_model(random_state=seed).fit(
+        links, labels, classify__sample_weight=weights))
+
+
 def _as_training_record(record: dict[str, Any]) -> dict[str, Any]:
-    """A labelled record from outside the corpus, placed in the page-scorer pool.
+    """A labelled record from outside the corpus, placed in a training fold.
 
     Feedback says spam or ham, not whether the page is medical: it does not fit the medical
     scorer (``medical`` is ``None``).
@@ -216,7 +264,7 @@ def _as_training_record(record: dict[str, Any]) -> dict[str, Any]:
     return {"placement": "", "targets": [], "url_sells": False, "lang": "", "kind": "feedback",
             "source": "feedback", "group": f"feedback:{record.get('id', '')}", "medical": None,
             "category": "drug-sales" if spam else "clean", **record,
-            "html": record.get("html") or record.get("text") or "", "pool": "page"}
+            "html": record.get("html") or record.get("text") or "", "pool": FOLDS[-1]}
 
 
 def _scored_pages(link_model: Scorer, pages: Sequence[Page], max_words: int) -> list[ScoredPage]:
@@ -268,7 +316,9 @@ def _card(  # noqa: PLR0917 - private, called once, reads in order
             "cover, for moderator review. Not a medical or legal judgement."),
         "training": (
             "`medspam train`: corpus composed from ../shared/data (see datasets/RECIPE.md); "
-            "link scorer fit on the `link` pool, page and medical scorers on the `page` pool, "
+            "link, page and medical scorers fit on the two training folds (`fold-a`, "
+            "`fold-b`), the page scorer on link scores out of fold (each fold's links scored "
+            "by a link scorer fit on the other fold), "
             f"threshold = lowest score with FPR <= {MAX_FPR:.1%} on the `valid` pool (short "
             "pages aside), raised above every real web page outside the test pool."),
         "feature_counts": {

@@ -48,16 +48,16 @@ def run(args: argparse.Namespace) -> int:
 
 def dataset_card(records: list[dict[str, Any]], *, seed: int) -> str:
     """A Markdown dataset card: counts per pool by label, category, placement, language, source."""
-    pools = ("link", "page", "valid", "test")
+    from medspam.corpus import POOLS  # noqa: PLC0415 - like build_corpus, imported when used
     lines = [f"# medspam corpus (seed {seed})", "",
              (f"{len(records)} records, composed by `medspam corpus build` as "
               "datasets/RECIPE.md describes. Counts per pool:"), ""]
     for key in ("label", "category", "placement", "lang", "source", "kind"):
         counts = Counter((r["pool"], r.get(key) or "-") for r in records)
         values = sorted({v for _, v in counts})
-        lines += [f"## by {key}", "", "| " + key + " | " + " | ".join(pools) + " |",
-                  "|---" * (len(pools) + 1) + "|"]
-        lines += ["| " + value + " | " + " | ".join(str(counts[(p, value)]) for p in pools) + " |"
+        lines += [f"## by {key}", "", "| " + key + " | " + " | ".join(POOLS) + " |",
+                  "|---" * (len(POOLS) + 1) + "|"]
+        lines += ["| " + value + " | " + " | ".join(str(counts[(p, value)]) for p in POOLS) + " |"
                   for value in values]
         lines.append("")
     return "\n".join(lines)

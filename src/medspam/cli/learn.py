@@ -89,7 +89,7 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "learn", help="retrain with moderator feedback; replace the model if quality holds",
         description="Turn the feedback stored by `medspam serve` into labelled pages, retrain "
-        "with them (they join the page-scorer pool, never the test split), compare old and new "
+        "with them (they join a training fold, never the test split), compare old and new "
         "model on the same held-out records, and replace the model only if no metric drops "
         "past the margin and no new false positive appears on the real web pages. "
         f"Exit 0 done (or dry run), {EXIT_REFUSED} refused, 2 error.")

@@ -28,14 +28,14 @@ from medspam.corpus.compose import (
 from medspam.corpus.inject import build_injection, pharma_hack
 from medspam.extract import extract_page
 
-POOLS = ("link", "page", "valid", "test")
-"""Disjoint pools: the link scorer is fit on ``link``, the page scorer on ``page``, the
-threshold chosen on ``valid``; ``test`` is held out. Pools are disjoint by source document,
-by host of real pages and by shop domain."""
+POOLS = ("fold-a", "fold-b", "valid", "test")
+"""Disjoint pools: the scorers are fit on ``fold-a`` and ``fold-b`` (two folds of a cross-fit,
+see ``medspam.train``), the threshold chosen on ``valid``; ``test`` is held out. Pools are
+disjoint by source document, by host of real pages and by shop domain."""
 POOL_WEIGHTS = (0.3, 0.3, 0.2, 0.2)
 """Shares of the pools. ``valid`` is as large as ``test``: at 0.5 % FPR the threshold is set
 by the few highest-scoring validation ham, so a pool of ~400 ham let it jump between
-retrainings. ``link`` and ``test`` keep their hash ranges (the test documents stay the same)."""
+retrainings. ``fold-a`` and ``test`` keep their hash ranges (the test documents stay the same)."""
 REALPAGES_POOL_WEIGHTS = (0.3, 0.2, 0.2, 0.3)
 """Shares of the pools for ``realpages`` hosts: more of these few real pages are held out
 (``test``), and ``valid`` holds as many of them, in proportion, as ``test``, so that the
