@@ -94,3 +94,12 @@ def test_address_cues_are_explained_in_words(cue: str, expected: str) -> None:
     from medspam.page import Link  # noqa: PLC0415
 
     assert _link_cue(cue, Link(url="http://buy-steroids-canada.com/")) == expected
+
+
+def test_page_words_quote_a_drug_name_as_drug():
+    """The page words read drug names as one token; reasons show it as <drug>, not the token."""
+    from medspam.explain import _wording_reasons  # noqa: PLC0415 - a private helper, tested alone
+    from medspam.features.pages import DRUG_TOKEN  # noqa: PLC0415
+
+    reasons = _wording_reasons([(f"buy {DRUG_TOKEN}", 1.2), ("online", 0.4)])
+    assert reasons[0].text == "wording typical of drug-sales pages: 'buy <drug>', 'online'"

@@ -13,12 +13,14 @@ from medspam.features import (
     LinkTokens,
     PageText,
     PageUrlCues,
+    PageWords,
     SaleSentenceCues,
     ScoredPage,
     TextCues,
     UnlinkedTextCues,
     selling_sentences,
 )
+from medspam.features.pages import CUE_NAMES, DENSITY_MIN_WORDS, DRUG_TOKEN
 from medspam.features.pipeline import Step, build_link_model, build_medical_model, build_page_model
 from medspam.page import TextBlock
 
@@ -47,6 +49,7 @@ OBJECT_ESTIMATORS = [
     (UnlinkedTextCues(), PAGES),
     (SaleSentenceCues(), PAGES),
     (PageText(), PAGES),
+    (PageWords(), PAGES),
     (PageUrlCues(), PAGES),
 ]
 IDS = [type(est).__name__ for est, _ in OBJECT_ESTIMATORS]
@@ -215,3 +218,22 @@ def test_long_page_text_keeps_its_end_where_pharma_hacks_sit():
     assert len(text.split()) == 1_500
     assert text.startswith("Heizung\nHeizungen")
     assert text.endswith("buy codeine here")
+
+
+def test_densities_of_a_sentence_or_two_are_not_at_their_cap():
+    """One drug name in five words says little: densities count at least 50 words."""
+    short = ScoredPage.from_page(Page(blocks=(TextBlock("What is oxycodone used for?"),)))
+    cues = dict(zip(CUE_NAMES, TextCues().fit([short]).transform([short])[0], strict=True))
+    assert cues["drug_density"] == pytest.approx(20 / DENSITY_MIN_WORDS)
+    long_text = "oxycodone " + "word " * 99
+    long = ScoredPage.from_page(Page(blocks=(TextBlock(long_text),)))
+    cues = dict(zip(CUE_NAMES, TextCues().fit([long]).transform([long])[0], strict=True))
+    assert cues["drug_density"] == pytest.approx(20 / 100)
+
+
+def test_page_words_name_no_drug():
+    """The page words read how a page talks, not which drug it names (disguised ones too)."""
+    page = ScoredPage.from_page(Page(blocks=(TextBlock("Buy k3tamine or Xanax online today."),)))
+    text = PageWords().fit([page]).transform([page])[0]
+    assert text.split() == ["Buy", DRUG_TOKEN, "or", DRUG_TOKEN, "online", "today."]
+    assert PageText().fit([page]).transform([page])[0] == page.text

@@ -13,6 +13,7 @@ from scipy import sparse
 from medspam import lexicons
 from medspam.features import ScoredPage, Scorer, link_parts, selling_sentences
 from medspam.features.linkparts import matching
+from medspam.features.pages import DRUG_TOKEN
 from medspam.page import Link
 from medspam.verdict import LinkEvidence, Reason
 
@@ -99,7 +100,6 @@ def _link_cue(cue: str, link: Link) -> str:
         "found_obfuscated": f"obfuscated link ('{link.raw[:60]}')",
         "found_text": "written as plain text, not a link",
         "has_disguised_drug_word": "drug name in disguise (leet digits or look-alike letters)",
-        "path_depth": f"long URL path ({len(parts.path_words)} words)",
     }
     return texts.get(cue, cue.replace("_", " "))
 
@@ -236,7 +236,8 @@ def _wording_reasons(words: list[tuple[str, float]]) -> list[Reason]:
         side = sorted((w for w in words if w[1] * sign > 0), key=lambda w: -abs(w[1]))
         total = sum(w[1] for w in side)
         if abs(total) >= MIN_WEIGHT:
-            quoted = _words_list(tuple(w for w, _ in side[:4]))
+            # The page words read every drug name as one token; a moderator reads "<drug>".
+            quoted = _words_list(tuple(w.replace(DRUG_TOKEN, "<drug>") for w, _ in side[:4]))
             reasons.append(Reason(f"wording typical of {label} pages: {quoted}", total, "text"))
     return reasons
 

@@ -309,7 +309,7 @@ def _card(  # noqa: PLR0917 - private, called once, reads in order
             "Three calibrated logistic-regression scorers over readable features: a link "
             "scorer (URL words, domain word-split, path, anchor, context, how found), a page "
             "scorer (link-score summary, page-URL cues, lexicon cues, the same cues on pages "
-            "without a sale-looking link, page words) and a "
+            "without a sale-looking link, page words with drug names as one token) and a "
             "medical scorer."),
         "intended_use": (
             "Flag web pages that sell illicit or prescription-only drugs, often under health "

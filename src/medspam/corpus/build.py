@@ -381,7 +381,11 @@ class Builder:
             yield self._record(url=page["url"], html=body, label=page["label"], url_sells=spam,
                                category="drug-sales" if spam else "clean",
                                source="realpages", kind=page["kind"], lang=page["lang"],
-                               group="realhost:" + page["host"], pool=pool, medical=0)
+                               group="realhost:" + page["host"], pool=pool,
+                               # Labelled for sale, not for health content: many first
+                               # sentences are drug information, which must not teach the
+                               # medical scorer that drug information is not health text.
+                               medical=None)
 
 
 def default_material_dir() -> Path:

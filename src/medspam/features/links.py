@@ -47,7 +47,6 @@ CUE_NAMES = (
     *(f"found_{how}" for how in _FOUND),
     "domain_digit_count",
     "domain_hyphen_count",
-    "path_depth",
     "has_disguised_drug_word",
 )
 
@@ -123,7 +122,6 @@ class LinkCues(ObjectTransformer):
             *(link.found == how for how in _FOUND),
             min(sum(map(str.isdigit, host.domain_label if host else "")), 8) / 8,
             min((host.domain_label.count("-") if host else 0), 4) / 4,
-            min(len(path), 12) / 12,
             parts.is_disguised,
         ]
 

@@ -34,6 +34,9 @@ _NEAR_CHARS = 80
 _MEMO_CHARS = 65_536
 _HALF = 0.5
 _RAMP = 0.25
+DENSITY_MIN_WORDS = 50
+"""Densities divide by at least this many words: in a sentence or two, one drug name is
+"all drugs" (5 words: density at its cap), which says nothing about the page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,7 +336,7 @@ def selling_sentences(unmasked: str) -> list[tuple[int, int]]:
 
 def _text_cues(text: str, unmasked: str, title: str) -> list[float]:
     """:class:`TextCues` values of a page's text, its unmasked form and its title."""
-    words = _word_count(unmasked)
+    words = max(_word_count(unmasked), DENSITY_MIN_WORDS)
     drug_spans = lexicons.find_spans("drugs", unmasked)
     disguised = sum(text[start:end].lower() != unmasked[start:end].lower()
                     for start, end, _ in drug_spans)
@@ -467,3 +470,31 @@ class PageText(TokenSelector):
         """Text of one page."""
         scored: ScoredPage = item
         return scored.text
+
+
+DRUG_TOKEN = "drugname"  # noqa: S105 - a word, not a secret
+"""What :class:`PageWords` writes for every drug name."""
+
+
+class PageWords(PageText):
+    """The page text for the page scorer's words, every drug name written as one token.
+
+    The words say how a page talks (``buy drugname online``, ``drugname nasal spray``), not
+    which drug it names: which drugs the training pages name is an accident of the corpus
+    (the ketamine clinics among the hard negatives taught that "ketamine" is a legitimate
+    word, held against a ketamine shop), and the drug cues already count drug names.
+    """
+
+    def _text(self, item: Any) -> str:
+        """Unmasked text of one page with its drug names replaced."""
+        scored: ScoredPage = item
+        text = scored.unmasked
+        spans = lexicons.find_spans("drugs", text)
+        if not spans:
+            return text
+        pieces, last = [], 0
+        for start, end, _ in spans:
+            pieces += [text[last:start], f" {DRUG_TOKEN} "]
+            last = end
+        pieces.append(text[last:])
+        return "".join(pieces)
