@@ -103,3 +103,16 @@ def test_page_words_quote_a_drug_name_as_drug():
 
     reasons = _wording_reasons([(f"buy {DRUG_TOKEN}", 1.2), ("online", 0.4)])
     assert reasons[0].text == "wording typical of drug-sales pages: 'buy <drug>', 'online'"
+
+
+def test_the_page_url_is_one_reason_with_the_cues_on_its_side(classifier: Classifier) -> None:
+    """The address is read by several features fit against each other; one net reason names it."""
+    verdict = classifier.classify(
+        "<p>Psilocybin Microdosing Capsules. Frequently Asked Questions.</p>",
+        "https://mysupplyco.example/products/dosage/psilocybin-microdosing-capsules/")
+    own = [r for r in verdict.reasons if "own URL" in r.text]
+    assert len(own) == 1, verdict.reasons
+    assert own[0].source == "url"
+    assert own[0].weight > 0
+    assert "shop or order word in the path" in own[0].text
+    assert "information" not in own[0].text  # 'dosage' counts against: not on the winning side

@@ -184,12 +184,7 @@ _LINK_SUMMARY_TEXTS: dict[str, _Describe] = {
         lambda _, ev: f"hidden link to {_top_link(ev, lambda link: link.is_hidden)}",
     "max_contact_score": lambda _, ev: "sells through a contact: "
                                        + _top_link(ev, lambda link: link.found == "contact"),
-    "page_url_score": lambda scored, _: f"the page's own URL sells: {scored.page.url}",
     "max_link_log_odds": lambda _, ev: f"links to {_top_link(ev, lambda _: True)}",
-    # Signed: it counts against a sale when the address looks like none.
-    "page_url_log_odds": lambda scored, _: (
-        f"the page's own URL, scored {scored.url_score:.2f} as a sale link: {scored.page.url}"
-        if scored.url_score is not None else "no page URL was given"),
     "any_link_log_odds": lambda _, ev: f"links to {_top_link(ev, lambda _: True)}",
     "links_over_half": lambda _, __: "several drug-sales links",
     "share_of_links_over_half":
@@ -202,10 +197,6 @@ def _describe_page_feature(
 ) -> str:
     """Describe one page feature name in words."""
     step, _, feature = name.partition("__")
-    if step == "url":  # link cues of the page's own address
-        url_link = scored.page.url_link
-        cue = _link_cue(feature, url_link) if url_link else feature.replace("_", " ")
-        return f"the page's own URL: {cue}"
     if step == "links":
         describe = _LINK_SUMMARY_TEXTS.get(feature)
         return describe(scored, evidence) if describe else feature.replace("_", " ")
@@ -242,24 +233,55 @@ def _wording_reasons(words: list[tuple[str, float]]) -> list[Reason]:
     return reasons
 
 
+_PAGE_URL_SCORES = frozenset({"links__page_url_score", "links__page_url_log_odds"})
+"""The link-summary features that read the link scorer's score of the page's own URL."""
+
+
+def _page_url_reason(scored: ScoredPage, items: list[tuple[str, float]]) -> Reason | None:
+    """One reason for everything the page's own URL contributes, with the cues that won.
+
+    The page scorer reads the address twice, as the link scorer's score and as its own cues,
+    and fits some cues against the others (a shop path naming a drug counts less than a shop
+    word and a drug name apart), so a reason per feature would list the same address for and
+    against a sale. A moderator gets one number for the address and the cues on its side.
+    """
+    net = sum(weight for _, weight in items)
+    url_link = scored.page.url_link
+    if abs(net) < MIN_WEIGHT or url_link is None:
+        return None
+    side = sorted((item for item in items if item[1] * net > 0), key=lambda item: -abs(item[1]))
+    cues = [_link_cue(name.removeprefix("url__"), url_link) for name, _ in side
+            if name.startswith("url__")][:3]
+    scored_as = ("" if scored.url_score is None
+                 else f", scored {scored.url_score:.2f} as a sale link")
+    text = f"the page's own URL{scored_as}: {scored.page.url}"
+    return Reason(text + (f" ({'; '.join(cues)})" if cues else ""), net, "url")
+
+
 def page_reasons(
     scored: ScoredPage, contribs: list[tuple[str, float]], evidence: tuple[LinkEvidence, ...]
 ) -> tuple[Reason, ...]:
     """Reasons for one page's score, strongest first."""
     def source(name: str) -> str:
         step = name.partition("__")[0]
-        return {"links": "links", "url": "url", "cues": "text", "unlinked": "text",
-                "sentences": "text", "words": "text"}.get(step, "page")
+        return {"links": "links", "cues": "text", "unlinked": "text", "sentences": "text",
+                "words": "text"}.get(step, "page")
 
     grouped: dict[str, list[tuple[str, float]]] = defaultdict(list)
     words: list[tuple[str, float]] = []
+    address: list[tuple[str, float]] = []
     for name, weight in contribs:
         if name.startswith("words__"):
             words.append((name.removeprefix("words__"), weight))
+        elif name.startswith("url__") or name in _PAGE_URL_SCORES:
+            address.append((name, weight))
         else:
             grouped[source(name)].append((name, weight))
     reasons = _wording_reasons(words)
+    url_reason = _page_url_reason(scored, address)
+    if url_reason is not None:
+        reasons.append(url_reason)
     for src, items in grouped.items():
         for r in _group(items, lambda name: _describe_page_feature(name, scored, evidence)):
-            reasons.append(Reason(r.text, r.weight, "url" if "own URL" in r.text else src))
+            reasons.append(Reason(r.text, r.weight, src))
     return _order(reasons)
