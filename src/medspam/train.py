@@ -94,7 +94,7 @@ LIMITATIONS = (
     "Languages other than English have little training data and lower recall.",
     ("The hardest negatives are licensed online pharmacies whose order page looks like a shop "
      "address (`…rx.com/order`) and warnings whose own URL reads `/never-buy-…-online`: the page "
-     "URL weighs heavily, so a few of them still score above the threshold."),
+     "URL weighs heavily, so they are the hard negatives closest to the threshold."),
     ("The medical signal learnt mostly from MedQuAD-style text: blog-style or German health "
      "text can be called drug-sales instead of medical-drug-sales."),
     "Labels of realpages are one reader's judgement; a few are borderline.",
