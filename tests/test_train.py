@@ -1,3 +1,5 @@
+import pytest
+
 import medspam.train
 from medspam.extract import extract_page
 from medspam.page import Link
@@ -105,3 +107,10 @@ def test_each_fold_is_scored_by_a_link_scorer_fit_without_it(monkeypatch):
     scored = out_of_fold_pages(records, pages, seed=0, progress=lambda _: None)
     assert [s.page.url for s in scored] == [p.url for p in pages]
     assert all(s.url_score == 0.0 for s in scored)
+
+
+def test_out_of_fold_scoring_refuses_records_outside_the_folds():
+    records, pages = _fit_records()
+    records[0]["pool"] = "valid"
+    with pytest.raises(ValueError, match="outside the folds"):
+        out_of_fold_pages(records, pages, seed=0, progress=lambda _: None)

@@ -232,18 +232,26 @@ def out_of_fold_pages(records: Sequence[dict[str, Any]], pages: Sequence[Page], 
     """``pages`` with their links scored by a link scorer fit on the other folds.
 
     Each record's ``pool`` is its fold (one of ``FOLDS``).
+
+    Raises
+    ------
+    ValueError
+        A record is in no fold: it would fit a link scorer of every fold and be scored by none.
     """
-    scored: list[ScoredPage | None] = [None] * len(records)
+    strays = {r["pool"] for r in records} - set(FOLDS)
+    if strays:
+        msg = f"records outside the folds {FOLDS}: pools {sorted(strays)}"
+        raise ValueError(msg)
+    scored: dict[int, ScoredPage] = {}
     for fold in FOLDS:
         mine = [i for i, r in enumerate(records) if r["pool"] == fold]
         other = [i for i, r in enumerate(records) if r["pool"] != fold]
         progress(f"fitting a link scorer without fold {fold!r} to score it")
         model = _fit_link_scorer(link_training_set(
             [records[i] for i in other], [pages[i] for i in other]), seed=seed)
-        mine_scored = _scored_pages(model, [pages[i] for i in mine], ModelBundle.max_feature_words)
-        for i, page in zip(mine, mine_scored, strict=True):
-            scored[i] = page
-    return [page for page in scored if page is not None]
+        scored.update(zip(mine, _scored_pages(model, [pages[i] for i in mine],
+                                              ModelBundle.max_feature_words), strict=True))
+    return [scored[i] for i in range(len(records))]
 
 
 def _fit_link_scorer(training: tuple[list[Link], list[int], list[float]], *,
