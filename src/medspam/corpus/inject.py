@@ -7,7 +7,6 @@ import random
 
 from medspam.corpus.compose import (
     SHORTENERS,
-    SPAM_DRUGS,
     Injection,
     Material,
     anchors_html,
@@ -79,26 +78,7 @@ def build_injection(  # noqa: C901 - one branch per placement reads best
     elif placement == "page_url":
         inj.page_url = sale_page_url(rng, drug)
         inj.targets = []
-    if not names_a_drug(inj):
-        # A bare home-page address under "Resources", a "click here" shortener: nothing on the
-        # page would mark it as a drug sale, so a label of spam would be noise, not signal.
-        inj.sentence = material.pick(rng, "sales_sentences", lang).format(drug=drug)
     return inj
-
-
-def names_a_drug(inj: Injection) -> bool:
-    """Whether what the injection adds names a drug: sentence, anchors, addresses or page URL.
-
-    Examples
-    --------
-    >>> names_a_drug(Injection(links_html='<a href="https://shop.example/">here</a>'))
-    False
-    >>> names_a_drug(Injection(links_html='<a href="https://shop.example/xanax">here</a>'))
-    True
-    """
-    shown = (inj.sentence, inj.links_html, inj.sidebar_html, inj.footer_html, inj.inline_html,
-             inj.page_url)
-    return any(drug in part.lower() for part in shown for drug in SPAM_DRUGS)
 
 
 def pharma_hack(rng: random.Random, page_html: bytes, injection_html: str) -> bytes:

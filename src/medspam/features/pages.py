@@ -277,14 +277,6 @@ def _word_count(text: str) -> int:
     return _word_count_memo(text) if len(text) <= _MEMO_CHARS else max(len(_WORD.findall(text)), 1)
 
 
-def _density(count: int, words: int, scale: float) -> float:
-    """``count`` terms per word of a text of ``words`` words, times ``scale``, capped at 1.
-
-    The words count as at least :data:`DENSITY_MIN_WORDS`.
-    """
-    return min(count / max(words, DENSITY_MIN_WORDS) * scale, 1.0)
-
-
 @lru_cache(maxsize=256)
 def _word_count_memo(text: str) -> int:
     """:func:`_word_count` of a text, remembered: TextCues and MedicalCues read the same text."""
@@ -344,7 +336,7 @@ def selling_sentences(unmasked: str) -> list[tuple[int, int]]:
 
 def _text_cues(text: str, unmasked: str, title: str) -> list[float]:
     """:class:`TextCues` values of a page's text, its unmasked form and its title."""
-    words = _word_count(unmasked)
+    words = max(_word_count(unmasked), DENSITY_MIN_WORDS)
     drug_spans = lexicons.find_spans("drugs", unmasked)
     disguised = sum(text[start:end].lower() != unmasked[start:end].lower()
                     for start, end, _ in drug_spans)
@@ -356,7 +348,7 @@ def _text_cues(text: str, unmasked: str, title: str) -> list[float]:
         log_count(len(drugs), 100),
         log_count(disguised, 10),
         log_count(len(set(drugs)), 20),
-        _density(len(drugs), words, 20),
+        min(len(drugs) / words * 20, 1.0),
         log_count(len(commerce), 100),
         log_count(_near([start for start, _, _ in drug_spans], commerce, _NEAR_CHARS), 30),
         log_count(len(_positions("no_prescription", unmasked)), 10),
@@ -364,7 +356,7 @@ def _text_cues(text: str, unmasked: str, title: str) -> list[float]:
         log_count(len(_PRICE.findall(unmasked)), 30),
         log_count(len(_DOSE.findall(unmasked)), 30),
         log_count(len(medical), 200),
-        _density(len(medical), words, 10),
+        min(len(medical) / words * 10, 1.0),
         log_count(len(_positions("legit_cues", unmasked)), 30),
         float(bool(lexicons.find_terms("drugs", title))),
         float(bool(lexicons.find_terms("commerce", title))),
@@ -466,7 +458,7 @@ class MedicalCues(ObjectTransformer):
         words = _word_count(text)
         medical = lexicons.find_terms("medical", text)
         return [log_count(len(medical), 200), log_count(len(set(medical)), 60),
-                _density(len(medical), words, 10)]
+                min(len(medical) / words * 10, 1.0)]
 
 
 class PageText(TokenSelector):
