@@ -30,7 +30,7 @@ import medspam
 import medspam.extract
 from medspam.classifier import EXPLAINED_LINK_SCORE, _Scored
 from medspam.extract.decode import decode_bytes
-from medspam.features import ScoredPage
+from medspam.features import ScoredPage, links_to_score
 
 STAGES = ("parse only (floor)", "extract (incl. urls)", "  of which urls/links",
           "link features", "link predict", "page features", "predict", "explain")
@@ -68,7 +68,7 @@ def classify_timed(clf: medspam.Classifier, body: bytes, url: str | None, timer:
     bundle = clf._model.bundle  # noqa: SLF001 - a profile looks inside
     link_scorer, page_scorer = clf._link_scorer, clf._page_scorer  # noqa: SLF001
     medical_scorer = clf._medical_scorer  # noqa: SLF001
-    links = (*page.links, *((page.url_link,) if page.url_link else ()))
+    links = links_to_score(page)
     probs = np.zeros(0)
     with timer.stage("link features"):
         features = link_scorer.features(list(links)) if links else None
@@ -82,10 +82,7 @@ def classify_timed(clf: medspam.Classifier, body: bytes, url: str | None, timer:
         link_rows = [next(rows) if e else [] for e in explain]
     with timer.stage("page features"):
         scores = tuple(float(p) for p in probs)
-        url_score = scores[-1] if page.url_link else None
-        own = scores[:-1] if page.url_link else scores
-        scored = ScoredPage.from_page(page, own, url_score,
-                                      max_words=bundle.max_feature_words)
+        scored = ScoredPage.from_link_scores(page, scores, max_words=bundle.max_feature_words)
         page_x = page_scorer.features([scored])
         medical_x = medical_scorer.features([scored])
     with timer.stage("predict"):
@@ -93,7 +90,7 @@ def classify_timed(clf: medspam.Classifier, body: bytes, url: str | None, timer:
         medical = float(medical_scorer.probabilities(medical_x)[0])
     with timer.stage("explain"):
         contribs = clf._page_explainer.contributions(page_x)[0]  # noqa: SLF001
-        clf._verdict(_Scored(scored, links, link_rows), score, medical, contribs)  # noqa: SLF001
+        clf._verdict(_Scored(scored, links, scores, link_rows), score, medical, contribs)  # noqa: SLF001
 
 
 def profile(clf: medspam.Classifier, pages: list[Page]) -> tuple[Timer, float]:

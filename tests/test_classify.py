@@ -130,3 +130,23 @@ def test_real_webpages_are_all_ok(classifier):
             if verdict.is_spam:
                 flagged.append((url, round(verdict.score, 3)))
     assert flagged == []
+
+
+SITE_PAGE = ("<p>Fix a dripping tap in five steps.</p>"
+             "<a href='https://plumbing.example/about'>About us</a>"
+             "<a href='https://shop.example/buy-xanax'>buy xanax</a>")
+
+
+def test_only_links_that_leave_the_site_are_scored_and_listed(classifier):
+    verdict = classifier.classify(SITE_PAGE, url="https://plumbing.example/taps")
+    assert [e.link.url for e in verdict.links] == ["https://shop.example/buy-xanax"]
+    # Without the page URL no link is known to stay on the site: both are read.
+    assert len(classifier.classify(SITE_PAGE).links) == 2
+
+
+def test_a_page_whose_links_stay_on_its_site_says_so(classifier):
+    html = "<p>Fix a dripping tap in five steps.</p><a href='/about'>About us</a>"
+    verdict = classifier.classify(html, url="https://plumbing.example/taps")
+    assert verdict.links == ()
+    assert verdict.signals["links"] == 0.0
+    assert "no link leaves the site" in [r.text for r in verdict.reasons]

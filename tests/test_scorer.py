@@ -12,7 +12,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
 
 from medspam.extract import extract_page
-from medspam.features import ScoredPage, Scorer, TfidfTable
+from medspam.features import ScoredPage, Scorer, TfidfTable, links_to_score
 from medspam.features.pipeline import (
     build_link_model,
     build_medical_model,
@@ -52,7 +52,7 @@ def fitted() -> dict[str, tuple[Pipeline, list[object]]]:
     items each reads."""
     pages, labels = _pages(), _labels()
     assert 0 < sum(labels) < len(labels)
-    links = [link for page in pages for link in (*page.links, page.url_link) if link]
+    links = [link for page in pages for link in links_to_score(page)]
     link_labels = [i % 2 for i in range(len(links))]
     link_model = build_link_model().set_params(
         features__tokens__vec__min_df=1, features__chars__vec__min_df=1,
@@ -60,11 +60,9 @@ def fitted() -> dict[str, tuple[Pipeline, list[object]]]:
     link_scorer = scorer_of(link_model)
     scored = []
     for page in pages:
-        items = [*page.links, *((page.url_link,) if page.url_link else ())]
-        probs = tuple(float(p) for p in link_scorer.predict(items)) if items else ()
-        url_score = probs[-1] if page.url_link else None
-        scored.append(ScoredPage.from_page(page, probs[:-1] if page.url_link else probs,
-                                           url_score))
+        items = links_to_score(page)
+        probs = link_scorer.predict(list(items)) if items else ()
+        scored.append(ScoredPage.from_link_scores(page, probs))
     page_model = build_page_model().set_params(
         features__words__vec__min_df=1, features__words__vec__max_df=1.0,
         classify__cv=2).fit(scored, labels)

@@ -12,7 +12,7 @@ import numpy as np
 
 from medspam.explain import LinearExplainer, link_reasons, page_reasons
 from medspam.extract import extract_page
-from medspam.features import ScoredPage
+from medspam.features import ScoredPage, links_to_score
 from medspam.modelio import LoadedModel, load_bundle
 from medspam.page import Link, Page
 from medspam.settings import Settings
@@ -36,6 +36,9 @@ class _Scored:
 
     scored: ScoredPage
     links: tuple[Link, ...]
+    """The links the link scorer read: the outbound ones, then the page URL."""
+    scores: tuple[float, ...]
+    """The link scorer's score of each of ``links``."""
     link_rows: list[list[tuple[str, float]]]
 
 
@@ -158,8 +161,8 @@ class Classifier:
         ]
 
     def _score_links(self, pages: Sequence[Page]) -> list[_Scored]:
-        """Score every link and page URL of ``pages`` in one link-model call."""
-        per_page = [(*p.links, *((p.url_link,) if p.url_link else ())) for p in pages]
+        """Score the outbound links and page URL of ``pages`` in one link-model call."""
+        per_page = [links_to_score(page) for page in pages]
         flat = [link for links in per_page for link in links]
         if flat:
             features = self._link_scorer.features(flat)
@@ -173,12 +176,10 @@ class Classifier:
         out, start = [], 0
         for page, links in zip(pages, per_page, strict=True):
             end = start + len(links)
-            link_probs = tuple(float(p) for p in probs[start:end])
-            url_score = link_probs[-1] if page.url_link else None
-            own = link_probs[:-1] if page.url_link else link_probs
-            scored = ScoredPage.from_page(page, own, url_score,
-                                          max_words=self._model.bundle.max_feature_words)
-            out.append(_Scored(scored, links, all_rows[start:end]))
+            scores = tuple(float(p) for p in probs[start:end])
+            scored = ScoredPage.from_link_scores(page, scores,
+                                                 max_words=self._model.bundle.max_feature_words)
+            out.append(_Scored(scored, links, scores, all_rows[start:end]))
             start = end
         return out
 
@@ -187,11 +188,9 @@ class Classifier:
     ) -> Verdict:
         """Build the verdict of one scored page."""
         page = s.scored.page
-        scores = (*s.scored.link_scores, *(() if s.scored.url_score is None
-                                           else (s.scored.url_score,)))
         evidence = tuple(
             LinkEvidence(link, p, link_reasons(link, rows) if rows else ())
-            for link, p, rows in zip(s.links, scores, s.link_rows, strict=True)
+            for link, p, rows in zip(s.links, s.scores, s.link_rows, strict=True)
         )
         outbound = tuple(sorted((e for e in evidence if e.link.found != "page"),
                                 key=lambda e: -e.score))

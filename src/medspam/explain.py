@@ -162,7 +162,7 @@ def _sentence_reason(scored: ScoredPage) -> str:
 
 
 def _top_link(evidence: tuple[LinkEvidence, ...], keep: Callable[[Link], bool]) -> str:
-    """Describe the highest-scoring link that ``keep`` accepts."""
+    """Describe the highest-scoring outbound link that ``keep`` accepts."""
     best = max((e for e in evidence if e.link.found != "page" and keep(e.link)),
                key=lambda e: e.score, default=None)
     if best is None:
@@ -170,22 +170,31 @@ def _top_link(evidence: tuple[LinkEvidence, ...], keep: Callable[[Link], bool]) 
     return f"{best.link.domain or best.link.url} (link score {best.score:.2f})"
 
 
+def _links_to(evidence: tuple[LinkEvidence, ...], keep: Callable[[Link], bool]) -> str:
+    """The reason of a feature that reads the top outbound link ``keep`` accepts.
+
+    A page whose links all stay on its own site has none: its links scored 0.
+    """
+    if not any(e.link.found != "page" and keep(e.link) for e in evidence):
+        return "no link leaves the site"
+    return f"links to {_top_link(evidence, keep)}"
+
+
 _Describe = Callable[[ScoredPage, tuple[LinkEvidence, ...]], str]
 _LINK_SUMMARY_TEXTS: dict[str, _Describe] = {
     # Built on demand: each looks through every link of the page. The features that read the
     # top link (its score, its log-odds, gated or not, external or any) describe it alike, so
     # a moderator sees one reason per link, weighted by all of them together.
-    "max_link_score": lambda _, ev: f"links to {_top_link(ev, lambda _: True)}",
-    "max_external_link_score":
-        lambda _, ev: f"links to {_top_link(ev, lambda link: link.is_external)}",
+    "max_link_score": lambda _, ev: _links_to(ev, lambda _: True),
+    "max_external_link_score": lambda _, ev: _links_to(ev, lambda link: link.is_external),
     "max_text_link_score": lambda _, ev: "shop address written out in the text: " + _top_link(
         ev, lambda link: link.found in {"text", "obfuscated"}),
     "max_hidden_link_score":
         lambda _, ev: f"hidden link to {_top_link(ev, lambda link: link.is_hidden)}",
     "max_contact_score": lambda _, ev: "sells through a contact: "
                                        + _top_link(ev, lambda link: link.found == "contact"),
-    "max_link_log_odds": lambda _, ev: f"links to {_top_link(ev, lambda _: True)}",
-    "any_link_log_odds": lambda _, ev: f"links to {_top_link(ev, lambda _: True)}",
+    "max_link_log_odds": lambda _, ev: _links_to(ev, lambda _: True),
+    "any_link_log_odds": lambda _, ev: _links_to(ev, lambda _: True),
     "links_over_half": lambda _, __: "several drug-sales links",
     "share_of_links_over_half":
         lambda _, __: "a large share of the links look like drug sales",

@@ -19,7 +19,7 @@ from medspam.classifier import Classifier
 from medspam.corpus import POOLS, build_corpus
 from medspam.evaluate import Scored, classify_records, metrics, report
 from medspam.extract import extract_page
-from medspam.features import ScoredPage, Scorer
+from medspam.features import ScoredPage, Scorer, links_to_score
 from medspam.features.pipeline import (
     build_link_model,
     build_medical_model,
@@ -276,14 +276,12 @@ def _as_training_record(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _scored_pages(link_model: Scorer, pages: Sequence[Page], max_words: int) -> list[ScoredPage]:
-    """Score every page's links with the fitted link scorer and bundle them."""
+    """Score every page's outbound links and URL with the fitted link scorer and bundle them."""
     out = []
     for page in pages:
-        links = (*page.links, *((page.url_link,) if page.url_link else ()))
-        probs = tuple(float(p) for p in link_model.predict(list(links))) if links else ()
-        url_score = probs[-1] if page.url_link else None
-        own = probs[:-1] if page.url_link else probs
-        out.append(ScoredPage.from_page(page, own, url_score, max_words=max_words))
+        links = links_to_score(page)
+        probs = link_model.predict(list(links)) if links else ()
+        out.append(ScoredPage.from_link_scores(page, probs, max_words=max_words))
     return out
 
 

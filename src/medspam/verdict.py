@@ -125,7 +125,9 @@ class Verdict:
     reasons: tuple[Reason, ...] = ()
     """Evidence for the score, strongest first."""
     links: tuple[LinkEvidence, ...] = ()
-    """Every link found, each with its own score; most suspicious first."""
+    """Every outbound link, each with its own score; most suspicious first. Outbound: leaving
+    the page's site (every link, when the page URL is unknown); links within the site are not
+    scored (see ``medspam.features.links_to_score``)."""
     model: ModelInfo | None = None
     """The model that produced the verdict."""
     url: str | None = None

@@ -33,7 +33,7 @@ def add_parser(subparsers: Any) -> None:
                         help="let a URL fetch reach private, loopback and link-local addresses")
     parser.add_argument("--json", action="store_true", help="print the verdict as JSON")
     parser.add_argument("--all-links", action="store_true",
-                        help="list every link, not only suspicious ones")
+                        help="list every outbound link, not only suspicious ones")
     add_model_options(parser)
     parser.set_defaults(run=run)
 

@@ -15,6 +15,7 @@ from medspam.features.pages import (
     ScoredPage,
     TextCues,
     UnlinkedTextCues,
+    links_to_score,
     selling_sentences,
 )
 from medspam.features.scorer import Scorer, TfidfTable
@@ -35,5 +36,6 @@ __all__ = [
     "TfidfTable",
     "UnlinkedTextCues",
     "link_parts",
+    "links_to_score",
     "selling_sentences",
 ]
