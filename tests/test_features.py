@@ -20,7 +20,7 @@ from medspam.features import (
     UnlinkedTextCues,
     selling_sentences,
 )
-from medspam.features.pages import CUE_NAMES, DENSITY_MIN_WORDS, DRUG_TOKEN
+from medspam.features.pages import CUE_NAMES, DENSITY_MIN_WORDS, DRUG_TOKEN, mentions_drug
 from medspam.features.pipeline import Step, build_link_model, build_medical_model, build_page_model
 from medspam.page import TextBlock
 
@@ -237,3 +237,15 @@ def test_page_words_name_no_drug():
     text = PageWords().fit([page]).transform([page])[0]
     assert text.split() == ["Buy", DRUG_TOKEN, "or", DRUG_TOKEN, "online", "today."]
     assert PageText().fit([page]).transform([page])[0] == page.text
+
+
+def test_only_links_that_leave_the_site_name_a_drug_for_the_page():
+    """A site's own navigation (``/products/xanax-2mg``) does not make its pages name a drug."""
+    def page_linking(is_external: bool) -> ScoredPage:
+        link = Link(url="https://pharmacy.example/products/xanax-2mg", anchor="Product 12",
+                    host="pharmacy.example", domain="pharmacy.example", is_external=is_external)
+        return ScoredPage.from_page(Page(blocks=(TextBlock("Opening hours and directions."),),
+                                         links=(link,)))
+
+    assert not mentions_drug(page_linking(is_external=False))
+    assert mentions_drug(page_linking(is_external=True))

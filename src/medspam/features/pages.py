@@ -167,15 +167,17 @@ SUMMARY_NAMES = (
 
 
 def mentions_drug(scored: ScoredPage) -> bool:
-    """Whether the page names a drug in its text, title, URL or any link's words."""
+    """Whether the page names a drug in its text, title, URL or the words of a link it scores.
+
+    The links within the page's own site are not read (:func:`links_to_score`): their anchors
+    are page text already, and their addresses are the site's navigation.
+    """
     if lexicons.find_spans("drugs", scored.unmasked):  # cached: the text cues scan it too
         return True
-    page = scored.page
-    links = (*page.links, *((page.url_link,) if page.url_link else ()))
     return any(
         has_any(parts.host_words + parts.path_words + parts.anchor_words + parts.context_words,
                 "drugs")
-        for parts in map(link_parts, links))
+        for parts in map(link_parts, links_to_score(scored.page)))
 
 
 class LinkScoreSummary(ObjectTransformer):
