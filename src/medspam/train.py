@@ -211,7 +211,10 @@ def link_training_set(
 ) -> tuple[list[Link], list[int], list[float]]:
     """Every labelled link of ``pages`` (and page URL), its label and its training weight.
 
-    Feedback records label pages, not links: their links are left out.
+    Feedback records label pages, not links: their links are left out. Links within a page's
+    own site are still learnt from (as the negatives they are), although the classifier no
+    longer scores them (:func:`~medspam.features.links_to_score`): the shipped link scorer was
+    fit this way; fitting on outbound links only is a change to measure with the next model.
     """
     links: list[Link] = []
     labels: list[int] = []
