@@ -212,9 +212,11 @@ def link_training_set(
     """Every labelled link of ``pages`` (and page URL), its label and its training weight.
 
     Feedback records label pages, not links: their links are left out. Links within a page's
-    own site are still learnt from (as the negatives they are), although the classifier no
-    longer scores them (:func:`~medspam.features.links_to_score`): the shipped link scorer was
-    fit this way; fitting on outbound links only is a change to measure with the next model.
+    own site are learnt from as the negatives they are, although the classifier does not score
+    them (:func:`~medspam.features.links_to_score`): a link scorer fit on outbound links and
+    page URLs only did worse (the page scorer refit on its out-of-fold scores: real sale pages'
+    ROC-AUC 0.838 -> 0.824, recall at 5 % FPR 0.49 -> 0.43, recall at 0.5 % FPR on the test
+    pool 0.916 -> 0.914).
     """
     links: list[Link] = []
     labels: list[int] = []
