@@ -161,13 +161,23 @@ def _sentence_reason(scored: ScoredPage) -> str:
     return f"a sentence sells a drug: '{quote}'"
 
 
+def _best_link(
+    evidence: tuple[LinkEvidence, ...], keep: Callable[[Link], bool]
+) -> LinkEvidence | None:
+    """The highest-scoring outbound link that ``keep`` accepts, if any."""
+    return max((e for e in evidence if e.link.found != "page" and keep(e.link)),
+               key=lambda e: e.score, default=None)
+
+
+def _named(link: LinkEvidence) -> str:
+    """A link as a reason names it: its domain and its score."""
+    return f"{link.link.domain or link.link.url} (link score {link.score:.2f})"
+
+
 def _top_link(evidence: tuple[LinkEvidence, ...], keep: Callable[[Link], bool]) -> str:
     """Describe the highest-scoring outbound link that ``keep`` accepts."""
-    best = max((e for e in evidence if e.link.found != "page" and keep(e.link)),
-               key=lambda e: e.score, default=None)
-    if best is None:
-        return "no such link"
-    return f"{best.link.domain or best.link.url} (link score {best.score:.2f})"
+    best = _best_link(evidence, keep)
+    return "no such link" if best is None else _named(best)
 
 
 def _links_to(evidence: tuple[LinkEvidence, ...], keep: Callable[[Link], bool]) -> str:
@@ -175,9 +185,8 @@ def _links_to(evidence: tuple[LinkEvidence, ...], keep: Callable[[Link], bool]) 
 
     A page whose links all stay on its own site has none: its links scored 0.
     """
-    if not any(e.link.found != "page" and keep(e.link) for e in evidence):
-        return "no link leaves the site"
-    return f"links to {_top_link(evidence, keep)}"
+    best = _best_link(evidence, keep)
+    return "no link leaves the site" if best is None else f"links to {_named(best)}"
 
 
 _Describe = Callable[[ScoredPage, tuple[LinkEvidence, ...]], str]
