@@ -84,11 +84,24 @@ class ScoredPage:
         >>> scored = ScoredPage.from_link_scores(page, [0.9, 0.2])
         >>> scored.link_scores, scored.url_score
         ((0.0, 0.9), 0.2)
+        >>> ScoredPage.from_link_scores(page, [0.9])
+        Traceback (most recent call last):
+        ...
+        ValueError: 1 scores for 2 links to score
+
+        Raises
+        ------
+        ValueError
+            If ``scores`` is not one score per link of :func:`links_to_score` ``(page)``.
         """
-        given = iter(scores)
-        link_scores = tuple(float(next(given)) if link.is_external else 0.0
-                            for link in page.links)
-        url_score = float(next(given)) if page.url_link else None
+        given = [float(score) for score in scores]
+        wanted = sum(link.is_external for link in page.links) + (page.url_link is not None)
+        if len(given) != wanted:
+            msg = f"{len(given)} scores for {wanted} links to score"
+            raise ValueError(msg)
+        outbound = iter(given)
+        link_scores = tuple(next(outbound) if link.is_external else 0.0 for link in page.links)
+        url_score = given[-1] if page.url_link else None
         return cls.from_page(page, link_scores, url_score, max_words=max_words)
 
 
@@ -169,8 +182,8 @@ SUMMARY_NAMES = (
 def mentions_drug(scored: ScoredPage) -> bool:
     """Whether the page names a drug in its text, title, URL or the words of a link it scores.
 
-    The links within the page's own site are not read (:func:`links_to_score`): their anchors
-    are page text already, and their addresses are the site's navigation.
+    The links within the page's own site are not read (:func:`links_to_score`): their visible
+    anchors are page text already, and their addresses are the site's navigation.
     """
     if lexicons.find_spans("drugs", scored.unmasked):  # cached: the text cues scan it too
         return True
