@@ -72,11 +72,14 @@ def test_threshold_is_chosen_without_the_short_pages():
 def _fit_records():
     def record(i, pool, source="composition/articles"):
         return {"id": f"r{i}", "pool": pool, "source": source, "targets": ["shop.example"],
-                "url_sells": False, "placement": "inline", "kind": "health-article"}
+                "url_sells": False, "placement": "inline", "kind": "health-article",
+                "text_sells": None if source == "feedback" else bool(i % 2)}
     records = [record(0, "fold-a"), record(1, "fold-b"), record(2, "fold-a"),
                record(3, "fold-b", source="feedback")]
-    html = '<p>Text <a href="https://shop.example/buy">a</a> <a href="https://nih.gov/">b</a></p>'
-    pages = [extract_page(html, f"https://site{i}.example/page") for i in range(len(records))]
+    html = ('<p>Text {} <a href="https://shop.example/buy">a</a> '
+            '<a href="https://nih.gov/">b</a></p>')
+    pages = [extract_page(html.format(i), f"https://site{i}.example/page")
+             for i in range(len(records))]
     return records, pages
 
 
@@ -89,24 +92,34 @@ def test_link_training_set_labels_links_weighs_page_urls_and_skips_feedback():
     assert weights[:3] == [1.0, 1.0, PAGE_URL_WEIGHT]
 
 
-def test_each_fold_is_scored_by_a_link_scorer_fit_without_it(monkeypatch):
-    """Out-of-fold link scores: the page scorer learns from scores on links never fit."""
+def test_each_fold_is_scored_by_link_and_sale_text_scorers_fit_without_it(monkeypatch):
+    """Out-of-fold scores: the page scorer learns from scores on links and texts never fit."""
     records, pages = _fit_records()
 
     class Fitted:
-        def __init__(self, hosts):
-            self.hosts = hosts
+        def __init__(self, seen):
+            self.seen = seen
 
-        def predict(self, links):  # scores 1.0 for links of pages it was fit on
-            return [float(link.url in self.hosts) for link in links]
+        def predict(self, items):  # 1.0 for the links and texts of pages it was fit on
+            return [float(getattr(item, "url", None) in self.seen
+                          or getattr(item, "text", None) in self.seen) for item in items]
 
-    def fit(training, *, seed):  # noqa: ARG001 - the signature it replaces
+    def fit_links(training, *, seed):  # noqa: ARG001 - the signature it replaces
         return Fitted({link.url for link in training[0] if link.found == "page"})
 
-    monkeypatch.setattr(medspam.train, "_fit_link_scorer", fit)
+    fitted_on = []
+
+    def fit_text(records, scored, *, seed):  # noqa: ARG001 - the signature it replaces
+        fitted_on.append([r["id"] for r in records])
+        return Fitted({s.text for s in scored})
+
+    monkeypatch.setattr(medspam.train, "_fit_link_scorer", fit_links)
+    monkeypatch.setattr(medspam.train, "_fit_sale_text_scorer", fit_text)
     scored = out_of_fold_pages(records, pages, seed=0, progress=lambda _: None)
     assert [s.page.url for s in scored] == [p.url for p in pages]
     assert all(s.url_score == 0.0 for s in scored)
+    assert all(s.sale_text_score == 0.0 for s in scored)
+    assert fitted_on == [["r1", "r3"], ["r0", "r2"]]
 
 
 def test_out_of_fold_scoring_refuses_records_outside_the_folds():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -60,6 +61,7 @@ class Classifier:
         self._link_scorer = bundle.link_model
         self._page_scorer = bundle.page_model
         self._medical_scorer = bundle.medical_model
+        self._sale_text_scorer = bundle.sale_text_model
         self._link_explainer = LinearExplainer(bundle.link_model)
         self._page_explainer = LinearExplainer(bundle.page_model)
         self.model_info = ModelInfo(
@@ -149,7 +151,7 @@ class Classifier:
 
     def classify_pages(self, pages: Sequence[Page]) -> list[Verdict]:
         """Classify already extracted pages in one batch of model calls."""
-        scored = self._score_links(pages)
+        scored = self._score_sale_text(self._score_links(pages))
         inputs = [s.scored for s in scored]
         features = self._page_scorer.features(inputs)
         scores = self._page_scorer.probabilities(features)
@@ -183,6 +185,14 @@ class Classifier:
             start = end
         return out
 
+    def _score_sale_text(self, scored: list[_Scored]) -> list[_Scored]:
+        """``scored`` with the sale-text scorer's score of each page's text, in one call."""
+        if self._sale_text_scorer is None or not scored:
+            return scored
+        probs = self._sale_text_scorer.predict([s.scored for s in scored])
+        return [dataclasses.replace(s, scored=s.scored.with_sale_text_score(float(p)))
+                for s, p in zip(scored, probs, strict=True)]
+
     def _verdict(
         self, s: _Scored, score: float, medical: float, contribs: list[tuple[str, float]]
     ) -> Verdict:
@@ -205,6 +215,8 @@ class Classifier:
         }
         if s.scored.url_score is not None:
             signals["page_url"] = s.scored.url_score
+        if s.scored.sale_text_score is not None:
+            signals["sale_text"] = s.scored.sale_text_score
         return Verdict(
             score=score, threshold=self.threshold, category=category, signals=signals,
             reasons=reasons, links=outbound, model=self.model_info, url=page.url,

@@ -221,6 +221,9 @@ def _describe_page_feature(
     phrase = _sale_phrase(scored) if feature == "sale_words_near_drug" else ""
     if step == "sentences":
         return _sentence_reason(scored)
+    if feature == "sale_text_log_odds":
+        score = scored.sale_text_score or 0.0
+        return f"the text reads like a drug-sales offer (sale-text score {score:.2f})"
     texts = {
         "sale_words_near_drug": f"commercial phrase near a controlled substance: '{phrase}'",
         "no_prescription": "offers drugs without a prescription",
@@ -283,7 +286,7 @@ def page_reasons(
     def source(name: str) -> str:
         step = name.partition("__")[0]
         return {"links": "links", "cues": "text", "unlinked": "text", "sentences": "text",
-                "words": "text"}.get(step, "page")
+                "text": "text", "words": "text"}.get(step, "page")
 
     grouped: dict[str, list[tuple[str, float]]] = defaultdict(list)
     words: list[tuple[str, float]] = []

@@ -32,6 +32,10 @@ class ModelBundle:
     """Medical scorer: sequence of ScoredPage -> P(health content)."""
     threshold: float
     """Operating threshold on the page score, chosen on validation data."""
+    sale_text_model: Scorer | None = None
+    """Sale-text scorer: sequence of ScoredPage -> P(the text offers drugs for sale); its score
+    is a page-scorer feature. ``None`` in models older than it (their page scorer does not
+    read it)."""
     max_feature_words: int = 1_500
     """Words of page text the features were trained on."""
     meta: dict[str, Any] = field(default_factory=dict)
@@ -131,8 +135,10 @@ def load_bundle(path: Path | None = None, *, trusted: bool = False) -> LoadedMod
         msg = f"{path} holds a {type(bundle).__name__}, not a medspam ModelBundle"
         raise ModelError(msg)
     try:
-        for scorer in (bundle.link_model, bundle.page_model, bundle.medical_model):
-            scorer.check()
+        for scorer in (bundle.link_model, bundle.page_model, bundle.medical_model,
+                       bundle.sale_text_model):
+            if scorer is not None:
+                scorer.check()
     except ValueError as exc:
         msg = (f"{path} was trained with other features than this medspam's ({exc}): "
                "retrain it with `medspam train`")

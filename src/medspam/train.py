@@ -1,4 +1,4 @@
-"""The ``medspam train`` workflow: corpus -> link, page and medical scorers -> model + card."""
+"""The ``medspam train`` workflow: corpus -> the four scorers -> model + card."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from medspam.features.pipeline import (
     build_link_model,
     build_medical_model,
     build_page_model,
+    build_sale_text_model,
     scorer_of,
 )
 from medspam.modelio import LoadedModel, ModelBundle, save_bundle
@@ -33,8 +34,9 @@ from medspam.settings import Settings
 logger = logging.getLogger(__name__)
 FOLDS = POOLS[:2]
 """The pools that fit the scorers, as two folds of a cross-fit: the page scorer learns from
-each fold's link scores as given by a link scorer fit on the other fold (scores on links it
-never saw, as in use), and the shipped link scorer is fit on both."""
+each fold's link and sale-text scores as given by a link scorer and a sale-text scorer fit on
+the other fold (scores of links and texts they never saw, as in use), and the shipped link and
+sale-text scorers are fit on both."""
 MAX_FPR = 0.005
 """The threshold is the lowest score whose false-positive rate on validation stays under this."""
 
@@ -159,7 +161,7 @@ def _in_pools(items: Sequence[Any], records: Sequence[dict[str, Any]], *pools: s
 
 def train(out_dir: Path, *, seed: int = 0, n_jobs: int = -1,
           extra_records: Sequence[dict[str, Any]] = (), progress: Progress = logger.info) -> Path:
-    """Build the corpus, fit the three scorers, choose the threshold, write model + card.
+    """Build the corpus, fit the four scorers, choose the threshold, write model + card.
 
     ``extra_records`` (e.g. moderator feedback: ``{id, url, html, label}``) join a training
     fold and fit the page scorer (their links are unlabelled: they fit no link scorer); they
@@ -175,6 +177,8 @@ def train(out_dir: Path, *, seed: int = 0, n_jobs: int = -1,
     links, labels, _ = training
     progress(f"fitting link scorer on {len(links)} links ({sum(labels)} sale links)")
     link_model = _fit_link_scorer(training, seed=seed)
+    progress("fitting the sale-text scorer")
+    sale_text_model = _fit_sale_text_scorer(fit_recs, fit_scored, seed=seed)
     progress(f"fitting page and medical scorers on {len(fit_scored)} pages")
     y_spam = [int(r["label"] == "spam") for r in fit_recs]
     weights = [weight_of(r) for r in fit_recs]
@@ -184,7 +188,8 @@ def train(out_dir: Path, *, seed: int = 0, n_jobs: int = -1,
     medical_model = scorer_of(build_medical_model(random_state=seed).fit(
         [fit_scored[i] for i in known], [int(fit_recs[i]["medical"]) for i in known]))
     bundle = ModelBundle(link_model=link_model, page_model=page_model,
-                         medical_model=medical_model, threshold=0.5, meta={"seed": seed})
+                         medical_model=medical_model, sale_text_model=sale_text_model,
+                         threshold=0.5, meta={"seed": seed})
     card = {"name": "medspam", "version": __version__, "sha256": "", "threshold": 0.5,
             "sklearn_version": sklearn.__version__}
     classifier = Classifier(LoadedModel(bundle, card, out_dir), settings=Settings(threshold=0.5))
@@ -234,7 +239,7 @@ def link_training_set(
 
 def out_of_fold_pages(records: Sequence[dict[str, Any]], pages: Sequence[Page], *, seed: int,
                       progress: Progress = logger.info) -> list[ScoredPage]:
-    """``pages`` with their links scored by a link scorer fit on the other folds.
+    """``pages`` with links and text scored by link and sale-text scorers fit on other folds.
 
     Each record's ``pool`` is its fold (one of ``FOLDS``).
 
@@ -256,7 +261,29 @@ def out_of_fold_pages(records: Sequence[dict[str, Any]], pages: Sequence[Page], 
             [records[i] for i in other], [pages[i] for i in other]), seed=seed)
         scored.update(zip(mine, _scored_pages(model, [pages[i] for i in mine],
                                               ModelBundle.max_feature_words), strict=True))
+    for fold in FOLDS:
+        mine = [i for i, r in enumerate(records) if r["pool"] == fold]
+        other = [i for i, r in enumerate(records) if r["pool"] != fold]
+        progress(f"fitting a sale-text scorer without fold {fold!r} to score it")
+        text_model = _fit_sale_text_scorer([records[i] for i in other],
+                                           [scored[i] for i in other], seed=seed)
+        probs = text_model.predict([scored[i] for i in mine])
+        scored.update((i, scored[i].with_sale_text_score(float(p)))
+                      for i, p in zip(mine, probs, strict=True))
     return [scored[i] for i in range(len(records))]
+
+
+def _fit_sale_text_scorer(records: Sequence[dict[str, Any]], scored: Sequence[ScoredPage], *,
+                          seed: int) -> Scorer:
+    """Fit the sale-text scorer on the pages whose record says whether their text sells.
+
+    ``text_sells`` is true for whole texts that sell (drug spam mail, shop pages, offers in
+    posts), false for ham, and ``None`` where a sale was injected into other text or is
+    unknown (real sale pages, feedback): those texts fit it neither way.
+    """
+    known = [i for i, r in enumerate(records) if r.get("text_sells") is not None]
+    return scorer_of(build_sale_text_model(random_state=seed).fit(
+        [scored[i] for i in known], [int(records[i]["text_sells"]) for i in known]))
 
 
 def _fit_link_scorer(training: tuple[list[Link], list[int], list[float]], *,
@@ -271,10 +298,12 @@ def _as_training_record(record: dict[str, Any]) -> dict[str, Any]:
     """A labelled record from outside the corpus, placed in a training fold.
 
     Feedback says spam or ham, not whether the page is medical: it does not fit the medical
-    scorer (``medical`` is ``None``).
+    scorer (``medical`` is ``None``). Nor does it say whether the text of a spam page sells
+    (``text_sells`` is ``None``); a ham page's text does not.
     """
     spam = record["label"] == "spam"
     return {"placement": "", "targets": [], "url_sells": False, "lang": "", "kind": "feedback",
+            "text_sells": None if spam else False,
             "source": "feedback", "group": f"feedback:{record.get('id', '')}", "medical": None,
             "category": "drug-sales" if spam else "clean", **record,
             "html": record.get("html") or record.get("text") or "", "pool": FOLDS[-1]}
@@ -317,23 +346,26 @@ def _card(  # noqa: PLR0917 - private, called once, reads in order
         "python_version": platform.python_version(),
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "description": (
-            "Three calibrated logistic-regression scorers over readable features: a link "
-            "scorer (URL words, domain word-split, path, anchor, context, how found), a page "
+            "Four calibrated logistic-regression scorers over readable features: a link "
+            "scorer (URL words, domain word-split, path, anchor, context, how found), a "
+            "sale-text scorer (the words of the text: does it offer drugs for sale?), a page "
             "scorer (link-score summary, page-URL cues, lexicon cues, the same cues on pages "
-            "without a sale-looking link, page words with drug names as one token) and a "
-            "medical scorer."),
+            "without a sale-looking link, the sale-text score, page words with drug names as "
+            "one token) and a medical scorer."),
         "intended_use": (
             "Flag web pages that sell illicit or prescription-only drugs, often under health "
             "cover, for moderator review. Not a medical or legal judgement."),
         "training": (
             "`medspam train`: corpus composed from ../shared/data (see datasets/RECIPE.md); "
-            "link, page and medical scorers fit on the two training folds (`fold-a`, "
-            "`fold-b`), the page scorer on link scores out of fold (each fold's links scored "
-            "by a link scorer fit on the other fold), "
+            "link, sale-text, page and medical scorers fit on the two training folds "
+            "(`fold-a`, `fold-b`), the page scorer on link and sale-text scores out of fold "
+            "(each fold's links and texts scored by scorers fit on the other fold), "
             f"threshold = lowest score with FPR <= {MAX_FPR:.1%} on the `valid` pool (short "
             "pages aside), raised above every real web page outside the test pool."),
         "feature_counts": {
             "link": len(bundle.link_model.feature_names),
+            "sale_text": len(bundle.sale_text_model.feature_names)
+            if bundle.sale_text_model else 0,
             "page": len(bundle.page_model.feature_names)},
         "data": {**_counts(records), "link_examples": len(links), "sale_links": sum(labels)},
         "metrics": {"valid": metrics(valid), "test": report(test)["overall"],

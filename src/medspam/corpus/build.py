@@ -134,10 +134,14 @@ class Builder:
         return sorted(set(domains))
 
     def _record(self, **fields: Any) -> dict[str, Any]:
-        """A corpus record with a running id."""
+        """A corpus record with a running id.
+
+        ``text_sells`` labels the record for the sale-text scorer: false for ham, and unless
+        given, ``None`` for spam (a sale injected into other text, or not known).
+        """
         self.count += 1
         return {"id": f"c{self.count:06d}", "placement": "", "targets": [], "url_sells": False,
-                **fields}
+                "text_sells": False if fields["label"] == "ham" else None, **fields}
 
     def _injection(self, pool: str, lang: str, legit: list[tuple[str, str]]) -> Injection:
         """A random injection whose shops come from ``pool``."""
@@ -288,18 +292,25 @@ class Builder:
         url_sells = spam and self.rng.random() < url_share
         if url_sells:
             url = shop_url(self.rng, self.rng.choice(self.shops[pool]), drug, self.material)
-        return self._record(url=url, url_sells=url_sells, html=page,
+        return self._record(url=url, url_sells=url_sells, text_sells=spam, html=page,
                             label="spam" if spam else "ham",
                             category="drug-sales" if spam else "clean", source=source,
                             kind=kinds[0] if spam else kinds[1], lang=lang, group=group,
                             pool=pool, medical=0)
 
     def _enron(self) -> Iterator[dict[str, Any]]:
-        """Enron emails as pages: drug spam as shops; generic spam and ham as negatives."""
+        """Enron emails as pages: drug spam as shops; ham as negatives.
+
+        Spam that the source's ``drug_terms`` tag does not mark is left out, not taken as a
+        negative: the tag misses disguised names (``affordable lev ! itra & v ( iagra !``,
+        ``valliuum``, ``vicodln``), and about one unmarked spam mail in ten sold drugs.
+        """
         for mail in sources.read_enron(self.data):
             drug_spam = mail["label"] == "spam" and bool(mail.get("drug_terms"))
-            keep = drug_spam or mail.get("drug_terms") or self.rng.random() < 0.08  # noqa: PLR2004
-            if not keep:
+            if mail["label"] == "spam" and not drug_spam:
+                continue
+            sampled = drug_spam or mail.get("drug_terms") or self.rng.random() < 0.08  # noqa: PLR2004
+            if not sampled:
                 continue
             lines = [rejoin_urls(ln) for ln in mail["text"].splitlines() if ln.strip()]
             title = lines[0].removeprefix("subject :").strip() if lines else "message"

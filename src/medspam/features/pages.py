@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from bisect import bisect_left, bisect_right
@@ -53,6 +54,9 @@ class ScoredPage:
     the page's own site, which is not scored (:func:`links_to_score`)."""
     url_score: float | None = None
     """Drug-sales score of the page's own URL, when known."""
+    sale_text_score: float | None = None
+    """The sale-text scorer's probability that the page's text offers drugs for sale, when
+    known (:meth:`with_sale_text_score`)."""
     unmasked: str = field(default="", init=False)
     """``text`` with look-alike spellings undone (``k3tamine``): what the word lists read."""
 
@@ -103,6 +107,20 @@ class ScoredPage:
         link_scores = tuple(next(outbound) if link.is_external else 0.0 for link in page.links)
         url_score = given[-1] if page.url_link else None
         return cls.from_page(page, link_scores, url_score, max_words=max_words)
+
+    def with_sale_text_score(self, score: float) -> ScoredPage:
+        """The same page with the sale-text scorer's ``score`` of its text.
+
+        The text is not read again (``dataclasses.replace`` would undo its look-alikes anew).
+
+        Examples
+        --------
+        >>> ScoredPage(Page(), "pills").with_sale_text_score(0.9).sale_text_score
+        0.9
+        """
+        scored = copy.copy(self)
+        object.__setattr__(scored, "sale_text_score", float(score))  # frozen: set once, here
+        return scored
 
 
 def links_to_score(page: Page) -> tuple[Link, ...]:
@@ -488,6 +506,39 @@ class SaleSentenceCues(ObjectTransformer):
         return [*values, *(share * value for value in values)]
 
 
+class SaleTextScore(ObjectTransformer):
+    """The sale-text scorer's evidence that the page's text sells drugs, as log-odds over even.
+
+    ``max(0, logit(p))``: the sale-text scorer, fit on whole texts that sell (drug spam mail,
+    shop pages, offers in posts) against texts that do not, only ever adds evidence. Text that
+    does not read as an offer says nothing against a page that links to a shop: with the
+    two-sided log-odds the page scorer learnt to raise pages whose text did not sell, and a
+    real page asking where to buy cocaine in Lima rose from 0.74 to 0.85. 0 when the page has
+    no sale-text score (a model without that scorer).
+
+    Examples
+    --------
+    >>> page = ScoredPage(Page(), "valium 10 mg, 60 pills $279")
+    >>> [round(SaleTextScore().fit([page])._row(page.with_sale_text_score(p))[0], 2)
+    ...  for p in (0.2, 0.5, 0.9)]
+    [0.0, 0.0, 2.2]
+    """
+
+    input_type = ScoredPage
+
+    def _feature_names(self) -> list[str]:
+        """One name."""
+        return ["sale_text_log_odds"]
+
+    def _row(self, item: Any) -> list[float]:
+        """The clipped log-odds of one page's sale-text score."""
+        score = item.sale_text_score
+        if score is None:
+            return [0.0]
+        p = min(max(score, 1e-6), 1.0 - 1e-6)
+        return [max(math.log(p / (1.0 - p)), 0.0)]
+
+
 MEDICAL_CUE_NAMES = ("medical_terms", "distinct_medical_terms", "medical_density")
 
 
@@ -522,6 +573,15 @@ class PageText(TokenSelector):
         """Text of one page."""
         scored: ScoredPage = item
         return scored.text
+
+
+class SaleText(PageText):
+    """The page text with look-alike spellings undone, for the sale-text scorer's words."""
+
+    def _text(self, item: Any) -> str:
+        """Unmasked text of one page."""
+        scored: ScoredPage = item
+        return scored.unmasked
 
 
 DRUG_TOKEN = "drugname"  # noqa: S105 - a word, not a secret
