@@ -6,7 +6,8 @@ Run from a checkout with ../shared beside it (takes several minutes)::
         [--update-card]
 
 1. Ablations: the page scorer refit without each feature family (link-score summary,
-   page-URL cues, text cues, page words), without all link evidence and without all text;
+   page-URL cues, text cues, the sale-text score, page words), without all link evidence and
+   without all text;
    recall and FPR on the held-out test pool at the threshold chosen the same way as in
    training. medspam has no domain-list feature: the
    drug-shop lists only supply shop domains for composition, so there is nothing to ablate.
@@ -44,8 +45,10 @@ from medspam.train import (
 FAMILIES = {"without link scores": ["links"], "without page-URL cues": ["url"],
             "without link scores and page-URL cues": ["links", "url"],
             "without text cues": ["cues", "unlinked", "sentences"],
+            "without the sale-text score": ["text"],
             "without page words": ["words"],
-            "without text (cues + words)": ["cues", "unlinked", "sentences", "words"]}
+            "without text (cues + sale-text score + words)": ["cues", "unlinked", "sentences",
+                                                              "text", "words"]}
 CYRILLIC = str.maketrans({"a": "а", "e": "е", "o": "о", "c": "с", "p": "р", "x": "х"})  # noqa: RUF001 - look-alikes on purpose
 LEET = str.maketrans({"a": "4", "e": "3", "i": "1", "o": "0"})
 DRUGS = re.compile(r"\b(ketamine|oxycodone|xanax|tramadol|adderall|fentanyl|cocaine|valium|"
@@ -95,7 +98,7 @@ def _refit(bundle: Any, scored: list[Any], records: list[dict[str, Any]],
            drop: list[str]) -> Scorer:
     """The page scorer fit again as training fits it, with the ``drop`` families switched off."""
     present = set(bundle.page_model.branch_names)
-    # Models older than the selling-sentence cues have no "sentences" family.
+    # Older models lack the later families ("sentences", "text").
     model = build_page_model(random_state=bundle.meta.get("seed", 0)).set_params(
         **{f"features__{name}": "drop" for name in drop if name in present})
     return scorer_of(model.fit(

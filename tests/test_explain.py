@@ -63,6 +63,22 @@ def test_a_selling_sentence_is_quoted(classifier: Classifier) -> None:
     assert quoted[0].source == "text"
 
 
+def test_an_offer_with_clean_links_is_explained_by_its_text(classifier: Classifier) -> None:
+    """A spam-mail offer whose only link is harmless is judged by the sale-text scorer."""
+    verdict = classifier.classify(
+        "<h1>Re: save on your meds</h1><p>Save up to 70 % on your meds. Valium, Xanax, Soma, "
+        "Vicodin and many more, prescribed online and shipped overnight to your door. No "
+        "doctor visit, no questions asked. 10 mg x 60 pills only $129.</p>"
+        '<p><a href="https://help.example.org/rules">Forum rules</a></p>',
+        "https://forum.example/t/save-on-your-meds/8812")
+    assert verdict.verdict == "spam", (verdict.score, verdict.reasons)
+    assert verdict.signals["sale_text"] > 0.9
+    offer = [r for r in verdict.reasons if r.text.startswith("the text reads like a drug-sales")]
+    assert offer, verdict.reasons
+    assert offer[0].text.endswith(f"(sale-text score {verdict.signals['sale_text']:.2f})")
+    assert offer[0].source == "text"
+
+
 def test_a_long_selling_sentence_is_quoted_where_it_names_the_drug(
         classifier: Classifier) -> None:
     """A moderator sees the drug and the sale word, not only the sentence's harmless start."""

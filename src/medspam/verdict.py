@@ -121,7 +121,8 @@ class Verdict:
     category: Category = "clean"
     """``medical-drug-sales`` (medical cover + drug sales), ``drug-sales`` or ``clean``."""
     signals: dict[str, float] = field(default_factory=dict)
-    """Independent sub-scores in 0..1: ``medical``, ``drug_sales``, ``links``, ``page_url``."""
+    """Independent sub-scores in 0..1: ``medical``, ``drug_sales``, ``links``, ``page_url``,
+    ``sale_text``."""
     reasons: tuple[Reason, ...] = ()
     """Evidence for the score, strongest first."""
     links: tuple[LinkEvidence, ...] = ()

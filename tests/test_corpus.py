@@ -1,0 +1,32 @@
+"""The corpus builder's labels: what each record teaches the scorers."""
+
+import pytest
+
+from conftest import shared_path
+from medspam.corpus import build_corpus
+
+
+@pytest.fixture(scope="module")
+def records():
+    return build_corpus(shared_path("data"))
+
+
+@pytest.mark.shared_data
+def test_no_spam_mail_is_a_negative(records):
+    """The source's drug tag misses disguised names ("lev ! itra"): untagged spam is left out."""
+    enron = [r for r in records if r["source"].startswith("enron-spam")]
+    assert {r["label"] for r in enron} == {"spam", "ham"}
+    assert all(".ham." in r["group"] for r in enron if r["label"] == "ham")
+
+
+@pytest.mark.shared_data
+def test_text_sells_labels_whole_offers_and_ham_only(records):
+    """The sale-text scorer learns from texts that sell as a whole, against ham texts."""
+    by_label = {(r["label"], r["text_sells"]) for r in records}
+    assert by_label == {("ham", False), ("spam", True), ("spam", None)}
+    selling = {r["source"] for r in records if r["text_sells"]}
+    assert selling == {"enron-spam/enron1", "composition/shop_pages", "composition/sales_posts"}
+    unknown = {r["source"] for r in records if r["text_sells"] is None}
+    assert "realpages" in unknown  # a neutral first sentence under a selling address
+    assert all(r["placement"] for r in records
+               if r["text_sells"] is None and r["source"] != "realpages")
