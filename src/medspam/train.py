@@ -102,7 +102,7 @@ LIMITATIONS = (
     "Labels of realpages are one reader's judgement; a few are borderline.",
     ("The sale-text scorer reads words alone, learnt from English spam mail, our shop pages and "
      "our posts: a short generic spam text can read as an offer (a one-line ham mail, 'get "
-     "your private, free email at …', scored 0.88 on validation), and held-out shop pages "
+     "your private, free email at …', scored 0.87 on validation), and held-out shop pages "
      "in Spanish, a language with few selling texts to learn from, are caught less often."),
     ("The threshold is set by the few highest-scoring of about 800 validation ham pages; which "
      "of the hardest ham (real look-alikes, hard negatives, which come in groups of variants) "
