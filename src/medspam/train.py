@@ -256,18 +256,17 @@ def out_of_fold_pages(records: Sequence[dict[str, Any]], pages: Sequence[Page], 
     if strays:
         msg = f"records outside the folds {FOLDS}: pools {sorted(strays)}"
         raise ValueError(msg)
+    splits = [(fold, [i for i, r in enumerate(records) if r["pool"] == fold],
+               [i for i, r in enumerate(records) if r["pool"] != fold]) for fold in FOLDS]
     scored: dict[int, ScoredPage] = {}
-    for fold in FOLDS:
-        mine = [i for i, r in enumerate(records) if r["pool"] == fold]
-        other = [i for i, r in enumerate(records) if r["pool"] != fold]
+    for fold, mine, other in splits:
         progress(f"fitting a link scorer without fold {fold!r} to score it")
         model = _fit_link_scorer(link_training_set(
             [records[i] for i in other], [pages[i] for i in other]), seed=seed)
         scored.update(zip(mine, _scored_pages(model, [pages[i] for i in mine],
                                               ModelBundle.max_feature_words), strict=True))
-    for fold in FOLDS:
-        mine = [i for i, r in enumerate(records) if r["pool"] == fold]
-        other = [i for i, r in enumerate(records) if r["pool"] != fold]
+    # The sale-text scorers read the ScoredPage of every page in the other fold: a second pass.
+    for fold, mine, other in splits:
         progress(f"fitting a sale-text scorer without fold {fold!r} to score it")
         text_model = _fit_sale_text_scorer([records[i] for i in other],
                                            [scored[i] for i in other], seed=seed)
