@@ -303,7 +303,7 @@ class Builder:
 
         Spam that the source's ``drug_terms`` tag does not mark is left out, not taken as a
         negative: the tag misses disguised names (``affordable lev ! itra & v ( iagra !``,
-        ``valliuum``, ``vicodln``), and about one unmarked spam mail in ten sold drugs.
+        ``valliuum``, ``vicodln``): 3 of a random sample of 30 unmarked spam mails sold drugs.
         """
         for mail in sources.read_enron(self.data):
             drug_spam = mail["label"] == "spam" and bool(mail.get("drug_terms"))

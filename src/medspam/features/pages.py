@@ -513,7 +513,7 @@ class SaleTextScore(ObjectTransformer):
     shop pages, offers in posts) against texts that do not, only ever adds evidence. Text that
     does not read as an offer says nothing against a page that links to a shop: with the
     two-sided log-odds the page scorer learnt to raise pages whose text did not sell, and a
-    real page asking where to buy cocaine in Lima rose from 0.74 to 0.85. 0 when the page has
+    real page asking where to buy cocaine in Lima rose from 0.74 to 0.83. 0 when the page has
     no sale-text score (a model without that scorer).
 
     Examples
