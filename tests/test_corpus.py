@@ -1,5 +1,7 @@
 """The corpus builder's labels: what each record teaches the scorers."""
 
+import re
+
 import pytest
 
 from conftest import shared_path
@@ -30,3 +32,24 @@ def test_text_sells_labels_whole_offers_and_ham_only(records):
     assert "realpages" in unknown  # a neutral first sentence under a selling address
     assert all(r["placement"] for r in records
                if r["text_sells"] is None and r["source"] != "realpages")
+
+
+@pytest.mark.shared_data
+def test_legitimate_dispensers_name_prescribed_drugs_only(records):
+    """A pharmacy refilling "heroin" taught that price and order pages of street drugs are ham."""
+    from medspam.corpus.build import DISPENSING_KINDS  # noqa: PLC0415
+    from medspam.corpus.compose import STREET_DRUGS  # noqa: PLC0415
+
+    dispensers = [r for r in records
+                  if r["source"] == "composition/hard_negatives" and r["kind"] in DISPENSING_KINDS]
+    assert len(dispensers) > 100
+    # Their own sites' addresses (compose.SITE_URLS); a community page may still discuss any drug.
+    site = re.compile(r"/(prescriptions|rezept|treatments|services|book|drugs)/"
+                      r"|-therapy/|druginfo\.")
+    own = [r["url"] for r in dispensers if site.search(r["url"] or "")]
+    assert len(own) > 50
+    for url in own:
+        assert not STREET_DRUGS & set(re.split(r"[/.-]", url)), url
+    others = [r for r in records if r["source"] == "composition/hard_negatives"
+              and r["kind"] not in DISPENSING_KINDS]
+    assert any(d in (r["url"] or "") for r in others for d in STREET_DRUGS)  # news, law, rehab

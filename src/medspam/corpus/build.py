@@ -15,6 +15,7 @@ from medspam import urls
 from medspam.corpus import sources
 from medspam.corpus.compose import (
     PLACEMENTS,
+    PRESCRIBED_DRUGS,
     SPAM_DRUGS,
     Injection,
     Material,
@@ -40,6 +41,10 @@ REALPAGES_POOL_WEIGHTS = (0.3, 0.2, 0.2, 0.3)
 """Shares of the pools for ``realpages`` hosts: more of these few real pages are held out
 (``test``), and ``valid`` holds as many of them, in proportion, as ``test``, so that the
 threshold meets real look-alikes as often as the test does."""
+DISPENSING_KINDS = frozenset({"licensed-pharmacy", "telehealth", "clinic", "drug-info"})
+"""Hard negatives that prescribe, dispense or dose a drug: they name prescribed drugs only. A
+pharmacy refilling "heroin" or a clinic pricing "lsd" taught that product and price pages of
+street drugs can be legitimate (``/prescriptions/lsd-refill`` was a ham page address)."""
 MEDICAL_KINDS = frozenset({"clinic", "rehab", "drug-info", "warning", "telehealth",
                            "harm-reduction", "licensed-pharmacy"})
 
@@ -238,8 +243,9 @@ class Builder:
         """Hand-written hard negatives (law, seizures, rehab, clinics, pharmacies)."""
         for i, neg in enumerate(self.material.hard_negatives):
             links = [(ln["url"], ln["anchor"]) for ln in neg.get("links", [])]
+            drugs = PRESCRIBED_DRUGS if neg["kind"] in DISPENSING_KINDS else SPAM_DRUGS
             for _ in range(8):
-                drug = self.rng.choice(SPAM_DRUGS)
+                drug = self.rng.choice(drugs)
                 paragraphs = [p.replace("{drug}", drug) for p in neg["paragraphs"]]
                 yield self._composed(group=f"hardneg:{i}", title=neg["title"].replace(
                     "{drug}", drug), paragraphs=paragraphs, lang=neg["lang"],

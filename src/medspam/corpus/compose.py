@@ -24,6 +24,12 @@ SPAM_DRUGS = (
     "lorazepam", "ambien", "zolpidem", "soma", "phentermine", "viagra", "cialis", "suboxone",
     "vicodin", "roxicodone", "opana", "demerol", "etizolam", "dmt", "psilocybin",
 )
+STREET_DRUGS = frozenset({"cocaine", "heroin", "methamphetamine", "mdma", "lsd", "dmt",
+                          "psilocybin"})
+"""The drugs of ``SPAM_DRUGS`` that no pharmacy, online doctor or clinic dispenses to patients
+(heroin-assisted treatment and licensed psilocybin services are too rare to model)."""
+PRESCRIBED_DRUGS = tuple(d for d in SPAM_DRUGS if d not in STREET_DRUGS)
+"""The drugs a legitimate pharmacy, telehealth service, clinic or monograph can offer."""
 NEUTRAL_LINK_DOMAINS = (
     "facebook.com", "twitter.com", "instagram.com", "youtube.com", "linkedin.com",
     "wikipedia.org", "reddit.com", "pinterest.com", "bbc.co.uk", "nytimes.com",
