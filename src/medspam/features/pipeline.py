@@ -156,16 +156,17 @@ def build_page_model(*, c: float = 3.0, random_state: int = 0) -> Pipeline:
 def build_sale_text_model(*, c: float = 10.0, random_state: int = 0) -> Pipeline:
     """Return the unfitted sale-text scorer: ScoredPage objects in, P(the text sells drugs) out.
 
-    It reads the words of the text alone, fit on whole texts that sell (drug spam mail, shop
-    pages, offers in posts) against every ham text, so that an offer with no shop link is
-    judged by a model of offers. Inside the page scorer the same words had to explain what
-    the link evidence left over; an explicit Enron pill offer on a page whose links were all
-    clean scored 0.1 to 0.5 there. ``c`` 10 against 3, each with the page scorer refit on its
-    out-of-fold scores (a harness, with an uncalibrated regression as the sale-text scorer):
-    the test pool's drug spam mail caught at the threshold 0.99 against 0.96, recall at 0.5 %
-    FPR 0.942 against 0.939; calibrated, with ``c`` 10, 0.97 and 0.944. Character n-grams (for
-    disguised spellings) raised the validation ham's scores and with them the threshold (0.55
-    to 0.70), for less recall.
+    It reads the words of the text alone, and one word per match of the commerce,
+    no-prescription, legitimate-cue and drug word lists (:class:`SaleText`), fit on whole texts
+    that sell (drug spam mail, shop pages, offers in posts) against every ham text, so that an
+    offer with no shop link is judged by a model of offers. Inside the page scorer the same
+    words had to explain what the link evidence left over; an explicit Enron pill offer on a
+    page whose links were all clean scored 0.1 to 0.5 there. ``c`` 10 against 3, each with the
+    page scorer refit on its out-of-fold scores (a harness, with an uncalibrated regression as
+    the sale-text scorer): the test pool's drug spam mail caught at the threshold 0.99 against
+    0.96, recall at 0.5 % FPR 0.942 against 0.939; calibrated, with ``c`` 10, 0.97 and 0.944.
+    Character n-grams (for disguised spellings) raised the validation ham's scores and with them
+    the threshold (0.55 to 0.70), for less recall.
 
     Examples
     --------
