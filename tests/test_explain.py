@@ -27,7 +27,8 @@ def classifier() -> Classifier:
 def test_contributions_add_up_to_the_score(classifier: Classifier, html: str, url: str) -> None:
     scorer = classifier._model.bundle.page_model  # noqa: SLF001 - checking internals
     page = extract_page(html, url)
-    scored = classifier._score_links([page])[0].scored  # noqa: SLF001
+    # The page scorer reads the link and sale-text scores, as classify computes them.
+    scored = classifier._score_sale_text(classifier._score_links([page]))[0].scored  # noqa: SLF001
     contribs = LinearExplainer(scorer).contributions(scorer.features([scored]))[0]
     logit = sum(weight for _, weight in contribs) + scorer.intercept[0]
     a, b = scorer.calibration
