@@ -353,7 +353,8 @@ def _card(  # noqa: PLR0917 - private, called once, reads in order
         "description": (
             "Four calibrated logistic-regression scorers over readable features: a link "
             "scorer (URL words, domain word-split, path, anchor, context, how found), a "
-            "sale-text scorer (the words of the text: does it offer drugs for sale?), a page "
+            "sale-text scorer (the words of the text and its word-list matches: does it offer "
+            "drugs for sale?), a page "
             "scorer (link-score summary, page-URL cues, lexicon cues, the same cues on pages "
             "without a sale-looking link, the sale-text score, page words with drug names as "
             "one token) and a medical scorer."),
