@@ -38,18 +38,21 @@ def test_text_sells_labels_whole_offers_and_ham_only(records):
 def test_legitimate_dispensers_name_prescribed_drugs_only(records):
     """A pharmacy refilling "heroin" taught that price and order pages of street drugs are ham."""
     from medspam.corpus.build import DISPENSING_KINDS  # noqa: PLC0415
-    from medspam.corpus.compose import STREET_DRUGS  # noqa: PLC0415
+    from medspam.corpus.compose import SITE_URLS, STREET_DRUGS  # noqa: PLC0415
 
-    dispensers = [r for r in records
-                  if r["source"] == "composition/hard_negatives" and r["kind"] in DISPENSING_KINDS]
+    def own_site(kind, drugs):
+        """The addresses ``site_url`` makes for ``kind`` with one of ``drugs``."""
+        fill = {"w": "[a-z-]*", "n": "[0-9]+", "y": "[0-9]+", "drug": f"({'|'.join(drugs)})"}
+        return re.compile("|".join(re.escape(pattern).replace(r"\{", "{").replace(r"\}", "}")
+                                   .format(**fill) for pattern in SITE_URLS[kind]
+                                   if "{drug}" in pattern))
+
+    negatives = [r for r in records if r["source"] == "composition/hard_negatives"]
+    dispensers = [r for r in negatives if r["kind"] in DISPENSING_KINDS]
     assert len(dispensers) > 100
-    # Their own sites' addresses (compose.SITE_URLS); a community page may still discuss any drug.
-    site = re.compile(r"/(prescriptions|rezept|treatments|services|book|drugs)/"
-                      r"|-therapy/|druginfo\.")
-    own = [r["url"] for r in dispensers if site.search(r["url"] or "")]
-    assert len(own) > 50
-    for url in own:
-        assert not STREET_DRUGS & set(re.split(r"[/.-]", url)), url
-    others = [r for r in records if r["source"] == "composition/hard_negatives"
-              and r["kind"] not in DISPENSING_KINDS]
+    assert not [r["url"] for r in dispensers
+                if own_site(r["kind"], STREET_DRUGS).fullmatch(r["url"] or "")]
+    assert [r["url"] for r in dispensers
+            if own_site(r["kind"], ["[a-z]+"]).fullmatch(r["url"] or "")]  # the check sees them
+    others = [r for r in negatives if r["kind"] not in DISPENSING_KINDS]
     assert any(d in (r["url"] or "") for r in others for d in STREET_DRUGS)  # news, law, rehab

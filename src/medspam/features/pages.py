@@ -577,6 +577,7 @@ class PageText(TokenSelector):
 
 SALE_TEXT_LEXICONS = ("commerce", "no_prescription", "legit_cues", "drugs")
 """The word lists whose matches :class:`SaleText` adds to the text as one word per list."""
+_SALE_TEXT_WORDS = tuple((name, "lex" + name.replace("_", "")) for name in SALE_TEXT_LEXICONS)
 
 
 class SaleText(PageText):
@@ -599,8 +600,8 @@ class SaleText(PageText):
         """Unmasked text of one page and its word-list words."""
         scored: ScoredPage = item
         text = scored.unmasked
-        words = [f"lex{name.replace('_', '')}"
-                 for name in SALE_TEXT_LEXICONS for _ in lexicons.find_spans(name, text)]
+        words = [word for name, word in _SALE_TEXT_WORDS
+                 for _ in lexicons.find_spans(name, text)]
         return " ".join((text, *words))
 
 
