@@ -248,9 +248,12 @@ def test_prose_is_not_a_link(text: str) -> None:
         ("DM @meds_uk for the menu and price list", "dm:meds_uk"),
         ("Add meds_uk on Session or Telegram to order", "tg:meds_uk"),
         ("add plug247 on Session to order", "dm:plug247"),
+        ("Telegram - plug247", "tg:plug247"),
+        ("Telegram-@plug247", "tg:plug247"),
     ],
     ids=["telegram-colon", "telegram-at", "t-me", "whatsapp", "wa-me", "wickr", "signal",
-         "intl-phone", "us-phone", "dm-handle", "add-on-platforms", "add-on-session"],
+         "intl-phone", "us-phone", "dm-handle", "add-on-platforms", "add-on-session",
+         "telegram-dash", "telegram-hyphen-at"],
 )
 def test_contacts(text: str, url: str) -> None:
     link = one_link(f"<p>{text}</p>", None)
@@ -263,7 +266,8 @@ def test_contacts(text: str, url: str) -> None:
     ["Visit on 2024-01-15 or 15.01.2024 at 10:30", "Take 500 mg, then 250 mg every 12 hours",
      "Price $1,299.99 for 100 tablets", "Order 100 500 1000 tablets", "Years 1990 2000 2010 2020",
      "The signal was weak", "Telegram is an app", "Add the flour on Monday",
-     "Add salt and message me on Telegram", "Message our nurse on the phone"],
+     "Add salt and message me on Telegram", "Message our nurse on the phone",
+     "Ermittler legen einen Telegram-Shop lahm", "Verkauft wurde über einen Telegram-Kanal"],
 )
 def test_not_contacts(text: str) -> None:
     assert extract_page(f"<p>{text}</p>").links == ()

@@ -184,7 +184,10 @@ def _named_contact(keyword: str, separator: str, value: str) -> str:
         return f"{scheme if scheme in {'wa', 'signal'} else 'tel'}:+{digits}"
     name = value.lstrip("@").rstrip(".").lower()
     has_at = value.startswith("@")
-    if scheme in {"wa", "tel"} or (not has_at and ":" not in separator and "-" not in separator):
+    compound = separator == "-"  # "Telegram-Kanal", "Telegram-Shop": a word, not a handle
+    if scheme in {"wa", "tel"} or (
+        not has_at and (compound or (":" not in separator and "-" not in separator))
+    ):
         return ""
     if len(name) < _MIN_NAME or name in _NOT_NAMES:
         return ""
