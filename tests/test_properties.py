@@ -214,3 +214,29 @@ def test_crypto_pattern_finds_what_the_plain_alternation_finds(text: str) -> Non
     plain = re.compile(r"\b(?:bitcoin|btc|crypto|usdt|monero|xmr|ethereum|litecoin)\b",
                        re.IGNORECASE)
     assert _CRYPTO.findall(text) == plain.findall(text)
+
+
+TEXT_LINK_FRAGMENTS = ["Telegram", "tg", "whats app", "WhatsApp", "wickr me", "Signal", "threema",
+                       "viber", "t.me/", "wa.me/", "api.whatsapp.com/send?phone=", "https://",
+                       "HTTP://", "www.", "WWW2.", "dm", "PM", "message", "add", "hit up", " on ",
+                       " via ", "(", ")", "@", "+", "00", "555", "123", "4567", "-", ".", ":",
+                       " ", "\t", "/", "id", "plug247", "shop", "_", "é", "\u017f", "\u212a"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(TEXT_LINK_FRAGMENTS), max_size=14).map("".join))
+def test_text_link_patterns_match_exactly_their_plain_forms(text: str) -> None:
+    from medspam.extract import textlinks  # noqa: PLC0415
+
+    lead = re.compile(r"\(\?=(?:\[[^\]]*\]|\w)\)")  # the look-ahead for first characters
+    handle_first = re.compile(
+        r"(?<![\w@])@([A-Za-z][\w.]{2,31})[ \t]*(?:\(|\b(?:on|via|at|in|over)\b)[ \t]*"
+        r"(telegram|wickr(?:\s?me)?|signal|threema)\b", re.IGNORECASE)
+    for name in ("_CONTACT_URL", "_CONTACT_NAMED", "_CONTACT_VERB_FIRST", "_PHONE_INTERNATIONAL",
+                 "_PHONE_NANP", "_SCHEME_URL", "_WWW_URL", "_CONTACT_HANDLE_FIRST"):
+        fast = getattr(textlinks, name)
+        plain = (handle_first if name == "_CONTACT_HANDLE_FIRST" else
+                 re.compile(lead.sub("", fast.pattern, count=1), fast.flags))
+        assert plain.pattern != fast.pattern
+        found = [(m.span(), m.groups()) for m in fast.finditer(text)]
+        assert found == [(m.span(), m.groups()) for m in plain.finditer(text)], name

@@ -32,36 +32,40 @@ __all__ = ["TextMatch", "find_text_links"]
 _URL_CHARS = r"[^\s<>\"'\[\]{}|\\^`]"
 _HANDLE = r"@?[A-Za-z][\w.]{2,31}"
 _PHONE = r"\+?\d[\d \t().-]{6,22}\d"
+# Patterns that can start at only a few characters begin with a look-ahead for them, or with
+# their literal first character: the scan rejects most places by one test instead of trying
+# the pattern, and finds the same matches (tests/test_properties.py checks each against its
+# plain form). Together about 0.6 ms of a real page's 2.5 ms of text-link search.
 _CONTACT_URL = re.compile(
-    r"\b(?:https?://)?(?:www\.)?(?:(t|telegram)\.me/(?:joinchat/)?@?(\w{3,64})"
+    r"(?=[hwta])\b(?:https?://)?(?:www\.)?(?:(t|telegram)\.me/(?:joinchat/)?@?(\w{3,64})"
     r"|(wa)\.me/\+?(\d{7,15})"
     r"|api\.(whatsapp)\.com/send/?\?phone=\+?(\d{7,15}))",
     re.IGNORECASE,
 )
 _CONTACT_NAMED = re.compile(
-    r"\b(telegram|tg|whats\s?app|wickr(?:\s?me)?|signal|threema|viber)\b"
+    r"(?=[twsv])\b(telegram|tg|whats\s?app|wickr(?:\s?me)?|signal|threema|viber)\b"
     r"(?:[ \t]*(?:id|handle|username|user|number|no\.?|nr\.?|#))?"
     rf"([ \t]*[:=\u2013-][ \t]*|[ \t]+)({_PHONE}|{_HANDLE})",
     re.IGNORECASE,
 )
 _CONTACT_HANDLE_FIRST = re.compile(
-    r"(?<![\w@])@([A-Za-z][\w.]{2,31})[ \t]*(?:\(|\b(?:on|via|at|in|over)\b)[ \t]*"
+    r"@(?<![\w@]@)([A-Za-z][\w.]{2,31})[ \t]*(?:\(|\b(?:on|via|at|in|over)\b)[ \t]*"
     r"(telegram|wickr(?:\s?me)?|signal|threema)\b",
     re.IGNORECASE,
 )
 _CONTACT_VERB_FIRST = re.compile(
-    r"\b(?:dm|pm|message|msg|add|hit[ \t]+up)[ \t]+(@?)([A-Za-z][\w.]{2,31})"
+    r"(?=[dpmah])\b(?:dm|pm|message|msg|add|hit[ \t]+up)[ \t]+(@?)([A-Za-z][\w.]{2,31})"
     r"(?:[ \t]+(?:on|via)[ \t]+(?:(?:session|snapchat|kik)[ \t]*(?:or|and|/)[ \t]*)?"
     r"(telegram|wickr(?:\s?me)?|signal|threema|session|snapchat|kik)\b)?",
     re.IGNORECASE,
 )
-_PHONE_INTERNATIONAL = re.compile(r"(?<![\w+])(?:\+|00)\d[\d \t().-]{7,22}\d(?![\w])")
-_PHONE_NANP = re.compile(r"(?<![\w+])\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}(?!\w)")
+_PHONE_INTERNATIONAL = re.compile(r"(?=[+0])(?<![\w+])(?:\+|00)\d[\d \t().-]{7,22}\d(?![\w])")
+_PHONE_NANP = re.compile(r"(?=[(\d])(?<![\w+])\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}(?!\w)")
 _PHONE_CUE = re.compile(
     r"\b(?:call|text|phone|tel|mobile|cell|sms|whats\s?app|contact|order|hotline)\b", re.IGNORECASE
 )
-_SCHEME_URL = re.compile(rf"\bhttps?://{_URL_CHARS}+", re.IGNORECASE)
-_WWW_URL = re.compile(rf"(?<![\w@./-])www\d?\.{_URL_CHARS}+", re.IGNORECASE)
+_SCHEME_URL = re.compile(rf"(?=h)\bhttps?://{_URL_CHARS}+", re.IGNORECASE)
+_WWW_URL = re.compile(rf"(?=w)(?<![\w@./-])www\d?\.{_URL_CHARS}+", re.IGNORECASE)
 _BARE = re.compile(
     rf"(?<![\w@./:-])(?:[^\W_][\w-]*\.)+[^\W\d_]{{2,63}}\.?(?::\d{{2,5}})?(?:/{_URL_CHARS}*)?(?![\w@])"
 )
