@@ -20,8 +20,21 @@ from medspam.features import (
     UnlinkedTextCues,
     selling_sentences,
 )
-from medspam.features.pages import CUE_NAMES, DENSITY_MIN_WORDS, DRUG_TOKEN, mentions_drug
-from medspam.features.pipeline import Step, build_link_model, build_medical_model, build_page_model
+from medspam.features.pages import (
+    CUE_NAMES,
+    DENSITY_MIN_WORDS,
+    DRUG_TOKEN,
+    MEDICAL_CUE_NAMES,
+    MedicalCues,
+    mentions_drug,
+)
+from medspam.features.pipeline import (
+    Step,
+    build_link_model,
+    build_medical_model,
+    build_page_model,
+    medical_vocabulary,
+)
 from medspam.page import TextBlock
 
 LINKS = [
@@ -229,6 +242,18 @@ def test_densities_of_a_sentence_or_two_are_not_at_their_cap():
     long = ScoredPage.from_page(Page(blocks=(TextBlock(long_text),)))
     cues = dict(zip(CUE_NAMES, TextCues().fit([long]).transform([long])[0], strict=True))
     assert cues["drug_density"] == pytest.approx(20 / 100)
+
+
+def test_everyday_health_words_count_for_the_category_only():
+    """A sprained ankle is health content, but not a medical cue of the drug-sales decision."""
+    page = ScoredPage.from_page(Page(blocks=(TextBlock(
+        "Physiotherapy after a sprained ankle: swelling, stiffness and the knee."),)))
+    medical = dict(zip(MEDICAL_CUE_NAMES, MedicalCues().fit([page]).transform([page])[0],
+                       strict=True))
+    cues = dict(zip(CUE_NAMES, TextCues().fit([page]).transform([page])[0], strict=True))
+    assert medical["distinct_medical_terms"] > 0
+    assert cues["medical_terms"] == 0
+    assert {"physiotherapy", "sprained", "rückenschmerzen"} <= set(medical_vocabulary())
 
 
 def test_page_words_name_no_drug():

@@ -14,6 +14,7 @@ EXPECTED = (
     "commerce",
     "drug_slang",
     "drugs",
+    "health_words",
     "medical",
     "no_prescription",
     "platform_hosts",
@@ -92,6 +93,11 @@ def test_ambiguous_words_are_not_drug_terms(name: str, word: str) -> None:
 
 def test_medical_and_commerce_do_not_overlap() -> None:
     assert set(lexicons.load("medical")) & set(lexicons.load("commerce")) == set()
+
+
+@pytest.mark.parametrize("other", ["medical", "commerce", "drugs"])
+def test_health_words_are_new_and_neither_sale_nor_drug_words(other: str) -> None:
+    assert set(lexicons.load("health_words")) & set(lexicons.load(other)) == set()
 
 
 def test_expected_terms_are_present() -> None:

@@ -541,12 +541,17 @@ class SaleTextScore(ObjectTransformer):
 
 MEDICAL_CUE_NAMES = ("medical_terms", "distinct_medical_terms", "medical_density")
 
+MEDICAL_LEXICONS = ("medical", "health_words")
+"""The word lists of the medical scorer: clinical words, and everyday health words that only
+the category reads (``health_words.txt`` says why; the page scorer's cues read ``medical``)."""
+
 
 class MedicalCues(ObjectTransformer):
     """How much medical vocabulary a page uses, and nothing else.
 
-    The medical scorer must not learn that sale words mean "not medical" (spam under health
-    cover has both).
+    Clinical words (``medical.txt``) and everyday health words (``health_words.txt``, read by
+    the medical scorer only) count alike. The medical scorer must not learn that sale words
+    mean "not medical" (spam under health cover has both).
     """
 
     input_type = ScoredPage
@@ -559,7 +564,7 @@ class MedicalCues(ObjectTransformer):
         """Cue values of one page."""
         text = item.text
         words = _word_count(text)
-        medical = lexicons.find_terms("medical", text)
+        medical = [term for name in MEDICAL_LEXICONS for term in lexicons.find_terms(name, text)]
         return [log_count(len(medical), 200), log_count(len(set(medical)), 60),
                 min(len(medical) / words * 10, 1.0)]
 

@@ -22,6 +22,7 @@ from medspam import lexicons
 from medspam.features.base import ObjectTransformer
 from medspam.features.links import LinkCues, LinkDomainText, LinkTokens
 from medspam.features.pages import (
+    MEDICAL_LEXICONS,
     LinkScoreSummary,
     MedicalCues,
     PageText,
@@ -83,9 +84,10 @@ def _calibrated(c: float, random_state: int) -> CalibratedClassifierCV:
 
 
 def medical_vocabulary() -> list[str]:
-    """The single words of the medical lexicon, as the default word tokenizer sees them."""
+    """The single words of the medical scorer's word lists, as the default tokenizer sees them."""
     token = re.compile(r"(?u)\b\w\w+\b")
-    return sorted({w for term in lexicons.load("medical") for w in token.findall(term.lower())})
+    return sorted({w for name in MEDICAL_LEXICONS for term in lexicons.load(name)
+                   for w in token.findall(term.lower())})
 
 
 def _words(**options: Any) -> TfidfVectorizer:
