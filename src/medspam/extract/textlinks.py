@@ -187,11 +187,11 @@ def _named_contact(keyword: str, separator: str, value: str) -> str:
             return ""
         return f"{scheme if scheme in {'wa', 'signal'} else 'tel'}:+{digits}"
     name = value.lstrip("@").rstrip(".").lower()
-    has_at = value.startswith("@")
-    compound = separator == "-"  # "Telegram-Kanal", "Telegram-Shop": a word, not a handle
-    if scheme in {"wa", "tel"} or (
-        not has_at and (compound or (":" not in separator and "-" not in separator))
-    ):
+    # A name without "@" is a handle only after a colon or a spaced dash ("Telegram: plug",
+    # "Telegram - plug"); a bare hyphen joins a word ("Telegram-Kanal", "Telegram-Shop").
+    names_a_handle = value.startswith("@") or ":" in separator or (
+        "-" in separator and separator != "-")
+    if scheme in {"wa", "tel"} or not names_a_handle:
         return ""
     if len(name) < _MIN_NAME or name in _NOT_NAMES:
         return ""
