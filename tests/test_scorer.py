@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
 
@@ -109,16 +110,21 @@ ANALYZER_TEXTS = ["Buy Ketamine ONLINE now, 500mg: ketamine-s-isomer!", "", "a",
                   "Naïve café, Ärzte und Apotheke; Ketamin kaufen  \n x"]
 
 
-@pytest.mark.parametrize("part", ["link", "page", "medical"])
-def test_tables_read_the_vectorizers_terms(fitted, part: str) -> None:
-    pipeline, _ = fitted[part]
+def _vectorizers_and_tables(pipeline: Pipeline) -> list[tuple[TfidfVectorizer, TfidfTable]]:
+    """Each fitted vectorizer of the pipeline and the TfidfTable its scorer has for it."""
     vectorizers = [step for _, branch in pipeline[0].transformer_list
                    if isinstance(branch, Pipeline)
                    for _, step in branch.steps if isinstance(step, TfidfVectorizer)]
     tables = [step for branch in scorer_of(pipeline).branches for step in branch
               if isinstance(step, TfidfTable)]
     assert len(tables) == len(vectorizers) > 0
-    for vectorizer, table in zip(vectorizers, tables, strict=True):
+    return list(zip(vectorizers, tables, strict=True))
+
+
+@pytest.mark.parametrize("part", ["link", "page", "medical"])
+def test_tables_read_the_vectorizers_terms(fitted, part: str) -> None:
+    pipeline, _ = fitted[part]
+    for vectorizer, table in _vectorizers_and_tables(pipeline):
         expected = vectorizer.build_analyzer()
         vocabulary = vectorizer.vocabulary_
         # Word pairs that start no pair of the vocabulary are left out: they have no column.
@@ -133,6 +139,48 @@ def test_tables_read_the_vectorizers_terms(fitted, part: str) -> None:
                 assert [t for t in expected(text) if t in set(terms)] == terms
             else:
                 assert terms == expected(text)
+
+
+@pytest.mark.parametrize("part", ["link", "page", "medical"])
+def test_tables_give_the_vectorizers_matrix(fitted, part: str) -> None:
+    pipeline, _ = fitted[part]
+    texts = [*ANALYZER_TEXTS, ANALYZER_TEXTS[0], "", ANALYZER_TEXTS[0]]  # repeats read once
+    for vectorizer, table in _vectorizers_and_tables(pipeline):
+        expected, matrix = vectorizer.transform(texts), table.transform(texts)
+        assert matrix.shape == expected.shape
+        for name in ("data", "indices", "indptr"):
+            np.testing.assert_array_equal(getattr(matrix, name), getattr(expected, name))
+
+
+class _Fixed:
+    """A branch step that gives the same block whatever it reads."""
+
+    def __init__(self, block: object) -> None:
+        self.block = block
+
+    def transform(self, _items: object) -> object:
+        return self.block
+
+
+def test_features_stack_blocks_as_scipy_does() -> None:
+    dense = np.array([[0.0, -0.0, np.nan, 1.5], [0.0, 0.0, 0.0, 0.0], [2.0, 0.0, np.inf, -1.0]])
+    explicit_zeros = sparse.csr_matrix(
+        (np.array([0.0, 3.0, 0.0]), np.array([1, 4, 0]), np.array([0, 2, 2, 3])), shape=(3, 6))
+    unsorted = sparse.csr_matrix(
+        (np.array([1.0, 2.0, 3.0]), np.array([5, 1, 2]), np.array([0, 2, 2, 3])), shape=(3, 6))
+    blocks = [dense, explicit_zeros, unsorted, sparse.csr_matrix((3, 2))]
+    # What the blocks give as CSR matrices with sorted indices, stacked by scipy: dense zeros
+    # dropped, NaN and stored zeros kept, each row's entries block after block.
+    expected = sparse.hstack([sparse.csr_matrix(block).sorted_indices() for block in blocks],
+                             format="csr")
+    scorer = Scorer(branch_names=("a", "b", "c", "d"),
+                    branches=tuple((_Fixed(block),) for block in blocks),
+                    weights=np.zeros((18, 1)), intercept=np.zeros(1), calibration=(1.0, 0.0),
+                    feature_names=())
+    features = scorer.features([None, None, None])
+    assert features.shape == expected.shape == (3, 18)
+    for name in ("data", "indices", "indptr"):
+        np.testing.assert_array_equal(getattr(features, name), getattr(expected, name))
 
 
 def test_the_shipped_model_loads_and_classifies_without_scikit_learn() -> None:
