@@ -2,7 +2,8 @@
 
 Every function here works offline: host facts come from one private ``TLDExtract`` that reads
 only the public suffix list snapshot bundled with tldextract, never the network. Word splitting
-lives in :mod:`medspam.wordsplit` and is re-exported here.
+lives in :mod:`medspam.wordsplit` and de-obfuscation in :mod:`medspam.obfuscation`; both are
+re-exported here.
 
 Examples
 --------
@@ -17,23 +18,25 @@ Examples
 
 from __future__ import annotations
 
-import bisect
-import html
 import ipaddress
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 import tldextract
 
 from medspam import lexicons
+from medspam.obfuscation import (
+    DOT_LOOKALIKES,
+    INVISIBLE_CHARS,
+    MIN_BARE_LABEL,
+    Deobfuscated,
+    deobfuscate,
+    deobfuscate_mapped,
+)
 from medspam.wordsplit import register_vocabulary, split_words
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
 
 __all__ = [
     "Deobfuscated",
@@ -67,185 +70,14 @@ _WORD_TLDS = frozenset(
      "si", "an", "as", "by", "my", "or", "am", "be", "go", "he", "we", "ne", "na", "ma", "mi",
      "ja", "et", "en", "un", "al"}
 )
-_MIN_BARE_LABEL = 4
 _MAX_HOST = 253
 _MAX_LABEL = 63
 _CACHED_CHARS = 512
-_SPAM_TLDS = (
-    "com|net|org|info|biz|ru|su|cn|co|io|me|uk|de|fr|eu|ca|au|nl|pl|online|shop|store|site|xyz"
-    "|top|pw|cc|ws|ly|club|live|life|pro|pharmacy|tk|ml|ga|cf|gq|onion"
-)
-
-# --- de-obfuscation -------------------------------------------------------------------------
-
-_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
-_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
-_ODD_CHAR = re.compile(
-    f"[{_INVISIBLE}\u2024\u3000-\u303f\ufe50-\ufe6b\uff00-\uffef\u2460-\u24ff"
-    "\U0001d400-\U0001d7ff]"
-)
-_DOTS = {"\u3002": ".", "\uff61": ".", "\ufe52": ".", "\u2024": "."}
-_SCHEME = re.compile(
-    r"\bh[ \t]?([tx*])[ \t]?\1[ \t]?p[ \t]?(s?)[ \t]?"
-    r"(?:(?:\[:\]|\(:\)|:)[ \t]?/[ \t]?/|\[://\])[ \t]*",
-    re.IGNORECASE,
-)
-_BRACKET_DOT = re.compile(
-    r"(?<=[^\W_])[ \t]*[\[({<][ \t]*(?:\.|dot)[ \t]*[\])}>][ \t]*(?=[^\W_])", re.IGNORECASE
-)
-# `` dot `` before a common spam TLD, or before any alphabetic TLD followed by a path
-# (``alprazolam dot to/es/...``): ``each dot to the next`` is prose, ``dot to/es/`` is a link.
-_SPOKEN_DOT = re.compile(
-    rf"(?<=[^\W_])[ \t]+(?:dot|DOT|Dot)[ \t]+"
-    rf"(?=(?:{_SPAM_TLDS})(?![\w-])|[^\W\d_]{{2,24}}/[^\s/])"
-)
-_LABEL_TAIL = re.compile(r"[\w.-]+$")
-
-_Edit = tuple[int, int, int, int]
-"""One replacement: (new start, new end, old start, old end)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Deobfuscated:
-    """De-obfuscated text that can map its positions back to the original text."""
-
-    text: str
-    """The de-obfuscated text."""
-    steps: tuple[tuple[_Edit, ...], ...] = ()
-    """The replacements of each rewriting step, in order."""
-
-    def source_span(self, start: int, end: int) -> tuple[int, int]:
-        """Return the span of the original text that ``text[start:end]`` came from."""
-        for edits in reversed(self.steps):
-            starts = [e[0] for e in edits]
-            start = _map_back(edits, starts, start, is_end=False)
-            end = _map_back(edits, starts, end, is_end=True)
-        return start, max(start, end)
-
-
-def _map_back(edits: tuple[_Edit, ...], starts: list[int], pos: int, *, is_end: bool) -> int:
-    """Map one position through one step backwards."""
-    i = (bisect.bisect_left(starts, pos) if is_end else bisect.bisect_right(starts, pos)) - 1
-    if i < 0:
-        return pos
-    _, new_end, old_start, old_end = edits[i]
-    if pos < new_end or (is_end and pos == new_end):
-        return old_end if is_end else old_start
-    return old_end + pos - new_end
-
-
-def _rewrite(
-    pattern: re.Pattern[str],
-    repl: Callable[[re.Match[str]], str],
-    text: str,
-    steps: list[tuple[_Edit, ...]],
-) -> str:
-    """Apply ``pattern.sub(repl, text)``, recording the replacements in ``steps``."""
-    parts: list[str] = []
-    edits: list[_Edit] = []
-    last = shift = 0
-    for match in pattern.finditer(text):
-        new = repl(match)
-        if new == match.group():
-            continue
-        parts += [text[last : match.start()], new]
-        begin = match.start() + shift
-        edits.append((begin, begin + len(new), match.start(), match.end()))
-        shift += len(new) - (match.end() - match.start())
-        last = match.end()
-    if not edits:
-        return text
-    steps.append(tuple(edits))
-    return "".join([*parts, text[last:]])
-
-
-def _odd_char(match: re.Match[str]) -> str:
-    """Drop an invisible character; fold a full-width or styled one to plain ASCII (NFKC)."""
-    char = match.group()
-    if char in _INVISIBLE:
-        return ""
-    return _DOTS.get(char) or unicodedata.normalize("NFKC", char)
-
-
-def _scheme(match: re.Match[str]) -> str:
-    """Spell a disguised scheme as ``http://`` or ``https://``; a plain one stays as written."""
-    plain = f"http{match.group(2).lower()}://"
-    return match.group() if match.group().lower() == plain else plain
-
-
-def _spoken_dot(match: re.Match[str]) -> str:
-    """Turn `` dot `` into ``.`` when the label before it looks like a domain label."""
-    tail = _LABEL_TAIL.search(match.string, 0, match.start())
-    return "." if tail and len(tail.group()) >= _MIN_BARE_LABEL else match.group()
-
-
-def deobfuscate_mapped(text: str) -> Deobfuscated:
-    """De-obfuscate ``text`` and keep the edits, so matches map back to the text as written.
-
-    Parameters
-    ----------
-    text
-        Any text.
-
-    Returns
-    -------
-    Deobfuscated
-        The rewritten text and a ``source_span`` method for its positions.
-
-    Examples
-    --------
-    >>> result = deobfuscate_mapped("see shop[.]example now")
-    >>> result.text
-    'see shop.example now'
-    >>> result.source_span(4, 16)
-    (4, 18)
-
-    """
-    steps: list[tuple[_Edit, ...]] = []
-    if "&" in text:
-        text = _rewrite(_ENTITY, lambda m: html.unescape(m.group()), text, steps)
-    if not text.isascii():
-        text = _rewrite(_ODD_CHAR, _odd_char, text, steps)
-    if ":" in text:
-        text = _rewrite(_SCHEME, _scheme, text, steps)
-    if any(bracket in text for bracket in "[({<"):
-        text = _rewrite(_BRACKET_DOT, lambda _: ".", text, steps)
-    if "dot" in text or "DOT" in text or "Dot" in text:
-        text = _rewrite(_SPOKEN_DOT, _spoken_dot, text, steps)
-    return Deobfuscated(text, tuple(steps))
-
-
-def deobfuscate(text: str) -> str:
-    """Undo the usual ways of hiding a link in text.
-
-    Handles ``hxxp(s)://`` and spaced schemes, ``[.]``, ``(.)``, ``{.}``, ``[dot]``, `` dot ``
-    before a common top-level domain, HTML entities, zero-width characters and soft hyphens,
-    and full-width or styled letters (NFKC). Ordinary prose comes back unchanged.
-
-    Parameters
-    ----------
-    text
-        Any text.
-
-    Returns
-    -------
-    str
-        The text with the obfuscations undone.
-
-    Examples
-    --------
-    >>> deobfuscate("hxxps://shop[.]example/buy and pills dot com")
-    'https://shop.example/buy and pills.com'
-    >>> deobfuscate("Connect each dot to the next one.")
-    'Connect each dot to the next one.'
-
-    """
-    return deobfuscate_mapped(text).text
 
 
 # --- normalisation --------------------------------------------------------------------------
 
-_STRIP = "".join(chr(c) for c in range(33)) + "\x7f" + _INVISIBLE
+_STRIP = "".join(chr(c) for c in range(33)) + "\x7f" + INVISIBLE_CHARS
 _TAB_NEWLINE = re.compile(r"[\t\n\r]")
 _SCHEME_PREFIX = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _PATH_ESCAPES = {" ": "%20", '"': "%22", "<": "%3C", ">": "%3E", "`": "%60"}
@@ -368,7 +200,7 @@ def _clean_host(host: str) -> str:
         host = host[1:-1]
     if ":" in host:
         return _ip_host(host)
-    for dot, plain in _DOTS.items():
+    for dot, plain in DOT_LOOKALIKES.items():
         host = host.replace(dot, plain)
     host = ".".join(_fold(_decode_label(label)) for label in host.split("."))
     labels = host.split(".")
@@ -596,7 +428,7 @@ def is_plausible_host(text: str) -> bool:
     tld_written = written.rsplit(".", 1)[-1]
     is_title_case = tld_written[:1].isupper() and not written.isupper()
     return (
-        len(info.domain_label) >= _MIN_BARE_LABEL
+        len(info.domain_label) >= MIN_BARE_LABEL
         and info.suffix not in _FILE_EXTENSION_TLDS
         and info.suffix not in _WORD_TLDS
         and not is_title_case

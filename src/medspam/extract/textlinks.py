@@ -1,8 +1,8 @@
 """Links written as text: plain URLs, bare domains, obfuscated forms and sales contacts.
 
-Each block of text is de-obfuscated first (:func:`medspam.urls.deobfuscate_mapped`); matches
-map back to the text as written, so a link is ``"obfuscated"`` exactly when the written form
-differs from the recovered one. Contacts (Telegram, WhatsApp, Wickr, Signal, Threema, phone
+Each block of text is de-obfuscated first (:func:`medspam.obfuscation.deobfuscate_mapped`);
+matches map back to the text as written, so a link is ``"obfuscated"`` exactly when the written
+form differs from the recovered one. Contacts (Telegram, WhatsApp, Wickr, Signal, Threema, phone
 numbers) become ``tg:``, ``wa:``, ``wickr:``, ``signal:``, ``threema:`` and ``tel:`` URIs; a
 handle readers are told to message on another or no named platform (``DM @plug247``,
 ``add plug247 on Session``) becomes ``dm:``.
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from medspam import urls
+from medspam.obfuscation import deobfuscate_mapped
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -121,7 +122,7 @@ def find_text_links(text: str, *, max_url_chars: int = 2048) -> list[TextMatch]:
     ['http://www.nhs.uk/']
 
     """
-    mapped = urls.deobfuscate_mapped(text)
+    mapped = deobfuscate_mapped(text)
     taken: list[tuple[int, int]] = []
     out: list[TextMatch] = []
     for finder in (_contacts, _phones, _web_links):
