@@ -21,8 +21,6 @@ from medspam.features import (
     selling_sentences,
 )
 from medspam.features.pages import (
-    CUE_NAMES,
-    DENSITY_MIN_WORDS,
     DRUG_TOKEN,
     MEDICAL_CUE_NAMES,
     MedicalCues,
@@ -35,6 +33,7 @@ from medspam.features.pipeline import (
     build_page_model,
     medical_vocabulary,
 )
+from medspam.features.textcues import CUE_NAMES, DENSITY_MIN_WORDS
 from medspam.page import TextBlock
 
 LINKS = [

@@ -180,7 +180,7 @@ def _classifier() -> medspam.Classifier:
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet="ab \n\t\u00a0\u2003.", max_size=60), st.integers(0, 12))
 def test_page_text_keeps_the_first_and_last_words(text: str, max_words: int) -> None:
-    from medspam.features.pages import head_and_tail  # noqa: PLC0415
+    from medspam.features.scored import head_and_tail  # noqa: PLC0415
 
     words = list(re.finditer(r"\S+", text))
     tail_words = max_words // 5
@@ -209,7 +209,7 @@ def test_char_ngrams_are_scikit_learns(text: str, min_n: int, extra: int) -> Non
                                  "litecoin", "bit", "s", "_", " ", ".", "é", "\u017f", "K"]),
                 max_size=12).map("".join))
 def test_crypto_pattern_finds_what_the_plain_alternation_finds(text: str) -> None:
-    from medspam.features.pages import _CRYPTO  # noqa: PLC0415
+    from medspam.features.textcues import _CRYPTO  # noqa: PLC0415
 
     plain = re.compile(r"\b(?:bitcoin|btc|crypto|usdt|monero|xmr|ethereum|litecoin)\b",
                        re.IGNORECASE)

@@ -14,13 +14,12 @@ from medspam.features.pages import (
     SaleSentenceCues,
     SaleText,
     SaleTextScore,
-    ScoredPage,
     TextCues,
     UnlinkedTextCues,
-    links_to_score,
-    selling_sentences,
 )
+from medspam.features.scored import ScoredPage, links_to_score
 from medspam.features.scorer import Scorer, TfidfTable
+from medspam.features.textcues import selling_sentences
 
 __all__ = [
     "LinkCues",

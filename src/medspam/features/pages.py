@@ -1,184 +1,27 @@
-"""Transformers over ScoredPage objects: link-score summary, page-URL cues, text cues, page text."""
+"""Transformers over ScoredPage objects: link-score summary, page-URL cues, text cues, page text.
+
+The page as they read it is :mod:`medspam.features.scored`; the counts over its text that the
+text cues hold are :mod:`medspam.features.textcues`.
+"""
 
 from __future__ import annotations
 
-import copy
 import math
-import re
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from medspam import lexicons, lookalikes
+from medspam import lexicons
 from medspam.features.base import ObjectTransformer, TokenSelector, check_objects
 from medspam.features.linkparts import has_any, link_parts
 from medspam.features.links import CUE_NAMES as LINK_CUE_NAMES
 from medspam.features.links import LinkCues, log_count
-from medspam.page import Link, Page
+from medspam.features.scored import ScoredPage, links_to_score
+from medspam.features.textcues import CUE_NAMES, selling_sentences, text_cues, word_count
 
-_WORD = re.compile(r"\S+")
-_PRICE = re.compile(
-    r"(?:[$€£]\s?\d+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?\s?(?:usd|eur|euros?|dollars?|[$€£]))",
-    re.IGNORECASE,
-)
-_DOSE = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ug|ml|g)\b", re.IGNORECASE)
-# The look-ahead holds the first letters of the words (same matches): the scan rejects most
-# places by one class test instead of trying each word.
-_CRYPTO = re.compile(r"\b(?=[bcumxel])(?:bitcoin|btc|crypto|usdt|monero|xmr|ethereum|litecoin)\b",
-                     re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
-_NEAR_CHARS = 80
-_MEMO_CHARS = 65_536
 _HALF = 0.5
 _RAMP = 0.25
-DENSITY_MIN_WORDS = 50
-"""Densities divide by at least this many words: in a sentence or two, one drug name is
-"all drugs" (5 words: density at its cap), which says nothing about the page."""
-
-
-@dataclass(frozen=True, slots=True)
-class ScoredPage:
-    """A page with the text the features read and the link scorer's scores of its links."""
-
-    page: Page
-    """The extracted page."""
-    text: str
-    """Title and visible text as the features read it: on a long page, its start and its end
-    (:func:`head_and_tail`)."""
-    link_scores: tuple[float, ...] = ()
-    """Drug-sales score of each link in ``page.links``, in the same order: 0 for a link within
-    the page's own site, which is not scored (:func:`links_to_score`)."""
-    url_score: float | None = None
-    """Drug-sales score of the page's own URL, when known."""
-    sale_text_score: float | None = None
-    """The sale-text scorer's probability that the page's text offers drugs for sale, when
-    known (:meth:`with_sale_text_score`)."""
-    unmasked: str = field(default="", init=False)
-    """``text`` with look-alike spellings undone (``k3tamine``): what the word lists read."""
-
-    def __post_init__(self) -> None:
-        """Derive :attr:`unmasked` from the text."""
-        object.__setattr__(self, "unmasked", lookalikes.unmask(self.text))
-
-    @classmethod
-    def from_page(
-        cls, page: Page, link_scores: tuple[float, ...] = (), url_score: float | None = None,
-        *, max_words: int = 1_500,
-    ) -> ScoredPage:
-        """Bundle ``page`` with its link scores, its text cut to ``max_words`` words."""
-        return cls(page=page, text=head_and_tail(page.text, max_words),
-                   link_scores=link_scores, url_score=url_score)
-
-    @classmethod
-    def from_link_scores(
-        cls, page: Page, scores: Iterable[float], *, max_words: int = 1_500
-    ) -> ScoredPage:
-        """Bundle ``page`` with the link scorer's ``scores`` of :func:`links_to_score` ``(page)``.
-
-        Examples
-        --------
-        >>> from medspam.page import Link
-        >>> page = Page(links=(Link(url="https://a.example/", is_external=False),
-        ...                    Link(url="https://b.example/")),
-        ...             url_link=Link(url="https://a.example/post", found="page"))
-        >>> scored = ScoredPage.from_link_scores(page, [0.9, 0.2])
-        >>> scored.link_scores, scored.url_score
-        ((0.0, 0.9), 0.2)
-        >>> ScoredPage.from_link_scores(page, [0.9])
-        Traceback (most recent call last):
-        ...
-        ValueError: 1 scores for 2 links to score
-
-        Raises
-        ------
-        ValueError
-            If ``scores`` is not one score per link of :func:`links_to_score` ``(page)``.
-        """
-        given = [float(score) for score in scores]
-        wanted = sum(link.is_external for link in page.links) + (page.url_link is not None)
-        if len(given) != wanted:
-            msg = f"{len(given)} scores for {wanted} links to score"
-            raise ValueError(msg)
-        outbound = iter(given)
-        link_scores = tuple(next(outbound) if link.is_external else 0.0 for link in page.links)
-        url_score = given[-1] if page.url_link else None
-        return cls.from_page(page, link_scores, url_score, max_words=max_words)
-
-    def with_sale_text_score(self, score: float) -> ScoredPage:
-        """The same page with the sale-text scorer's ``score`` of its text.
-
-        The text is not read again (``dataclasses.replace`` would undo its look-alikes anew).
-
-        Examples
-        --------
-        >>> ScoredPage(Page(), "pills").with_sale_text_score(0.9).sale_text_score
-        0.9
-        """
-        scored = copy.copy(self)
-        object.__setattr__(scored, "sale_text_score", float(score))  # frozen: set once, here
-        return scored
-
-
-def links_to_score(page: Page) -> tuple[Link, ...]:
-    """The links the link scorer reads on ``page``: those that leave its site, then its own URL.
-
-    A link within the page's own site is the site's navigation. The link scorer, fit on every
-    link of the training pages, gave such links at most 0.002 on the 661 real web pages, where
-    they are four links in five (54,607), and at most 0.17 on the held-out corpus pages (99.9 %
-    under 0.001): scoring them and reading their words was about 40 % of the model's time on a
-    real page, and changed no verdict. They count as links with score 0; a site is judged by
-    its own address (the page URL) and by where it sends its readers.
-    """
-    outbound = tuple(link for link in page.links if link.is_external)
-    return (*outbound, page.url_link) if page.url_link else outbound
-
-
-def head_and_tail(text: str, max_words: int) -> str:
-    r"""Cut ``text`` to ``max_words`` words: its first words and, after a line break, its last.
-
-    The last fifth of the budget reads the end of a long page, where a pharma hack sits as
-    often as at the top (a sales sentence before ``</body>`` or after ``</html>``, in the
-    footer): cutting to the first words only let a hacked 2,000-word article hide the drug
-    it sells. The work stays bounded by ``max_words`` words however long the page.
-
-    Examples
-    --------
-    >>> head_and_tail("one two three four five six seven", 5)
-    'one two three four\nseven'
-    >>> head_and_tail("one two three", 5)
-    'one two three'
-    """
-    tail_words = max_words // 5
-    head_end = _words_end(text, max_words - tail_words)
-    first_cut = _WORD.search(text, head_end) if head_end is not None else None
-    # The first word cut and the tail after it: more than max_words words in all?
-    if first_cut is None or _words_end(text, tail_words + 1, first_cut.start()) is None:
-        return text  # at most max_words words
-    head = text[: first_cut.start()].rstrip()
-    if not tail_words:
-        return head
-    before_tail = text.rsplit(None, tail_words)[0]  # scans from the end only
-    return head + "\n" + text[len(before_tail):].lstrip()
-
-
-def _words_end(text: str, count: int, start: int = 0) -> int | None:
-    """Where the first ``count`` white-space separated words from ``start`` end; ``None`` if fewer.
-
-    One possessive match in C (it never backtracks) instead of a Python step per word.
-    """
-    words = _first_words(count).match(text, start)
-    return words.end() if words else None
-
-
-@lru_cache(maxsize=4)
-def _first_words(count: int) -> re.Pattern[str]:
-    """A pattern matching the first ``count`` white-space separated words of a text."""
-    return re.compile(rf"(?:\s*+\S++){{{count}}}")
-
 
 SUMMARY_NAMES = (
     "max_link_score",
@@ -318,51 +161,6 @@ class PageUrlCues(ObjectTransformer):
         return [float(v) for v in self.transform([item])[0]]
 
 
-CUE_NAMES = (
-    "drug_terms",
-    "disguised_drug_terms",
-    "distinct_drugs",
-    "drug_density",
-    "commerce_terms",
-    "sale_words_near_drug",
-    "no_prescription",
-    "crypto_payment",
-    "prices",
-    "doses",
-    "medical_terms",
-    "medical_density",
-    "legit_terms",
-    "title_has_drug",
-    "title_has_commerce",
-)
-
-
-def _positions(name: str, text: str) -> list[int]:
-    """Start offsets of the terms of lexicon ``name`` in ``text``."""
-    return [start for start, _, _ in lexicons.find_spans(name, text)]
-
-
-def _word_count(text: str) -> int:
-    """Number of white-space separated words, at least 1 (remembered for short texts)."""
-    return _word_count_memo(text) if len(text) <= _MEMO_CHARS else max(len(_WORD.findall(text)), 1)
-
-
-@lru_cache(maxsize=256)
-def _word_count_memo(text: str) -> int:
-    """:func:`_word_count` of a text, remembered: TextCues and MedicalCues read the same text."""
-    return max(len(_WORD.findall(text)), 1)
-
-
-def _near(anchors: list[int], others: list[int], distance: int) -> int:
-    """How many of ``others`` lie within ``distance`` characters of an anchor (sorted lists)."""
-    count = 0
-    for pos in others:
-        i = bisect_left(anchors, pos - distance)
-        if i < len(anchors) and anchors[i] <= pos + distance:
-            count += 1
-    return count
-
-
 class TextCues(ObjectTransformer):
     """Lexicon cues of the page text: drug terms, sale words near them, medical vocabulary."""
 
@@ -375,68 +173,7 @@ class TextCues(ObjectTransformer):
     def _row(self, item: Any) -> list[float]:
         """Cue values of one page."""
         scored: ScoredPage = item
-        if len(scored.text) <= _MEMO_CHARS:
-            return list(_text_cues_memo(scored.text, scored.unmasked, scored.page.title))
-        return _text_cues(scored.text, scored.unmasked, scored.page.title)
-
-
-def selling_sentences(unmasked: str) -> list[tuple[int, int]]:
-    """Spans of the sentences that sell a drug: a drug name and sale or no-prescription wording.
-
-    A sentence counts only when it has no wording of legitimate pages too: ``Never buy xanax
-    online without a prescription`` warns. Sentences end at ``.``, ``!`` or ``?`` before white
-    space, and at line breaks (blocks).
-
-    Examples
-    --------
-    >>> text = "We sell real vicodin. Never buy xanax online. Vendo tapentadol sin receta!"
-    >>> [text[a:b] for a, b in selling_sentences(text)]
-    ['We sell real vicodin.', ' Vendo tapentadol sin receta!']
-    """
-    ends = [m.end() for m in _SENTENCE_END.finditer(unmasked)]
-
-    def sentences(name: str) -> set[int]:
-        return {bisect_right(ends, start) for start in _positions(name, unmasked)}
-
-    sale = sentences("commerce") | sentences("no_prescription")
-    selling = (sentences("drugs") & sale) - sentences("legit_cues")
-    bounds = [0, *ends, len(unmasked)]
-    return [(bounds[i], bounds[i + 1]) for i in sorted(selling)]
-
-
-def _text_cues(text: str, unmasked: str, title: str) -> list[float]:
-    """:class:`TextCues` values of a page's text, its unmasked form and its title."""
-    words = max(_word_count(unmasked), DENSITY_MIN_WORDS)
-    drug_spans = lexicons.find_spans("drugs", unmasked)
-    disguised = sum(text[start:end].lower() != unmasked[start:end].lower()
-                    for start, end, _ in drug_spans)
-    drugs = [term for _, _, term in drug_spans]
-    commerce = _positions("commerce", unmasked)
-    medical = lexicons.find_terms("medical", unmasked)
-    title = lookalikes.unmask(title)
-    return [
-        log_count(len(drugs), 100),
-        log_count(disguised, 10),
-        log_count(len(set(drugs)), 20),
-        min(len(drugs) / words * 20, 1.0),
-        log_count(len(commerce), 100),
-        log_count(_near([start for start, _, _ in drug_spans], commerce, _NEAR_CHARS), 30),
-        log_count(len(_positions("no_prescription", unmasked)), 10),
-        log_count(len(_CRYPTO.findall(unmasked)), 10),
-        log_count(len(_PRICE.findall(unmasked)), 30),
-        log_count(len(_DOSE.findall(unmasked)), 30),
-        log_count(len(medical), 200),
-        min(len(medical) / words * 10, 1.0),
-        log_count(len(_positions("legit_cues", unmasked)), 30),
-        float(bool(lexicons.find_terms("drugs", title))),
-        float(bool(lexicons.find_terms("commerce", title))),
-    ]
-
-
-@lru_cache(maxsize=512)
-def _text_cues_memo(text: str, unmasked: str, title: str) -> tuple[float, ...]:
-    """:func:`_text_cues`, remembered: TextCues and UnlinkedTextCues read the same page."""
-    return tuple(_text_cues(text, unmasked, title))
+        return text_cues(scored.text, scored.unmasked, scored.page.title)
 
 
 class UnlinkedTextCues(TextCues):
@@ -463,6 +200,7 @@ def unlinked_share(scored: ScoredPage) -> float:
 
     Examples
     --------
+    >>> from medspam.page import Page
     >>> page = Page(title="Bread")
     >>> [unlinked_share(ScoredPage(page, "", (s,))) for s in (0.1, 0.5, 0.9)]
     [1.0, 0.5, 0.0]
@@ -518,6 +256,7 @@ class SaleTextScore(ObjectTransformer):
 
     Examples
     --------
+    >>> from medspam.page import Page
     >>> page = ScoredPage(Page(), "valium 10 mg, 60 pills $279")
     >>> [round(SaleTextScore().fit([page])._row(page.with_sale_text_score(p))[0], 2)
     ...  for p in (0.2, 0.5, 0.9)]
@@ -563,7 +302,7 @@ class MedicalCues(ObjectTransformer):
     def _row(self, item: Any) -> list[float]:
         """Cue values of one page."""
         text = item.text
-        words = _word_count(text)
+        words = word_count(text)
         medical = [term for name in MEDICAL_LEXICONS for term in lexicons.find_terms(name, text)]
         return [log_count(len(medical), 200), log_count(len(set(medical)), 60),
                 min(len(medical) / words * 10, 1.0)]
@@ -597,6 +336,7 @@ class SaleText(PageText):
 
     Examples
     --------
+    >>> from medspam.page import Page
     >>> SaleText()._text(ScoredPage(Page(), "Compre xanax sin receta"))
     'Compre xanax sin receta lexcommerce lexnoprescription lexdrugs'
     """
