@@ -373,8 +373,10 @@ def test_serve_passes_its_options_to_each_worker(monkeypatch: pytest.MonkeyPatch
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append({"app": app, **kw}))
     db = tmp_path / "served.sqlite3"
+    shops = tmp_path / "shops.txt"
+    shops.write_text("pills-now.example\n")
     argv = ["serve", "--port", "8123", "--workers", "2", "--db", str(db), "--max-batch", "3",
-            "--api-key-env", "MOD_KEY", "--timeout", "12.5"]
+            "--api-key-env", "MOD_KEY", "--timeout", "12.5", "--deny-list", str(shops)]
     assert main(argv) == 0
     assert calls == [{"app": "medspam.http.app:app_from_env", "factory": True,
                       "host": "127.0.0.1", "port": 8123, "workers": 2, "log_level": "info",
@@ -385,3 +387,4 @@ def test_serve_passes_its_options_to_each_worker(monkeypatch: pytest.MonkeyPatch
     settings = service.settings
     assert (settings.db, settings.max_batch_pages, settings.timeout) == (db, 3, 12.5)
     assert settings.api_key == KEY
+    assert service.classifier.lists.deny.domains == {"pills-now.example"}

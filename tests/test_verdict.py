@@ -41,7 +41,7 @@ def test_verdict_follows_threshold(score, threshold, expected):
 def test_schema_fields_are_the_documented_ones():
     keys = set(VERDICTS[1].to_dict())
     assert keys == {"schema", "verdict", "category", "score", "threshold", "url", "signals",
-                    "reasons", "links", "model", "notes"}
+                    "reasons", "links", "model", "notes", "listed"}
     link = VERDICTS[1].to_dict()["links"][0]
     assert link["found"] == "hidden"
     assert set(link) == {"url", "domain", "anchor", "found", "hidden", "external", "rel", "raw",

@@ -11,13 +11,14 @@ from typing import Any
 
 import numpy as np
 
+from medspam.domainlists import SiteLists
 from medspam.explain import LinearExplainer, link_reasons, page_reasons
 from medspam.extract import extract_page
 from medspam.features import ScoredPage, links_to_score
 from medspam.modelio import LoadedModel, load_bundle
 from medspam.page import Link, Page
 from medspam.settings import Settings
-from medspam.verdict import Category, LinkEvidence, ModelInfo, Verdict
+from medspam.verdict import Category, LinkEvidence, Listed, ModelInfo, Reason, Verdict
 
 MEDICAL_CUTOFF = 0.5
 """A spam page whose medical signal reaches this is ``medical-drug-sales``."""
@@ -54,8 +55,12 @@ class Classifier:
     'ok'
     """
 
-    def __init__(self, model: LoadedModel, *, settings: Settings | None = None) -> None:
+    def __init__(self, model: LoadedModel, *, settings: Settings | None = None,
+                 lists: SiteLists | None = None) -> None:
         self.settings = settings or Settings()
+        self.lists = lists if lists is not None else SiteLists.read(
+            self.settings.allow_list, self.settings.deny_list)
+        """The operator's domain lists: ``lists``, else the files the settings name."""
         self._model = model
         bundle = model.bundle
         self._link_scorer = bundle.link_model
@@ -71,7 +76,7 @@ class Classifier:
     @classmethod
     def load(
         cls, path: str | Path | None = None, *, settings: Settings | None = None,
-        trusted: bool = False,
+        trusted: bool = False, lists: SiteLists | None = None,
     ) -> Classifier:
         """Load a model (the shipped one by default), checking its sha256 first.
 
@@ -83,16 +88,20 @@ class Classifier:
             Limits and threshold; defaults to ``Settings()``.
         trusted
             Needed for a model file outside the shipped folder (unpickling runs code).
+        lists
+            Allow and deny domain lists; by default the files ``settings`` names, if any.
 
         Raises
         ------
+        ConfigError
+            A domain list file the settings name cannot be read.
         ModelError
             The model or its card is missing or unreadable, or the path is not trusted.
         ModelIntegrityError
             The file does not match the sha256 in its card.
         """
         return cls(load_bundle(None if path is None else Path(path), trusted=trusted),
-                   settings=settings)
+                   settings=settings, lists=lists)
 
     @property
     def threshold(self) -> float:
@@ -204,9 +213,10 @@ class Classifier:
         )
         outbound = tuple(sorted((e for e in evidence if e.link.found != "page"),
                                 key=lambda e: -e.score))
-        reasons = page_reasons(s.scored, contribs, evidence)
+        listed, list_reasons = self._listed(evidence)
+        reasons = list_reasons + page_reasons(s.scored, contribs, evidence)
         category: Category = "clean"
-        if score >= self.threshold:
+        if listed == "deny" or (listed is None and score >= self.threshold):
             category = "medical-drug-sales" if medical >= MEDICAL_CUTOFF else "drug-sales"
         signals = {
             "drug_sales": score,
@@ -220,5 +230,35 @@ class Classifier:
         return Verdict(
             score=score, threshold=self.threshold, category=category, signals=signals,
             reasons=reasons, links=outbound, model=self.model_info, url=page.url,
-            notes=page.notes,
+            notes=page.notes, listed=listed,
         )
+
+    def _listed(
+        self, evidence: tuple[LinkEvidence, ...]
+    ) -> tuple[Listed | None, tuple[Reason, ...]]:
+        """Which domain list decides a page, and why.
+
+        The page's or a link's host on the deny list flags the page, on an allow-listed site
+        too (pharma hacks live on trusted sites); else the page's own host on the allow list
+        keeps the score alone from flagging it.
+        """
+        deny, allow = self.lists.deny, self.lists.allow
+        if deny is not None:
+            reasons = tuple(
+                Reason(f"{_whose(e.link)} is on the deny list ({deny.name}: {domain})", 0.0, "list")
+                for e in evidence if e.link.host and (domain := deny.match(e.link.host)))
+            if reasons:
+                return "deny", tuple(dict.fromkeys(reasons))
+        page = next((e.link for e in evidence if e.link.found == "page"), None)
+        if allow is not None and page is not None and (domain := allow.match(page.host)):
+            return "allow", (Reason(f"the page's site {page.host} is on the allow list "
+                                    f"({allow.name}: {domain}): its score alone does not flag "
+                                    "it", 0.0, "list"),)
+        return None, ()
+
+
+def _whose(link: Link) -> str:
+    """How a list reason names a host: the page's own, or a link's and how it was found."""
+    if link.found == "page":
+        return f"the page's own host {link.host}"
+    return f"a link's host {link.host} ({link.how})"

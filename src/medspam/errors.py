@@ -26,3 +26,10 @@ class ModelIntegrityError(ModelError):
 
     Not recoverable: the file is refused before it is unpickled, because unpickling runs code.
     """
+
+
+class ConfigError(MedspamError, ValueError):
+    """A setting, or a file a setting names, is invalid or unreadable.
+
+    Not recoverable without fixing the configuration (an option or a ``MEDSPAM_*`` variable).
+    """

@@ -9,6 +9,11 @@ from typing import Any
 MB = 1024 * 1024
 
 
+_ENV_TYPES: dict[str, type] = {"threshold": float, "record_timeout": float, "allow_list": str,
+                               "deny_list": str}
+"""How ``from_env`` reads each field that is not an ``int``."""
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Limits and options that travel together through extraction and classification.
@@ -57,6 +62,11 @@ class Settings:
     """Worker processes for batch work; 0 means one per CPU core."""
     record_timeout: float = 30.0
     """Seconds one batch record may take before it becomes an error row."""
+    allow_list: str | None = None
+    """File of sites whose own pages the model's score alone never flags
+    (:mod:`medspam.domainlists`); a deny-listed link on them still does."""
+    deny_list: str | None = None
+    """File of shop domains: a page on one of them, or linking to one, is always flagged."""
 
     def with_options(self, **options: Any) -> Settings:
         """Return a copy with the given options changed; ``None`` values are ignored."""
@@ -76,6 +86,5 @@ class Settings:
         for field in fields(cls):
             raw = env.get(f"MEDSPAM_{field.name.upper()}")
             if raw is not None:
-                kind = float if field.name in {"threshold", "record_timeout"} else int
-                options[field.name] = kind(raw)
+                options[field.name] = _ENV_TYPES.get(field.name, int)(raw)
         return cls(**options)

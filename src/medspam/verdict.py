@@ -11,6 +11,7 @@ SCHEMA_VERSION = 1
 """Version of the JSON schema written by :meth:`Verdict.to_dict`; bumped on breaking changes."""
 
 Category = Literal["medical-drug-sales", "drug-sales", "clean"]
+Listed = Literal["allow", "deny"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +29,8 @@ class Reason:
     weight: float
     """Contribution to the model's log-odds (positive pushes towards spam)."""
     source: str = "page"
-    """Where the evidence comes from: ``page``, ``text``, ``links``, ``url`` or ``link``."""
+    """Where the evidence comes from: ``page``, ``text``, ``links``, ``url``, ``link``, or
+    ``list`` (an operator's domain list, weight 0: not a model contribution)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the reason as a JSON-ready dict."""
@@ -135,10 +137,24 @@ class Verdict:
     """The page URL as given (normalised), when known."""
     notes: tuple[str, ...] = ()
     """What happened to the input on the way ("truncated at 5242880 bytes", ...)."""
+    listed: Listed | None = None
+    """Which operator domain list decided the verdict, if one did (:mod:`medspam.domainlists`):
+    ``deny`` flags the page whatever its score, ``allow`` keeps the score alone from flagging
+    it. ``score`` is the model's either way."""
 
     @property
     def is_spam(self) -> bool:
-        """Whether the score reaches the threshold."""
+        """Whether the page is flagged: deny-listed, or not allow-listed and at the threshold.
+
+        Examples
+        --------
+        >>> Verdict(score=0.1, threshold=0.5, listed="deny").is_spam
+        True
+        >>> Verdict(score=0.9, threshold=0.5, listed="allow").is_spam
+        False
+        """
+        if self.listed is not None:
+            return self.listed == "deny"
         return self.score >= self.threshold
 
     @property
@@ -165,6 +181,7 @@ class Verdict:
             "links": [e.to_dict() for e in self.links],
             "model": self.model.to_dict() if self.model else None,
             "notes": list(self.notes),
+            "listed": self.listed,
         }
 
     @classmethod
@@ -181,4 +198,5 @@ class Verdict:
             model=ModelInfo(**model) if model else None,
             url=data.get("url"),
             notes=tuple(data.get("notes", ())),
+            listed=data.get("listed"),
         )

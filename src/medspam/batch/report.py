@@ -178,7 +178,8 @@ def _page_evidence(row: Row) -> str:
     """One flagged page: score, category, reasons and flagged links."""
     reasons = "".join(
         f"<li>{escape(str(r.get('text', '')))}"
-        + (f" ({r['weight']:+.2f})" if isinstance(r.get("weight"), float | int) else "")
+        + (f" ({r['weight']:+.2f})" if isinstance(r.get("weight"), float | int)
+           and r.get("source") != "list" else "")
         + "</li>"
         for r in row.get("reasons", ()))
     links = "".join(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.markup import escape
 
-from medspam.cli.common import add_model_options, load_classifier, print_json
+from medspam.cli.common import add_list_options, add_model_options, load_classifier, print_json
 from medspam.errors import InputError
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--all-links", action="store_true",
                         help="list every outbound link, not only suspicious ones")
     add_model_options(parser)
+    add_list_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -92,8 +93,9 @@ def classify_fetched(classifier: Classifier, args: argparse.Namespace) -> Verdic
 def render(verdict: Verdict, console: Console, *, all_links: bool = False) -> None:
     """Print a readable report of ``verdict``."""
     colour = "bold red" if verdict.is_spam else "bold green"
+    decided = f"  [bold]{verdict.listed}-listed[/]" if verdict.listed else ""
     console.print(f"[{colour}]{verdict.verdict.upper()}[/]  {verdict.category}  "
-                  f"score {verdict.score:.3f} (threshold {verdict.threshold:.3f})")
+                  f"score {verdict.score:.3f} (threshold {verdict.threshold:.3f}){decided}")
     if verdict.url:
         console.print(f"page: {escape(verdict.url)}")
     console.print("signals: " + "  ".join(f"{k} {v:.2f}" for k, v in verdict.signals.items()))
@@ -101,7 +103,8 @@ def render(verdict: Verdict, console: Console, *, all_links: bool = False) -> No
         console.print("\n[bold]why[/]")
         for reason in verdict.reasons:
             sign = "red" if reason.weight > 0 else "green"
-            console.print(f"  [{sign}]{reason.weight:+6.2f}[/]  {escape(reason.text)}")
+            weight = "  list" if reason.source == "list" else f"{reason.weight:+6.2f}"
+            console.print(f"  [{sign}]{weight}[/]  {escape(reason.text)}")
     shown = verdict.links if all_links else verdict.flagged_links
     if shown:
         title = "links" if all_links else "suspicious links"

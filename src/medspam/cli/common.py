@@ -24,6 +24,19 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
                        help="spam threshold on the score (default: the model card's)")
 
 
+def add_list_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--allow-list`` and ``--deny-list`` (:mod:`medspam.domainlists`)."""
+    group = parser.add_argument_group(
+        "domain lists", "the operator's own policy over the model; one domain per line, "
+        "subdomains included; hosts files and ||domain^ rules are read too")
+    group.add_argument("--allow-list", metavar="FILE",
+                       help="sites whose own pages the score alone never flags "
+                       "(default: $MEDSPAM_ALLOW_LIST)")
+    group.add_argument("--deny-list", metavar="FILE",
+                       help="shop domains: a page on one, or linking to one, is always flagged "
+                       "(default: $MEDSPAM_DENY_LIST)")
+
+
 def _probability(text: str) -> float:
     """Parse a number in 0..1 for argparse."""
     value = float(text)
@@ -36,7 +49,9 @@ def _probability(text: str) -> float:
 def settings_from(args: argparse.Namespace) -> Settings:
     """Build the settings of one run: environment, then command-line options."""
     return Settings.from_env().with_options(threshold=getattr(args, "threshold", None),
-                                            workers=getattr(args, "workers", None))
+                                            workers=getattr(args, "workers", None),
+                                            allow_list=getattr(args, "allow_list", None),
+                                            deny_list=getattr(args, "deny_list", None))
 
 
 def load_classifier(args: argparse.Namespace) -> Classifier:

@@ -24,7 +24,7 @@ from medspam.batch.inputs import InputSet
 from medspam.batch.runner import WorkerConfig
 from medspam.batch.scan import Progress as OnProgress
 from medspam.batch.scan import ScanOptions, scan
-from medspam.cli.common import add_model_options, print_json, settings_from
+from medspam.cli.common import add_list_options, add_model_options, print_json, settings_from
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -63,6 +63,7 @@ def add_parser(subparsers: Any) -> None:
     work.add_argument("--record-timeout", type=float, metavar="SECONDS",
                       help="time limit per record (default: 30)")
     add_model_options(parser)
+    add_list_options(parser)
     parser.set_defaults(run=run)
 
 

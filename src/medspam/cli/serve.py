@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from medspam.cli.common import add_model_options, load_classifier
+from medspam.cli.common import add_list_options, add_model_options, load_classifier
 from medspam.errors import MedspamError
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ def add_parser(subparsers: Any) -> None:
     limits.add_argument("--threads", type=int,
                         help="classification threads per worker (default: 4)")
     add_model_options(parser)
+    add_list_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -65,6 +66,9 @@ def run(args: argparse.Namespace) -> int:
     os.environ.update(settings.to_env(api_key_env=args.api_key_env))
     if args.threshold is not None:
         os.environ["MEDSPAM_THRESHOLD"] = str(args.threshold)
+    for name in ("allow_list", "deny_list"):  # each worker reads the files again
+        if getattr(args, name) is not None:
+            os.environ[f"MEDSPAM_{name.upper()}"] = str(Path(getattr(args, name)).resolve())
     uvicorn.run(FACTORY, factory=True, host=args.host, port=args.port, workers=args.workers,
                 log_level="info", server_header=False)
     return 0

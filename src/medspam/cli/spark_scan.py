@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from medspam.cli.common import add_model_options, load_classifier, print_json
+from medspam.cli.common import add_list_options, add_model_options, load_classifier, print_json
 from medspam.errors import InputError
 from medspam.spark import read_paths, run_job
 
@@ -38,6 +38,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--compress", action="store_true", help="gzip the part files")
     parser.add_argument("--json", action="store_true", help="print the counts as JSON")
     add_model_options(parser)
+    add_list_options(parser)
     parser.set_defaults(run=run)
 
 

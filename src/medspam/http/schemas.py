@@ -162,6 +162,8 @@ class VerdictOut(BaseModel):
     links: list[LinkOut]
     model: ModelOut | None
     notes: list[str]
+    listed: Literal["allow", "deny"] | None = Field(
+        None, description="The operator domain list that decided the verdict, if any.")
 
 
 class ClassifyOut(VerdictOut):
