@@ -242,6 +242,8 @@ class Classifier:
         too (pharma hacks live on trusted sites); else the page's own host on the allow list
         keeps the score alone from flagging it.
         """
+        if not self.lists:
+            return None, ()
         deny, allow = self.lists.deny, self.lists.allow
         if deny is not None:
             reasons = tuple(
