@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from medspam.errors import ConfigError
-from medspam.urls import describe_host
+from medspam.urls import host_of
 
 _HOSTS_FILE_ADDRESSES = frozenset({"0.0.0.0", "127.0.0.1", "::", "::1"})  # noqa: S104
 
@@ -45,7 +45,7 @@ class DomainList:
         domains = set()
         for line in lines:
             entry = _entry(line)
-            host = describe_host(entry).host if entry else ""
+            host = host_of(entry) if entry else ""
             if host:
                 domains.add(host)
         return cls(frozenset(domains), name)
@@ -68,7 +68,7 @@ class DomainList:
 
     def match(self, host: str) -> str | None:
         """Return the listed domain that ``host`` (a host or URL) is or lies under, if any."""
-        labels = describe_host(host).host.split(".") if host else []
+        labels = host_of(host).split(".") if host else []
         for start in range(len(labels)):
             candidate = ".".join(labels[start:])
             if candidate in self.domains:

@@ -44,6 +44,7 @@ __all__ = [
     "deobfuscate",
     "deobfuscate_mapped",
     "describe_host",
+    "host_of",
     "is_plausible_host",
     "normalise_url",
     "register_vocabulary",
@@ -310,13 +311,22 @@ def describe_host(host_or_url: str) -> HostInfo:
     '203.0.113.9'
 
     """
+    return _host_facts(host_of(host_or_url))
+
+
+def host_of(host_or_url: str) -> str:
+    """The host of a host or URL as :attr:`HostInfo.host` has it, without the suffix lookup.
+
+    Examples
+    --------
+    >>> host_of("https://WWW.Example.ORG./path"), host_of("xn--ktamine-bya.example:8080")
+    ('www.example.org', 'kétamine.example')
+    """
     text = host_or_url.strip()
     if "/" in text or "?" in text or "#" in text or "@" in text:
         url = normalise_url(text)
-        host = _clean_host((urlsplit(url).hostname or "") if url else "")
-    else:
-        host = _clean_host(text.rsplit(":", 1)[0] if text.count(":") == 1 else text)
-    return _host_facts(host)
+        return _clean_host((urlsplit(url).hostname or "") if url else "")
+    return _clean_host(text.rsplit(":", 1)[0] if text.count(":") == 1 else text)
 
 
 @lru_cache(maxsize=65_536)
