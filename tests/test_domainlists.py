@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 import medspam
 from conftest import ROOT
+from medspam import evaluate
 from medspam.classifier import Classifier
 from medspam.cli.main import main
 from medspam.domainlists import DomainList, SiteLists
@@ -159,3 +160,11 @@ def test_http_verdicts_say_which_list_decided(denying: Classifier, tmp_path: Pat
     data: dict[str, Any] = response.json()
     assert (data["verdict"], data["listed"]) == ("spam", "deny")
     assert medspam.Verdict.from_dict(data).listed == "deny"
+
+
+
+def test_evaluate_measures_the_model_without_the_lists(denying: Classifier) -> None:
+    record = {"url": "https://recipes.example/", "html": BAKERY, "label": "ham"}
+    [scored] = evaluate.classify_records(denying, [record])
+    assert (scored.verdict.verdict, scored.verdict.listed) == ("ok", None)
+    assert denying.classify(BAKERY, record["url"]).listed == "deny", "the lists stay in use"

@@ -103,6 +103,10 @@ class Classifier:
         return cls(load_bundle(None if path is None else Path(path), trusted=trusted),
                    settings=settings, lists=lists)
 
+    def with_lists(self, lists: SiteLists) -> Classifier:
+        """The same model and settings with other domain lists (``SiteLists()``: none)."""
+        return Classifier(self._model, settings=self.settings, lists=lists)
+
     @property
     def threshold(self) -> float:
         """The operating threshold: the settings' if given, else the model card's."""

@@ -75,10 +75,6 @@ class DomainList:
                 return candidate
         return None
 
-    def __len__(self) -> int:
-        """The number of listed domains."""
-        return len(self.domains)
-
 
 def _entry(line: str) -> str:
     """The domain a list line names, or ``""``: comments, hosts files and adblock rules."""

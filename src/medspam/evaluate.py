@@ -14,6 +14,7 @@ import numpy as np
 from sklearn.metrics import brier_score_loss, confusion_matrix, roc_auc_score, roc_curve
 
 from medspam.classifier import Classifier
+from medspam.domainlists import SiteLists
 from medspam.errors import InputError
 from medspam.page import Page
 from medspam.verdict import Verdict
@@ -35,7 +36,13 @@ class Scored:
 def classify_records(
     classifier: Classifier, records: Sequence[dict[str, Any]], pages: Sequence[Page] | None = None,
 ) -> list[Scored]:
-    """Classify labelled records (re-using already extracted pages when given)."""
+    """Classify labelled records (re-using already extracted pages when given).
+
+    The model is measured, not the operator's policy: domain lists the classifier carries (from
+    ``MEDSPAM_DENY_LIST``, say) are left out, or a listed page would count as the model's.
+    """
+    if classifier.lists:
+        classifier = classifier.with_lists(SiteLists())
     if pages is None:
         verdicts = list(classifier.classify_many(
             {"html": r.get("html") or r.get("text") or "", "url": r.get("url")} for r in records))
