@@ -56,3 +56,14 @@ def test_legitimate_dispensers_name_prescribed_drugs_only(records):
             if own_site(r["kind"], ["[a-z]+"]).fullmatch(r["url"] or "")]  # the check sees them
     others = [r for r in negatives if r["kind"] not in DISPENSING_KINDS]
     assert any(d in (r["url"] or "") for r in others for d in STREET_DRUGS)  # news, law, rehab
+
+
+@pytest.mark.shared_data
+def test_some_legitimate_sites_are_named_for_a_drug(records):
+    """``quitxanax.org``, ``somafacts.org``: without them a drug in a domain meant a shop."""
+    from medspam import urls  # noqa: PLC0415
+    from medspam.corpus.compose import SPAM_DRUGS  # noqa: PLC0415
+
+    named = {r["kind"] for r in records if r["source"] == "composition/hard_negatives"
+             and any(d in urls.host_of(r["url"] or "") for d in SPAM_DRUGS)}
+    assert {"clinic", "rehab", "warning", "harm-reduction", "drug-info"} <= named

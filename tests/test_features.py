@@ -145,6 +145,18 @@ def test_address_cues_read_drug_classes_and_sales_across_host_and_path(url, drug
     assert row["address_sells_drug"] == sells
 
 
+@pytest.mark.parametrize(("url", "names_drug"), [
+    ("https://www.opioids.gov/category/social-issues/codeine/", 0.0),  # government
+    ("https://www.drugabuse.gov/drug-topics/opioids", 0.0),  # trusted health domain
+    ("https://www.cocaineinfo.example/", 1.0),
+])
+def test_trusted_and_government_host_names_count_for_nothing(url, names_drug):
+    """``opioids.gov`` names an institution, not a product; its path still counts (hacks)."""
+    row = _address_cues(url)
+    assert row["domain_has_drug_word"] == names_drug
+    assert _address_cues("https://www.opioids.gov/buy-oxycodone-online")["path_drug_and_shop"] == 1
+
+
 def test_page_url_cues_include_the_address_cues():
     page = ScoredPage.from_page(Page(url_link=Link(
         url="https://hippiestore.org/product-category/psychedelics/microdose/", found="page")))

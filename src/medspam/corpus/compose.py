@@ -78,9 +78,11 @@ INFO_SLUGS = (
 
 SITE_URLS = {
     "clinic": ("https://www.{w}clinic.com/{drug}-therapy/pricing",
-               "https://{w}health.org/services/{drug}-infusion", "https://www.{w}md.com/book/{drug}"),
+               "https://{w}health.org/services/{drug}-infusion", "https://www.{w}md.com/book/{drug}",
+               "https://www.{drug}clinic{w}.com/treatment"),
     "rehab": ("https://www.{w}recovery.org/{drug}-addiction-treatment",
-              "https://{w}rehab.com/programs/{drug}-detox", "https://www.{w}-recovery.net/call-now"),
+              "https://{w}rehab.com/programs/{drug}-detox", "https://www.{w}-recovery.net/call-now",
+              "https://www.quit{drug}.org/help"),
     "licensed-pharmacy": ("https://www.{w}pharmacy.com/prescriptions/{drug}-refill",
                           "https://{w}-apotheke.de/rezept/{drug}", "https://www.{w}rx.com/order",
                           "https://www.{w}pharmacy.com/", "https://{w}pharmacy.co.uk/delivery",
@@ -92,13 +94,18 @@ SITE_URLS = {
     "law": ("https://www.{w}law.com/controlled-substances/{drug}",
             "https://{w}legal.org/is-{drug}-legal"),
     "warning": ("https://www.{w}health.org/never-buy-{drug}-online",
-                "https://{w}safety.org/fake-{drug}-pills-warning"),
+                "https://{w}safety.org/fake-{drug}-pills-warning",
+                "https://{drug}awareness.org/counterfeit-pills"),
     "harm-reduction": ("https://{w}drugchecking.org/{drug}-test-strips",
-                       "https://www.{w}harmreduction.org/{drug}-safer-use"),
+                       "https://www.{w}harmreduction.org/{drug}-safer-use",
+                       "https://www.{drug}safety.net/test-kits"),
     "drug-info": ("https://www.{w}meds.com/drugs/{drug}-dosage",
-                  "https://{w}druginfo.org/{drug}/side-effects"),
+                  "https://{w}druginfo.org/{drug}/side-effects",
+                  "https://www.{drug}facts.org/dosage"),
 }
-"""Page URLs of legitimate sites that name drugs, prices and orders: the hard negatives' own."""
+"""Page URLs of legitimate sites that name drugs, prices and orders: the hard negatives' own.
+Some sites are named for the drug they treat, warn of or inform about (``quitxanax.org``,
+``ketamineclinic…``): a drug in a domain is not a sale alone."""
 
 
 @dataclass

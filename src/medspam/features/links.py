@@ -78,15 +78,20 @@ class LinkCues(ObjectTransformer):
         link: Link = item
         parts = link_parts(link)
         host = parts.host
-        dom, path = parts.host_words, parts.path_words
+        registered = host.registered_domain if host else ""
+        suffix = host.suffix if host else ""
+        trusted = registered in vocabulary("trusted_health_domains")
+        official = suffix in _TRUSTED_SUFFIXES or suffix.endswith((".gov", ".edu", ".gob.es"))
+        # A trusted or government host's name is the institution's (``opioids.gov``), not a
+        # product: its words count for nothing here. Its path still does (hacked pages).
+        dom = () if trusted or official else parts.host_words
+        path = parts.path_words
         drugs, commerce, shop, legit, info, no_rx, _ = _cue_vocabularies()
         dom_drug = not drugs.isdisjoint(dom)
         dom_commerce = not commerce.isdisjoint(dom) or not shop.isdisjoint(dom)
         path_drug = not drugs.isdisjoint(path)
         path_shop = not shop.isdisjoint(path) or not commerce.isdisjoint(path)
         drug_class = names_drug_class(dom + path)
-        registered = host.registered_domain if host else ""
-        suffix = host.suffix if host else ""
         # Booleans stay as they are: the transform makes every value a float in one array call.
         return [
             dom_drug,
@@ -107,8 +112,8 @@ class LinkCues(ObjectTransformer):
             not drugs.isdisjoint(parts.context_words),
             not commerce.isdisjoint(parts.context_words),
             not no_rx.isdisjoint(parts.context_words),
-            registered in vocabulary("trusted_health_domains"),
-            suffix in _TRUSTED_SUFFIXES or suffix.endswith((".gov", ".edu", ".gob.es")),
+            trusted,
+            official,
             bool(host and host.is_platform),
             registered in vocabulary("shorteners"),
             bool(host and host.is_ip),
