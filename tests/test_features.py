@@ -145,15 +145,15 @@ def test_address_cues_read_drug_classes_and_sales_across_host_and_path(url, drug
     assert row["address_sells_drug"] == sells
 
 
-@pytest.mark.parametrize(("url", "names_drug"), [
-    ("https://www.opioids.gov/category/social-issues/codeine/", 0.0),  # government
-    ("https://www.drugabuse.gov/drug-topics/opioids", 0.0),  # trusted health domain
-    ("https://www.cocaineinfo.example/", 1.0),
+@pytest.mark.parametrize(("url", "cue", "value"), [
+    ("https://www.opioids.gov/category/social-issues/codeine/", "domain_has_drug_word", 0.0),
+    ("https://www.shop-apotheke.com/", "domain_has_commerce_word", 0.0),  # trusted pharmacy
+    ("https://www.cocaineinfo.example/", "domain_has_drug_word", 1.0),
+    ("https://www.shop-apotheke.example/", "domain_has_commerce_word", 1.0),
 ])
-def test_trusted_and_government_host_names_count_for_nothing(url, names_drug):
+def test_trusted_and_government_host_names_count_for_nothing(url, cue, value):
     """``opioids.gov`` names an institution, not a product; its path still counts (hacks)."""
-    row = _address_cues(url)
-    assert row["domain_has_drug_word"] == names_drug
+    assert _address_cues(url)[cue] == value
     assert _address_cues("https://www.opioids.gov/buy-oxycodone-online")["path_drug_and_shop"] == 1
 
 
