@@ -18,7 +18,7 @@ from medspam.features import ScoredPage, links_to_score
 from medspam.modelio import LoadedModel, load_bundle
 from medspam.page import Link, Page
 from medspam.settings import Settings
-from medspam.verdict import Category, LinkEvidence, Listed, ModelInfo, Reason, Verdict
+from medspam.verdict import Category, LinkEvidence, Listed, ModelInfo, Reason, Verdict, is_flagged
 
 MEDICAL_CUTOFF = 0.5
 """A spam page whose medical signal reaches this is ``medical-drug-sales``."""
@@ -220,7 +220,7 @@ class Classifier:
         listed, list_reasons = self._listed(evidence)
         reasons = list_reasons + page_reasons(s.scored, contribs, evidence)
         category: Category = "clean"
-        if listed == "deny" or (listed is None and score >= self.threshold):
+        if is_flagged(score, self.threshold, listed):
             category = "medical-drug-sales" if medical >= MEDICAL_CUTOFF else "drug-sales"
         signals = {
             "drug_sales": score,

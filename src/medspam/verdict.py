@@ -14,6 +14,21 @@ Category = Literal["medical-drug-sales", "drug-sales", "clean"]
 Listed = Literal["allow", "deny"]
 
 
+def is_flagged(score: float, threshold: float, listed: Listed | None) -> bool:
+    """Whether a page is flagged: deny-listed, or not allow-listed and at the threshold.
+
+    The one rule for :attr:`Verdict.is_spam` and for the category the classifier gives.
+
+    Examples
+    --------
+    >>> is_flagged(0.1, 0.5, "deny"), is_flagged(0.9, 0.5, "allow"), is_flagged(0.5, 0.5, None)
+    (True, False, True)
+    """
+    if listed is not None:
+        return listed == "deny"
+    return score >= threshold
+
+
 @dataclass(frozen=True, slots=True)
 class Reason:
     """One piece of evidence, with the weight it carried in the score.
@@ -153,9 +168,7 @@ class Verdict:
         >>> Verdict(score=0.9, threshold=0.5, listed="allow").is_spam
         False
         """
-        if self.listed is not None:
-            return self.listed == "deny"
-        return self.score >= self.threshold
+        return is_flagged(self.score, self.threshold, self.listed)
 
     @property
     def verdict(self) -> Literal["spam", "ok"]:

@@ -10,6 +10,8 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from medspam.verdict import Category, Listed  # pydantic reads the types at run time
+
 MAX_URL_CHARS = 8_192
 MAX_NOTE_CHARS = 4_000
 
@@ -153,7 +155,7 @@ class VerdictOut(BaseModel):
 
     schema_: int = Field(alias="schema")
     verdict: Literal["spam", "ok"]
-    category: Literal["medical-drug-sales", "drug-sales", "clean"]
+    category: Category
     score: float
     threshold: float
     url: str | None
@@ -162,7 +164,7 @@ class VerdictOut(BaseModel):
     links: list[LinkOut]
     model: ModelOut | None
     notes: list[str]
-    listed: Literal["allow", "deny"] | None = Field(
+    listed: Listed | None = Field(
         None, description="The operator domain list that decided the verdict, if any.")
 
 
