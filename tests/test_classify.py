@@ -66,27 +66,26 @@ def test_legitimate_pages_stay_ok_on_sites_named_for_a_drug(classifier, name, ur
     assert verdict.verdict == "ok", verdict.reasons
 
 
-_CHAIN_WEAKNESS = pytest.mark.xfail(strict=True, reason=(
-    "known weakness: a licensed chain's product page for an opioid or a sleeping pill, linked "
-    "with the drug in its anchor, reads as a shop link (0.69-0.80): the corpus never links "
-    "pharmacy chains, and a model trained with such links lost on the real sale pages"))
-
-
 @pytest.mark.parametrize(("link", "anchor"), [
-    pytest.param("https://www.walgreens.com/store/c/tramadol-hcl-50mg-tablets/ID=prod6224583-product",
-                 "tramadol at Walgreens", marks=_CHAIN_WEAKNESS),
-    pytest.param("https://www.riteaid.com/pharmacy/prescription/tramadol-50mg-tablets",
-                 "tramadol at Rite Aid", marks=_CHAIN_WEAKNESS),
-    pytest.param("https://www.superdrug.com/online-doctor/zolpidem-10mg", "zolpidem at Superdrug",
-                 marks=_CHAIN_WEAKNESS),
+    ("https://www.walgreens.com/store/c/tramadol-hcl-50mg-tablets/ID=prod6224583-product",
+     "tramadol at Walgreens"),
+    ("https://www.riteaid.com/pharmacy/prescription/tramadol-50mg-tablets", "tramadol at Rite Aid"),
+    ("https://www.superdrug.com/online-doctor/zolpidem-10mg", "zolpidem at Superdrug"),
     ("https://www.kroger.com/p/oxycodone-5mg-tablets/0031722052", "oxycodone at Kroger"),
 ])
 def test_an_article_may_link_a_licensed_pharmacy_chain_product_page(
         classifier, seed_page_cited, link, anchor):
-    """The chains of the trusted list dispense prescribed drugs; linking one is no sale."""
+    """The chains of the trusted list dispense prescribed drugs; linking one is no sale.
+
+    The first three read as shop links (0.79-0.89) while the link scorer read trusted domains.
+    """
     see_also = f'<p>See also <a href="{link}">{anchor}</a>.</p>'
     page = seed_page_cited.replace("</body>", see_also + "</body>")
-    assert classifier.classify(page, SEED_URL).verdict == "ok"
+    verdict = classifier.classify(page, SEED_URL)
+    assert verdict.verdict == "ok", verdict.reasons
+    chain = next(e for e in verdict.links if e.link.url == link)
+    assert chain.score == 0.0
+    assert "trusted health domain" in chain.reasons[0].text
 
 
 def test_classify_many_matches_classify(classifier, seed_page, seed_page_cited):

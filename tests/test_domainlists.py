@@ -95,6 +95,18 @@ def test_deny_flags_a_page_on_a_listed_domain(denying: Classifier) -> None:
     assert verdict.reasons[0].text.startswith("the page's own host shop.other-shop.example")
 
 
+def test_deny_covers_links_to_trusted_domains_too(tmp_path: Path) -> None:
+    """A trusted domain's links are not scored, but an operator's deny list still reads them."""
+    deny = tmp_path / "hacked.txt"
+    deny.write_text("walgreens.com\n")
+    clf = Classifier.load(lists=SiteLists.read(None, deny))
+    page = ('<p>Bread every morning. <a href="https://www.walgreens.com/store/c/x">more</a>'
+            '</p>')
+    verdict = clf.classify(page, "https://recipes.example/sourdough")
+    assert (verdict.verdict, verdict.listed) == ("spam", "deny")
+    assert "a link's host www.walgreens.com" in verdict.reasons[0].text
+
+
 def test_allow_keeps_the_score_alone_from_flagging_a_listed_site(both: Classifier) -> None:
     page = SPAM.read_bytes()
     verdict = both.classify(page, "https://blog.bakery.example/ketamine")

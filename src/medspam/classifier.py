@@ -14,7 +14,7 @@ import numpy as np
 from medspam.domainlists import SiteLists
 from medspam.explain import LinearExplainer, link_reasons, page_reasons
 from medspam.extract import extract_page
-from medspam.features import ScoredPage, links_to_score
+from medspam.features import ScoredPage, is_trusted_link, links_to_score
 from medspam.modelio import LoadedModel, load_bundle
 from medspam.page import Link, Page
 from medspam.settings import Settings
@@ -42,6 +42,8 @@ class _Scored:
     scores: tuple[float, ...]
     """The link scorer's score of each of ``links``."""
     link_rows: list[list[tuple[str, float]]]
+    trusted: tuple[Link, ...] = ()
+    """The outbound links to trusted health domains, which the link scorer does not read."""
 
 
 class Classifier:
@@ -194,7 +196,8 @@ class Classifier:
             scores = tuple(float(p) for p in probs[start:end])
             scored = ScoredPage.from_link_scores(page, scores,
                                                  max_words=self._model.bundle.max_feature_words)
-            out.append(_Scored(scored, links, scores, all_rows[start:end]))
+            trusted = tuple(link for link in page.links if is_trusted_link(link))
+            out.append(_Scored(scored, links, scores, all_rows[start:end], trusted))
             start = end
         return out
 
@@ -214,7 +217,7 @@ class Classifier:
         evidence = tuple(
             LinkEvidence(link, p, link_reasons(link, rows) if rows else ())
             for link, p, rows in zip(s.links, s.scores, s.link_rows, strict=True)
-        )
+        ) + tuple(LinkEvidence(link, 0.0, (_trusted_reason(link),)) for link in s.trusted)
         outbound = tuple(sorted((e for e in evidence if e.link.found != "page"),
                                 key=lambda e: -e.score))
         listed, list_reasons = self._listed(evidence)
@@ -261,6 +264,12 @@ class Classifier:
                                     f"({allow.name}: {domain}): its score alone does not flag "
                                     "it", 0.0, "list"),)
         return None, ()
+
+
+def _trusted_reason(link: Link) -> Reason:
+    """Why a link to a trusted health domain scores 0 (:func:`~medspam.features.links_to_score`)."""
+    return Reason(f"{link.domain} is a trusted health domain: links to it are not scored", 0.0,
+                  "link")
 
 
 def _whose(link: Link) -> str:

@@ -17,7 +17,7 @@ from medspam.features.pages import (
     TextCues,
     UnlinkedTextCues,
 )
-from medspam.features.scored import ScoredPage, links_to_score
+from medspam.features.scored import ScoredPage, is_trusted_link, links_to_score
 from medspam.features.scorer import Scorer, TfidfTable
 from medspam.features.textcues import selling_sentences
 
@@ -38,6 +38,7 @@ __all__ = [
     "TextCues",
     "TfidfTable",
     "UnlinkedTextCues",
+    "is_trusted_link",
     "link_parts",
     "links_to_score",
     "selling_sentences",

@@ -2,7 +2,8 @@
 
 :class:`ScoredPage` is what every page-level transformer reads: the extracted page, the words
 of its text that the features read (:func:`head_and_tail`), the link scorer's score of each
-link that leaves the site (:func:`links_to_score`) and of the page's own URL, and the
+link that leaves the site for one not on the trusted list (:func:`links_to_score`) and of
+the page's own URL, and the
 sale-text scorer's score of the text.
 """
 
@@ -15,9 +16,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from medspam import lookalikes
+from medspam.features.linkparts import vocabulary
 from medspam.page import Link, Page
 
-__all__ = ["ScoredPage", "head_and_tail", "links_to_score"]
+__all__ = ["ScoredPage", "head_and_tail", "is_trusted_link", "links_to_score"]
 
 _WORD = re.compile(r"\S+")
 
@@ -33,7 +35,8 @@ class ScoredPage:
     (:func:`head_and_tail`)."""
     link_scores: tuple[float, ...] = ()
     """Drug-sales score of each link in ``page.links``, in the same order: 0 for a link within
-    the page's own site, which is not scored (:func:`links_to_score`)."""
+    the page's own site or to a trusted health domain, which is not scored
+    (:func:`links_to_score`)."""
     url_score: float | None = None
     """Drug-sales score of the page's own URL, when known."""
     sale_text_score: float | None = None
@@ -81,12 +84,13 @@ class ScoredPage:
             If ``scores`` is not one score per link of :func:`links_to_score` ``(page)``.
         """
         given = [float(score) for score in scores]
-        wanted = sum(link.is_external for link in page.links) + (page.url_link is not None)
+        read = [_is_scored(link) for link in page.links]
+        wanted = sum(read) + (page.url_link is not None)
         if len(given) != wanted:
             msg = f"{len(given)} scores for {wanted} links to score"
             raise ValueError(msg)
         outbound = iter(given)
-        link_scores = tuple(next(outbound) if link.is_external else 0.0 for link in page.links)
+        link_scores = tuple(next(outbound) if r else 0.0 for r in read)
         url_score = given[-1] if page.url_link else None
         return cls.from_page(page, link_scores, url_score, max_words=max_words)
 
@@ -114,9 +118,42 @@ def links_to_score(page: Page) -> tuple[Link, ...]:
     under 0.001): scoring them and reading their words was about 40 % of the model's time on a
     real page, and changed no verdict. They count as links with score 0; a site is judged by
     its own address (the page URL) and by where it sends its readers.
+
+    Nor is a link to a trusted health domain scored (:func:`is_trusted_link`): an article that
+    sends its readers to a licensed chain's product page (``walgreens.com/store/c/tramadol-…``)
+    names a drug and a shop in one address, as a drug shop's link does, and read as one
+    (0.79-0.89 on the seed article). It counts as a link with score 0; the page's own URL is
+    scored wherever it is, since pharma hacks live on trusted sites.
+
+    Examples
+    --------
+    >>> page = Page(links=(Link(url="https://www.walgreens.com/store/c/tramadol",
+    ...                         domain="walgreens.com"),
+    ...                    Link(url="https://pills.example/tramadol", domain="pills.example")),
+    ...             url_link=Link(url="https://blog.example/post", found="page"))
+    >>> [link.url for link in links_to_score(page)]
+    ['https://pills.example/tramadol', 'https://blog.example/post']
     """
-    outbound = tuple(link for link in page.links if link.is_external)
+    outbound = tuple(link for link in page.links if _is_scored(link))
     return (*outbound, page.url_link) if page.url_link else outbound
+
+
+def is_trusted_link(link: Link) -> bool:
+    """Whether ``link`` leaves the page's site for a domain on the trusted health list.
+
+    Examples
+    --------
+    >>> is_trusted_link(Link(url="https://www.nhs.uk/medicines/", domain="www.nhs.uk"))
+    True
+    >>> is_trusted_link(Link(url="https://pills.example/", domain="pills.example"))
+    False
+    """
+    return link.is_external and link.domain in vocabulary("trusted_health_domains")
+
+
+def _is_scored(link: Link) -> bool:
+    """Whether the link scorer reads ``link`` (:func:`links_to_score`)."""
+    return link.is_external and not is_trusted_link(link)
 
 
 def head_and_tail(text: str, max_words: int) -> str:
