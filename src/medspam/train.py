@@ -112,7 +112,7 @@ LIMITATIONS = (
      "of the hardest ham (real look-alikes, hard negatives, which come in groups of variants) "
      "fall in validation rather than test is chance, so the test FPR at that threshold can "
      "miss 0.5 % by a point either way; compare models at a fixed FPR. The shipped threshold "
-     "0.619 is set mostly by one French warning that quotes a member's private offer (four of "
+     "0.616 is set mostly by one French warning that quotes a member's private offer (four of "
      "the six validation ham pages at or above it are its variants); its test FPR is 0.20 %."),
 )
 """What the card says this kind of model cannot do well; the numbers show how much."""
