@@ -34,9 +34,10 @@ def test_sale_links_are_the_injected_targets_and_sale_contacts():
 
 
 class Result:
-    def __init__(self, score, spam):
+    def __init__(self, score, spam, group=None):
         self.verdict = type("V", (), {"score": score})()
         self.is_spam = spam
+        self.record = {"group": group if group is not None else f"doc:{id(self)}", "kind": "x"}
 
 
 def test_threshold_keeps_validation_fpr_under_the_cap():
@@ -45,6 +46,17 @@ def test_threshold_keeps_validation_fpr_under_the_cap():
     assert sum(r.verdict.score >= threshold for r in ham) == 5
     assert choose_threshold([Result(0.1, spam=False)]) == 0.5
     assert choose_threshold([Result(0.999, spam=False)], max_fpr=0.0) == 0.99
+
+
+def test_threshold_counts_the_variants_of_one_document_once():
+    """Five page shapes of one warning are one document the threshold lets through."""
+    singles = [Result(0.5 * s / 200, spam=False) for s in range(200)]
+    variants = [Result(0.9 - s / 100, spam=False, group="post:214") for s in range(5)]
+    threshold = choose_threshold([*singles, *variants], max_fpr=0.005)
+    assert threshold < min(r.verdict.score for r in variants)
+    # Counted by page, the same scores would let only one of the variants through.
+    as_pages = [Result(r.verdict.score, spam=False) for r in variants]
+    assert choose_threshold([*singles, *as_pages], max_fpr=0.005) > 0.88
 
 
 def test_threshold_clears_every_known_real_web_page():
@@ -59,7 +71,7 @@ def test_threshold_is_chosen_without_the_short_pages():
     class Ham(Result):
         def __init__(self, score, kind):
             super().__init__(score, spam=False)
-            self.record = {"kind": kind}
+            self.record["kind"] = kind
 
     contested = [Ham(0.9 * s / 200, "health-article") for s in range(200)]
     short = [Ham(0.01, "short-page") for _ in range(400)]
