@@ -145,7 +145,8 @@ class Verdict:
     links: tuple[LinkEvidence, ...] = ()
     """Every outbound link, each with its own score; most suspicious first. Outbound: leaving
     the page's site (every link, when the page URL is unknown); links within the site are not
-    scored (see ``medspam.features.links_to_score``)."""
+    scored, and links to a trusted health domain score 0 with a reason saying so (see
+    ``medspam.features.links_to_score``)."""
     model: ModelInfo | None = None
     """The model that produced the verdict."""
     url: str | None = None
