@@ -152,8 +152,12 @@ def test_address_cues_read_drug_classes_and_sales_across_host_and_path(url, drug
     ("https://www.shop-apotheke.example/", "domain_has_commerce_word", 1.0),
 ])
 def test_trusted_and_government_host_names_count_for_nothing(url, cue, value):
-    """``opioids.gov`` names an institution, not a product; its path still counts (hacks)."""
+    """``opioids.gov`` names an institution, not a product."""
     assert _address_cues(url)[cue] == value
+
+
+def test_the_path_of_a_government_host_still_counts():
+    """A pharma hack on a government site sells in its path."""
     assert _address_cues("https://www.opioids.gov/buy-oxycodone-online")["path_drug_and_shop"] == 1
 
 

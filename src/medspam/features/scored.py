@@ -2,9 +2,8 @@
 
 :class:`ScoredPage` is what every page-level transformer reads: the extracted page, the words
 of its text that the features read (:func:`head_and_tail`), the link scorer's score of each
-link that leaves the site for one not on the trusted list (:func:`links_to_score`) and of
-the page's own URL, and the
-sale-text scorer's score of the text.
+link that leaves the site for a domain not on the trusted list (:func:`links_to_score`) and
+of the page's own URL, and the sale-text scorer's score of the text.
 """
 
 from __future__ import annotations
