@@ -8,13 +8,12 @@ scikit-learn.
 from __future__ import annotations
 
 import re
-from functools import cache
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.utils.validation import check_is_fitted
@@ -84,45 +83,18 @@ def _calibrated(c: float, random_state: int) -> CalibratedClassifierCV:
     return CalibratedClassifierCV(base, method="sigmoid", cv=5, ensemble=False)
 
 
-_TOKEN = re.compile(r"(?u)\b\w\w+\b")
-"""A word as scikit-learn's default ``token_pattern`` reads it."""
-
-
 def medical_vocabulary() -> list[str]:
     """The single words of the medical scorer's word lists, as the default tokenizer sees them."""
+    token = re.compile(r"(?u)\b\w\w+\b")
     return sorted({w for name in MEDICAL_LEXICONS for term in lexicons.load(name)
-                   for w in _TOKEN.findall(term.lower())})
-
-
-FUNCTION_WORD_LANGUAGES = ("es", "fr", "de", "it", "pt", "nl")
-"""Languages whose function words the page and sale-text scorers do not read as words."""
-
-
-@cache
-def function_words() -> tuple[str, ...]:
-    """Function words of :data:`FUNCTION_WORD_LANGUAGES` (the ``stop-words`` package's lists).
-
-    Words found in more than a third or a half of all pages (``max_df``) are dropped anyway:
-    English function words. Those of the other languages are rarer in the corpus, so they
-    stayed and spoke for their language: ``und``, ``mit``, ``das`` were among the strongest
-    words *for* a legitimate page, held against every German pharma hack. English function
-    words (scikit-learn's list) are not among them: ``for``, ``of`` and ``no`` make pairs such
-    as "no prescription" that the scorers read. Nor are words the default tokenizer would not
-    read as one word. What a sale says in these languages ("sin receta", "ohne Rezept") the
-    word lists still find.
-    """
-    from stop_words import get_stop_words  # noqa: PLC0415 - only when a model is built
-
-    words = {w.lower() for lang in FUNCTION_WORD_LANGUAGES for w in get_stop_words(lang)}
-    return tuple(sorted(w for w in words - ENGLISH_STOP_WORDS if _TOKEN.fullmatch(w)))
+                   for w in token.findall(term.lower())})
 
 
 def _words(**options: Any) -> TfidfVectorizer:
     """A word vectorizer with sublinear term frequencies.
 
-    Page vectorizers drop words found in more than 30 % of pages (``max_df``), which are
-    English function words, and the function words of other languages
-    (:func:`function_words`): neither says whether a page sells.
+    Page vectorizers drop words found in more than 30 % of pages (``max_df``): function
+    words in every language, which explain nothing.
     """
     return TfidfVectorizer(sublinear_tf=True, **options)
 
@@ -177,8 +149,7 @@ def build_page_model(*, c: float = 3.0, random_state: int = 0) -> Pipeline:
         ("text", Step(SaleTextScore())),
         ("words", Pipeline([
             ("select", Step(PageWords())),
-            ("vec", _words(ngram_range=(1, 2), min_df=5, max_df=0.3, max_features=20_000,
-                           stop_words=list(function_words()))),
+            ("vec", _words(ngram_range=(1, 2), min_df=5, max_df=0.3, max_features=20_000)),
         ])),
     ])
     return Pipeline([("features", features), ("classify", _calibrated(c, random_state))])
@@ -207,8 +178,7 @@ def build_sale_text_model(*, c: float = 10.0, random_state: int = 0) -> Pipeline
     features = FeatureUnion([
         ("words", Pipeline([
             ("select", Step(SaleText())),
-            ("vec", _words(ngram_range=(1, 2), min_df=3, max_df=0.5, max_features=50_000,
-                           stop_words=list(function_words()))),
+            ("vec", _words(ngram_range=(1, 2), min_df=3, max_df=0.5, max_features=50_000)),
         ])),
     ])
     return Pipeline([("features", features), ("classify", _calibrated(c, random_state))])
@@ -291,7 +261,7 @@ def _tfidf_table(vectorizer: TfidfVectorizer) -> TfidfTable:
     v, ngrams = vectorizer, tuple(vectorizer.ngram_range)
     plain = (v.sublinear_tf and v.use_idf and v.norm == "l2" and not v.binary
              and v.dtype is np.float64 and v.input == "content" and v.preprocessor is None
-             and v.strip_accents is None and not isinstance(v.stop_words, str))
+             and v.strip_accents is None and v.stop_words is None)
     chars = v.analyzer == "char_wb" and v.lowercase
     words = v.analyzer == "word" and ngrams in {(1, 1), (1, 2)}
     split = words and v.tokenizer is str.split and not v.lowercase
@@ -303,5 +273,4 @@ def _tfidf_table(vectorizer: TfidfVectorizer) -> TfidfTable:
     vocabulary = {str(term): int(column) for term, column in v.vocabulary_.items()}
     return TfidfTable(vocabulary=vocabulary, idf=np.asarray(v.idf_, dtype=np.float64),
                       analyzer=v.analyzer, ngram_range=(ngrams[0], ngrams[1]),
-                      token_pattern=v.token_pattern if pattern else None,
-                      stop_words=frozenset(v.stop_words or ()))
+                      token_pattern=v.token_pattern if pattern else None)

@@ -48,8 +48,6 @@ class TfidfTable:
     token_pattern: str | None
     """Regular expression of a word in the lower-cased text; ``None``: split at white space,
     case kept."""
-    stop_words: frozenset[str] = frozenset()
-    """Words left out before the pairs are formed, as the vectorizer's ``stop_words``."""
     pair_starts: frozenset[str] = field(init=False, compare=False)
     """The first word of each word pair in the vocabulary."""
 
@@ -79,9 +77,6 @@ class TfidfTable:
             return _char_wb_ngrams(*self.ngram_range, text)
         tokens = (text.split() if self.token_pattern is None
                   else _lower_tokens(self.token_pattern, text))
-        if self.stop_words:
-            stop = self.stop_words
-            tokens = [token for token in tokens if token not in stop]
         if self.ngram_range == (1, 1):
             return tokens
         return _with_pairs(tokens, self.pair_starts)
