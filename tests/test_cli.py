@@ -1,5 +1,6 @@
 import io
 import json
+import subprocess
 import sys
 
 import pytest
@@ -30,6 +31,15 @@ def test_check_json_is_the_verdict_schema(capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["verdict"] == "spam"
     assert data["links"][0]["score"] >= 0.5
+
+
+def test_a_closed_pipe_ends_quietly_with_exit_141():
+    """``medspam check … --json | head``: the reader goes away before the verdict is written."""
+    command = [sys.executable, "-m", "medspam", "check", SPAM, "--json"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        process.stdout.close()  # before the verdict is written: every write fails
+        error = process.stderr.read().decode()
+    assert (process.returncode, error) == (141, "")
 
 
 def test_check_reads_stdin(monkeypatch, capsys):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -12,10 +13,13 @@ from medspam.cli import check, corpus, evaluate, learn, report, scan, serve, spa
 from medspam.errors import MedspamError
 
 EXIT_OK, EXIT_SPAM, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_CLOSED_PIPE = 130, 141
 EPILOG = """exit codes:
-  0  no spam found
-  1  spam found (check, scan)
-  2  usage or input error (bad option, unreadable file, model refused)"""
+  0    no spam found
+  1    spam found (check, scan)
+  2    usage or input error (bad option, unreadable file, model refused)
+  130  interrupted (Ctrl-C)
+  141  the output's reader went away (a closed pipe: `medspam check … --json | head`)"""
 
 COMMANDS = (check, corpus, train, evaluate, serve, learn, scan, report, spark_scan)
 
@@ -48,7 +52,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("medspam: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader has what it wanted; point stdout at nothing so that the interpreter's
+        # last flush at exit does not fail on the closed pipe again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_CLOSED_PIPE
 
 
 if __name__ == "__main__":
