@@ -2,6 +2,7 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -62,3 +63,37 @@ def test_usage_errors_exit_2(argv, capsys):
         main(argv)
     assert exc.value.code == 2
     assert "usage:" in capsys.readouterr().err
+
+
+def test_evaluate_on_a_labelled_file_reports_recall_by_page_and_by_document(tmp_path, capsys):
+    pages = [(SPAM, "spam", "seed"), (OK, "ham", "clinic"), (OK, "ham", "clinic")]
+    data = tmp_path / "labelled.jsonl"
+    data.write_text("".join(json.dumps({
+        "id": i, "url": SEED_URL, "html": Path(path).read_text(encoding="utf-8"), "label": label,
+        "group": group}) + "\n" for i, (path, label, group) in enumerate(pages)), encoding="utf-8")
+    assert main(["evaluate", "--data", str(data), "--json"]) == 0
+    overall = json.loads(capsys.readouterr().out)["data"]["overall"]
+    assert (overall["spam"], overall["ham"], overall["fp"]) == (1, 2, 0)
+    assert overall["recall_at_fpr_0.5pct_by_document"] == 1.0
+    assert main(["evaluate", "--data", str(data)]) == 0
+    assert "│ data │ document " in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (None, "cannot read"),
+    (b"", "no labelled records"),
+    (b"not json\n", ":1: not JSON"),
+    (b"[1, 2]\n", ":1: not an object with a label"),
+    (b'{"label": "maybe", "html": "x"}\n', ":1: not an object with a label"),
+    (b'{"label": "spam", "html": 123}\n', ":1: 'html' must be a string"),
+    (b'{"label": "ham", "html": "\xff\xfe"}\n', "cannot read"),
+], ids=["missing", "empty", "not-json", "not-object", "bad-label", "html-not-str", "not-utf8"])
+def test_evaluate_refuses_a_bad_labelled_file_with_a_clear_error(tmp_path, capsys, content,
+                                                                  message):
+    data = tmp_path / "labelled.jsonl"
+    if content is not None:
+        data.write_bytes(content)
+    assert main(["evaluate", "--data", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("medspam: error:")
+    assert message in err

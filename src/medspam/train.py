@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import platform
-from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from medspam import __version__
 from medspam.card import MODEL_SUFFIX, card_path_for, write_card
 from medspam.classifier import Classifier
 from medspam.corpus import POOLS, build_corpus
-from medspam.evaluate import Scored, classify_records, metrics, report
+from medspam.evaluate import Scored, classify_records, document_weights, metrics, report
 from medspam.extract import extract_page
 from medspam.features import ScoredPage, Scorer, links_to_score
 from medspam.features.pipeline import (
@@ -158,12 +157,12 @@ def choose_threshold(results: Sequence[Scored], max_fpr: float = MAX_FPR) -> flo
     one noisy validation page decides it (the clamp can then exceed ``max_fpr``).
     """
     ham = sorted((r for r in results if not r.is_spam), key=lambda r: -r.verdict.score)
-    pages = Counter(r.record["group"] for r in ham)
-    allowed = max_fpr * len(pages) + 1e-9  # a sum of 1/3s falls short of 1 by rounding
+    weights = document_weights(ham)
+    allowed = max_fpr * weights.sum() + 1e-9  # a sum of 1/3s falls short of 1 by rounding
     passed = 0.0
     above = 0.0
-    for r in ham:
-        passed += 1 / pages[r.record["group"]]
+    for r, weight in zip(ham, weights, strict=True):
+        passed += weight
         if passed > allowed:
             above = r.verdict.score
             break

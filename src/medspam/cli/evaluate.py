@@ -59,6 +59,9 @@ def show(out: dict[str, Any], console: Console) -> None:
     table = Table(title="medspam evaluate")
     for column in ("set", "n", "spam", "ham", "precision", "recall", "FPR", "FP", "ROC-AUC"):
         table.add_column(column, justify="right" if column != "set" else "left")
+    at_fpr = Table(title="recall at a fixed false-positive rate")
+    for column in ("set", "ham counted by", "0.1 %", "0.5 %", "1 %"):
+        at_fpr.add_column(column, justify="right" if "%" in column else "left")
     for name, report in out.items():
         m = report.get("overall", report)
         if not m:
@@ -66,7 +69,11 @@ def show(out: dict[str, Any], console: Console) -> None:
         table.add_row(name, str(m["n"]), str(m["spam"]), str(m["ham"]),
                       *(f"{m[k]:.4f}" for k in ("precision", "recall", "fpr")), str(m["fp"]),
                       f"{m.get('roc_auc', float('nan')):.4f}")
+        for counted, suffix in (("page", ""), ("document", "_by_document")):
+            keys = (f"recall_at_fpr_{pct}pct{suffix}" for pct in ("0.1", "0.5", "1"))
+            at_fpr.add_row(name, counted, *(f"{m.get(k, float('nan')):.4f}" for k in keys))
     console.print(table)
+    console.print(at_fpr)
 
 
 def update_card(classifier: Any, out: dict[str, Any], plots: list[Path]) -> None:
