@@ -43,6 +43,28 @@ def test_a_closed_pipe_ends_quietly_with_exit_141():
     assert (process.returncode, error) == (141, "")
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_failed_write_is_an_error_not_a_traceback():
+    """A full disk under ``--json > out.json``: exit 2 with the system's message."""
+    with Path("/dev/full").open("wb") as full:
+        done = subprocess.run([sys.executable, "-m", "medspam", "check", SPAM, "--json"],
+                              stdout=full, stderr=subprocess.PIPE, check=False)
+    error = done.stderr.decode()
+    assert (done.returncode, error.startswith("medspam: error:")) == (2, True), error
+    assert "Traceback" not in error
+
+
+def test_a_bug_exits_70_with_its_traceback_never_1_which_means_spam(monkeypatch, capsys):
+    def broken(args):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("medspam.cli.check.run", broken)
+    assert main(["check", SPAM]) == 70
+    error = capsys.readouterr().err
+    assert "RuntimeError: a bug" in error
+    assert "internal error" in error
+
+
 def test_check_reads_stdin(monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"<p>Hello</p>")))
     assert main(["check", "-", "--json"]) == 0

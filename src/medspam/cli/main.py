@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 
 from medspam import __version__
@@ -13,11 +14,12 @@ from medspam.cli import check, corpus, evaluate, learn, report, scan, serve, spa
 from medspam.errors import MedspamError
 
 EXIT_OK, EXIT_SPAM, EXIT_ERROR = 0, 1, 2
-EXIT_INTERRUPTED, EXIT_CLOSED_PIPE = 130, 141
+EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_CLOSED_PIPE = 70, 130, 141
 EPILOG = """exit codes:
   0    no spam found
   1    spam found (check, scan)
-  2    usage or input error (bad option, unreadable file, model refused)
+  2    usage or input error (bad option, unreadable file, model refused, a write failed)
+  70   internal error: a bug in medspam (the traceback is printed; please report it)
   130  interrupted (Ctrl-C)
   141  the output's reader went away (a closed pipe: `medspam check … --json | head`)"""
 
@@ -58,6 +60,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # last flush at exit does not fail on the closed pipe again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_CLOSED_PIPE
+    except OSError as exc:  # the machine's doing, not the input's: a full disk, a dead mount
+        print(f"medspam: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception:  # noqa: BLE001 - a bug must not exit 1, which means "spam found"
+        traceback.print_exc()
+        print("medspam: internal error (a bug in medspam): please report it with the traceback "
+              "above", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":
