@@ -1,3 +1,4 @@
+import gzip
 import io
 import json
 import subprocess
@@ -55,8 +56,9 @@ def test_a_failed_write_is_an_error_not_a_traceback():
 
 
 def test_a_bug_exits_70_with_its_traceback_never_1_which_means_spam(monkeypatch, capsys):
-    def broken(args):
-        raise RuntimeError("a bug")
+    def broken(_args):
+        msg = "a bug"
+        raise RuntimeError(msg)
 
     monkeypatch.setattr("medspam.cli.check.run", broken)
     assert main(["check", SPAM]) == 70
@@ -109,7 +111,9 @@ def test_evaluate_on_a_labelled_file_reports_recall_by_page_and_by_document(tmp_
     (b'{"label": "maybe", "html": "x"}\n', ":1: not an object with a label"),
     (b'{"label": "spam", "html": 123}\n', ":1: 'html' must be a string"),
     (b'{"label": "ham", "html": "\xff\xfe"}\n', "cannot read"),
-], ids=["missing", "empty", "not-json", "not-object", "bad-label", "html-not-str", "not-utf8"])
+    (b"[" * 100_000 + b"\n", ":1: not JSON"),
+], ids=["missing", "empty", "not-json", "not-object", "bad-label", "html-not-str", "not-utf8",
+        "nested-too-deep"])
 def test_evaluate_refuses_a_bad_labelled_file_with_a_clear_error(tmp_path, capsys, content,
                                                                   message):
     data = tmp_path / "labelled.jsonl"
@@ -119,3 +123,14 @@ def test_evaluate_refuses_a_bad_labelled_file_with_a_clear_error(tmp_path, capsy
     err = capsys.readouterr().err
     assert err.startswith("medspam: error:")
     assert message in err
+
+
+def test_evaluate_refuses_a_corrupt_gzip_file_and_a_plots_path_that_is_a_file(tmp_path, capsys):
+    packed = bytearray(gzip.compress(b'{"label": "spam", "html": "x"}\n' * 2000))
+    packed[12:16] = b"\xff" * 4  # the start of the deflate stream: zlib cannot go on
+    data = tmp_path / "labelled.jsonl.gz"
+    data.write_bytes(bytes(packed))
+    assert main(["evaluate", "--data", str(data)]) == 2
+    assert capsys.readouterr().err.startswith("medspam: error: cannot read")
+    assert main(["evaluate", "--data", str(data), "--plots", SPAM]) == 2
+    assert "not a folder" in capsys.readouterr().err

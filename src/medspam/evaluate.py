@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -163,7 +164,7 @@ def read_labelled(path: Path) -> Iterable[dict[str, Any]]:
     for number, line in _numbered_lines(path):
         try:
             record = json.loads(line)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: JSON nested too deep
             msg = f"{path}:{number}: not JSON ({exc})"
             raise InputError(msg) from exc
         if not isinstance(record, dict) or record.get("label") not in {"spam", "ham"}:
@@ -190,7 +191,7 @@ def _numbered_lines(path: Path) -> Iterable[tuple[int, str]]:
             for number, line in enumerate(handle, 1):
                 if line.strip():
                     yield number, line
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error) as exc:
         where = f"{path}:{number + 1}" if number else str(path)
         msg = f"cannot read {where}: {getattr(exc, 'strerror', None) or exc}"
         raise InputError(msg) from exc

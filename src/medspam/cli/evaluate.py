@@ -12,6 +12,7 @@ from rich.table import Table
 
 from medspam.card import card_path_for, read_card, write_card
 from medspam.cli.common import add_model_options, load_classifier, print_json
+from medspam.errors import InputError
 
 
 def add_parser(subparsers: Any) -> None:
@@ -35,6 +36,9 @@ def run(args: argparse.Namespace) -> int:
     """Evaluate and print the metrics."""
     from medspam import evaluate as ev  # noqa: PLC0415 - heavy, and only this command needs it
 
+    if args.plots and args.plots.exists() and not args.plots.is_dir():
+        msg = f"--plots {args.plots}: not a folder"
+        raise InputError(msg)
     classifier = load_classifier(args)
     out: dict[str, Any]
     results: list[ev.Scored]
@@ -80,7 +84,7 @@ def update_card(classifier: Any, out: dict[str, Any], plots: list[Path]) -> None
     """Record evaluation results and plot paths (relative to the card) in the model's card."""
     path = card_path_for(classifier.model_path)
     card = read_card(path)
-    card["metrics"].update({f"evaluate_{name}": report.get("overall", report)
+    card.setdefault("metrics", {}).update({f"evaluate_{name}": report.get("overall", report)
                             for name, report in out.items()})
     card["plots"] = [os.path.relpath(plot, path.parent) for plot in plots]
     write_card(path, card)
