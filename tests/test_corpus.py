@@ -6,6 +6,8 @@ import pytest
 
 from conftest import shared_path
 from medspam.corpus import build_corpus
+from medspam.corpus.sources import shared_data_dir
+from medspam.errors import InputError
 
 
 @pytest.fixture(scope="module")
@@ -67,3 +69,9 @@ def test_some_legitimate_sites_are_named_for_a_drug(records):
     named = {r["kind"] for r in records if r["source"] == "composition/hard_negatives"
              and any(d in urls.host_of(r["url"] or "") for d in SPAM_DRUGS)}
     assert {"clinic", "rehab", "warning", "harm-reduction", "drug-info"} <= named
+
+
+def test_a_shared_data_folder_named_on_purpose_is_not_replaced_by_another(tmp_path, monkeypatch):
+    monkeypatch.setenv("MEDSPAM_SHARED_DATA", str(tmp_path))  # no SOURCES.md there
+    with pytest.raises(InputError, match=r"MEDSPAM_SHARED_DATA=.*: no SOURCES\.md"):
+        shared_data_dir()

@@ -44,6 +44,24 @@ def test_read_paths_plain_gzip_and_prefix(tmp_path: Path) -> None:
         read_paths(empty)
 
 
+def test_read_paths_refuses_a_list_it_cannot_decode(tmp_path: Path) -> None:
+    listing = tmp_path / "paths.txt"
+    listing.write_bytes(b"/data/caf\xe9.warc.gz\n")
+    with pytest.raises(ValueError, match="cannot read the path list"):
+        read_paths(listing)
+
+
+def test_one_unreadable_warc_is_an_error_row_and_the_next_is_read(
+        tmp_path: Path, classifier: Any) -> None:
+    warc = tmp_path / "pages.warc.gz"
+    write_warc(warc, dict(list(HAM_PAGES.items())[:2]))
+    missing = str(tmp_path / "gone.warc.gz")
+    rows = list(scan_paths([missing, str(warc)], SimpleNamespace(value=classifier)))  # type: ignore[arg-type]
+    assert [(row["id"] == missing, row["verdict"]) for row in rows] == [
+        (True, None), (False, "ok"), (False, "ok")]
+    assert rows[0]["error"]
+
+
 def without_record_id(record: bytes) -> bytes:
     """A gzipped WARC record without its WARC-Record-ID header."""
     text = gzip.decompress(record)

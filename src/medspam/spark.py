@@ -13,6 +13,7 @@ import itertools
 import json
 import shutil
 import tempfile
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,7 +46,7 @@ def read_paths(listing: Path, prefix: str = "") -> list[str]:
     try:
         with gzip.open(listing, "rt") if listing.suffix == ".gz" else listing.open() as stream:
             paths = [prefix + line.strip() for line in stream if line.strip()]
-    except OSError as exc:
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error) as exc:
         msg = f"cannot read the path list {listing}: {exc}"
         raise InputError(msg) from exc
     if not paths:
@@ -86,18 +87,29 @@ def run_job(
 
 
 def scan_paths(paths: Iterable[str], shared: Broadcast[Classifier]) -> Iterator[dict[str, Any]]:
-    """Rows of every record of the WARCs at ``paths`` (runs in a Spark Python worker)."""
+    """Rows of every record of the WARCs at ``paths`` (runs in a Spark Python worker).
+
+    A WARC that cannot be read (missing, a remote copy that fails, a stream cut short) gives
+    one error row named for its path after the rows it gave, and the next WARC is read: one
+    bad file must not fail the task, and with it the job and every good file's rows.
+    """
     classifier = shared.value
-    timeout = classifier.settings.record_timeout
     for path in paths:
-        with _local_copy(path) as local:
-            records = iter(InputSet([str(local)], max_bytes=classifier.settings.max_bytes))
-            while chunk := [_renamed(r, local, path)
-                            for r in itertools.islice(records, CHUNK_SIZE)]:
-                yield from (error_row(r, r.error) for r in chunk if r.error is not None)
-                good = [r for r in chunk if r.error is None]
-                for rows in classify_chunk(classifier, good, timeout):
-                    yield from rows
+        try:
+            yield from _scan_path(path, classifier)
+        except (InputError, OSError, EOFError, zlib.error) as exc:
+            yield error_row(Record(path), f"{type(exc).__name__}: {exc}")
+
+
+def _scan_path(path: str, classifier: Classifier) -> Iterator[dict[str, Any]]:
+    """Rows of every record of the WARC at ``path``."""
+    with _local_copy(path) as local:
+        records = iter(InputSet([str(local)], max_bytes=classifier.settings.max_bytes))
+        while chunk := [_renamed(r, local, path) for r in itertools.islice(records, CHUNK_SIZE)]:
+            yield from (error_row(r, r.error) for r in chunk if r.error is not None)
+            good = [r for r in chunk if r.error is None]
+            for rows in classify_chunk(classifier, good, classifier.settings.record_timeout):
+                yield from rows
 
 
 def _renamed(record: Record, local: Path, path: str) -> Record:

@@ -21,12 +21,16 @@ def shared_data_dir() -> Path:
     Raises
     ------
     InputError
-        If the folder does not exist.
+        If ``$MEDSPAM_SHARED_DATA`` names a folder without ``SOURCES.md``, or none is found.
     """
     env = os.environ.get("MEDSPAM_SHARED_DATA")
-    candidates = [Path(env)] if env else []
+    if env:  # named on purpose: a wrong folder is an error, not a silent fall-back
+        if (Path(env) / "SOURCES.md").is_file():
+            return Path(env)
+        msg = f"MEDSPAM_SHARED_DATA={env}: no SOURCES.md there"
+        raise InputError(msg)
     here = Path(__file__).resolve()
-    candidates += [parent / "shared" / "data" for parent in here.parents]
+    candidates = [parent / "shared" / "data" for parent in here.parents]
     candidates.append(Path.cwd().parent / "shared" / "data")
     for path in candidates:
         if (path / "SOURCES.md").is_file():
