@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 from typing import TYPE_CHECKING
 
 import pytest
 
-from medspam.errors import InputError
+from medspam.errors import ConfigError, InputError
 from medspam.feedback import FeedbackStore, UnknownVerdictError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
 PAGE = "<p>Order tramadol tonight, no prescription: pills-now.example</p>"
@@ -141,3 +143,44 @@ def test_concurrent_duplicates_store_one_row(store: FeedbackStore) -> None:
     other.close()
     assert len(set(ids)) == 1
     assert store.count()["feedback"] == 1
+
+
+def a_directory(tmp_path: Path) -> Path:
+    return tmp_path
+
+
+def a_garbage_file(tmp_path: Path) -> Path:
+    (tmp_path / "junk").write_bytes(b"\x00garbage" * 512)
+    return tmp_path / "junk"
+
+
+def a_foreign_feedback_table(tmp_path: Path) -> Path:
+    db = sqlite3.connect(tmp_path / "other.sqlite3")
+    db.execute("CREATE TABLE feedback (id TEXT, label TEXT)")
+    db.close()
+    return tmp_path / "other.sqlite3"
+
+
+def under_a_regular_file(tmp_path: Path) -> Path:
+    (tmp_path / "file").write_text("x")
+    return tmp_path / "file" / "fb.sqlite3"
+
+
+@pytest.mark.parametrize(
+    ("make", "match"),
+    [(a_directory, "unable to open"), (a_garbage_file, "not a database"),
+     (a_foreign_feedback_table, "no such column"),
+     (under_a_regular_file, "File exists|Not a directory")],
+    ids=["directory", "garbage-file", "foreign-feedback-table", "under-a-regular-file"])
+def test_an_unusable_database_is_a_clear_error(tmp_path: Path, make: Callable[[Path], Path],
+                                               match: str) -> None:
+    path = make(tmp_path)
+    with pytest.raises(ConfigError, match=rf"cannot use {re.escape(str(path))} as the feedback "
+                       rf"database: .*({match})"):
+        FeedbackStore(path)
+
+
+def test_must_exist_refuses_a_missing_file_without_creating_it(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"feedback database .*missing.fb\.sqlite3 not found"):
+        FeedbackStore(tmp_path / "missing" / "fb.sqlite3", must_exist=True)
+    assert not (tmp_path / "missing").exists()

@@ -33,6 +33,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._send(200, b"<p>" + b"a" * 50_000 + b"</p>", "text/html")
         elif self.path == "/to-file":
             self._send(302, b"", location="file:///etc/passwd")
+        elif self.path == "/to-bad-idna":
+            self._send(302, b"", location="http://xn--zz.com/")
         else:
             self._send(404, b"not here", "text/plain")
 
@@ -87,6 +89,11 @@ def test_redirect_to_another_scheme_is_refused(server: str) -> None:
         fetch(f"{server}/to-file", max_bytes=10_000, allow_private=True)
 
 
+def test_redirect_to_an_undecodable_host_is_a_fetch_error(server: str) -> None:
+    with pytest.raises(FetchError, match="redirects to an invalid URL: Invalid A-label"):
+        fetch(f"{server}/to-bad-idna", max_bytes=10_000, allow_private=True)
+
+
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::1]", "10.0.0.8", "169.254.169.254",
                                   "192.168.1.1", "0.0.0.0", "2130706433"],
                          ids=lambda h: h)
@@ -113,8 +120,10 @@ def test_redirect_into_the_private_network_is_refused(monkeypatch: pytest.Monkey
 @pytest.mark.parametrize(
     ("url", "match"),
     [("ftp://example.org/", "only http and https"), ("http://user:pw@example.org/", "credentials"),
-     ("http://no-such-host.invalid/", "cannot resolve")],
-    ids=["ftp", "credentials", "unresolvable"],
+     ("http://no-such-host.invalid/", "cannot resolve"),
+     ("http://xn--zz.com/", "invalid URL.*Invalid A-label"),
+     ("http://xn--ls8h.la/", "invalid URL.*not allowed")],
+    ids=["ftp", "credentials", "unresolvable", "bad-a-label", "emoji-a-label"],
 )
 def test_bad_urls(url: str, match: str) -> None:
     with pytest.raises(FetchError, match=match):

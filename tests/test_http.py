@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import socket
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,7 @@ from fastapi.testclient import TestClient
 from starlette.exceptions import HTTPException
 
 import medspam
+from medspam.errors import ConfigError
 from medspam.feedback import FeedbackStore
 from medspam.http import ServiceSettings, create_app
 from medspam.http import service as service_module
@@ -388,3 +390,89 @@ def test_serve_passes_its_options_to_each_worker(monkeypatch: pytest.MonkeyPatch
     assert (settings.db, settings.max_batch_pages, settings.timeout) == (db, 3, 12.5)
     assert settings.api_key == KEY
     assert service.classifier.lists.deny.domains == {"pills-now.example"}
+
+
+@pytest.mark.parametrize(
+    ("variable", "raw"),
+    [("MEDSPAM_HTTP_TIMEOUT", "abc"), ("MEDSPAM_HTTP_TIMEOUT", "nan"),
+     ("MEDSPAM_HTTP_TIMEOUT", "0"), ("MEDSPAM_HTTP_MAX_BATCH_PAGES", "1.5"),
+     ("MEDSPAM_HTTP_MAX_BATCH_PAGES", "0"), ("MEDSPAM_HTTP_MAX_PAGES_KEPT", "-1")],
+    ids=["word-timeout", "nan-timeout", "zero-timeout", "fractional-pages", "zero-pages",
+         "negative-kept"])
+def test_service_settings_refuse_bad_environment(variable: str, raw: str) -> None:
+    with pytest.raises(ConfigError, match=rf"{variable}='{raw}' is invalid: expected"):
+        ServiceSettings.from_env({variable: raw})
+
+
+@pytest.mark.parametrize("field", ["html", "text"])
+def test_feedback_refuses_a_lone_surrogate_like_classify(client: TestClient, field: str) -> None:
+    body = f'{{"{field}": "<p>\\ud800</p>", "label": "spam"}}'.encode()
+    for route in ("/v1/classify", "/v1/feedback"):
+        response = client.post(route, content=body,
+                               headers={"Content-Type": "application/json"})
+        assert response.status_code == 422, (route, response.text)
+    assert client.get("/v1/feedback/export").text == ""
+
+
+def test_openapi_documents_the_feedback_body(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    body = spec["paths"]["/v1/feedback"]["post"]["requestBody"]["content"]
+    assert "label" in body["application/json"]["schema"]["properties"]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "accepted"),
+    [("--port", "-1", "port number from 1 to 65535"), ("--port", "99999", "port number"),
+     ("--timeout", "0", "seconds above 0"), ("--timeout", "nan", "seconds above 0"),
+     ("--timeout", "-1", "seconds above 0"), ("--max-body", "0", "at least 1"),
+     ("--max-body", "-1", "at least 1"), ("--workers", "0", "at least 1"),
+     ("--threads", "-1", "at least 1"), ("--keep-pages", "-1", "at least 0"),
+     ("--max-batch", "0", "at least 1")],
+    ids=str)
+def test_serve_refuses_nonsense_options_at_parse_time(
+    option: str, value: str, accepted: str, capsys: pytest.CaptureFixture[str],
+) -> None:
+    from medspam.cli.main import main  # noqa: PLC0415
+
+    with pytest.raises(SystemExit, match="2"):
+        main(["serve", f"{option}={value}"])
+    err = capsys.readouterr().err
+    assert f"argument {option}: '{value}' is invalid: expected" in err
+    assert accepted in err
+
+
+def serve_without_uvicorn(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> int:
+    """Run ``medspam serve`` with uvicorn replaced; fail if it would have started."""
+    import uvicorn  # noqa: PLC0415
+
+    from medspam.cli.main import main  # noqa: PLC0415
+
+    monkeypatch.setattr(uvicorn, "run", lambda *_a, **_k: pytest.fail("uvicorn started"))
+    return main(["serve", *argv])
+
+
+def test_serve_refuses_an_unusable_database_before_starting(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    classifier: medspam.Classifier,
+) -> None:
+    del classifier  # the shipped model must be present
+    (tmp_path / "junk").write_bytes(b"\x00not a database" * 100)
+    assert serve_without_uvicorn(monkeypatch, ["--db", str(tmp_path / "junk")]) == 2
+    assert "cannot use" in capsys.readouterr().err
+
+
+def test_serve_refuses_a_port_in_use_before_starting(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    classifier: medspam.Classifier,
+) -> None:
+    del classifier
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        argv = ["--port", str(port), "--db", str(tmp_path / "fb.sqlite3")]
+        assert serve_without_uvicorn(monkeypatch, argv) == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+
+
+def test_service_settings_read_back_from_their_environment() -> None:
+    """Each field has a rule, and its default is inside the accepted range."""
+    assert ServiceSettings.from_env(ServiceSettings().to_env()) == ServiceSettings()

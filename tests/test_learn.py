@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from medspam.card import card_path_for, sha256_of
 from medspam.cli import learn
 from medspam.cli.main import main
 from medspam.extract import extract_page
@@ -14,6 +16,7 @@ from medspam.feedback import FeedbackStore
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable
     from pathlib import Path
 
 SPAM = "<p>Order oxycodone 80mg tonight, no prescription: pills-overnight.example</p>"
@@ -60,23 +63,30 @@ def test_feedback_becomes_labelled_training_records(tmp_path: Path) -> None:
     assert "ketamine" in pages[1].text
 
 
+def write_model(path: Path, data: bytes) -> None:
+    """A model file and a card whose sha256 matches it (the content need not unpickle)."""
+    path.write_bytes(data)
+    card = {"name": "medspam", "version": "0.1.0", "sha256": sha256_of(data), "threshold": 0.5}
+    card_path_for(path).write_text(json.dumps(card))
+
+
 @pytest.fixture
 def fake_training(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """A target model pair, a fast fake ``retrain`` and per-model held-out results."""
     target = tmp_path / "models" / "medspam-0.1.0.pkl.gz"
     target.parent.mkdir()
-    target.write_bytes(b"old model")
-    target.with_name("medspam-0.1.0.card.json").write_text('{"card": "old"}')
-    state: dict[str, Any] = {"target": target, "results": {"old": heldout(), "new": heldout()}}
+    write_model(target, b"old model")
+    state: dict[str, Any] = {"target": target, "results": {"old": heldout(), "new": heldout()},
+                             "trusted": []}
 
     def retrain(records: list[dict[str, Any]], out_dir: Path, *_: Any) -> Path:
         state["records"] = records
         path = out_dir / "medspam-0.1.0.pkl.gz"
-        path.write_bytes(b"new model")
-        path.with_name("medspam-0.1.0.card.json").write_text('{"card": "new"}')
+        write_model(path, b"new model")
         return path
 
-    def fake_heldout(model: Path, _args: argparse.Namespace) -> dict[str, Any]:
+    def fake_heldout(model: Path, _args: argparse.Namespace, *, trusted: bool) -> dict[str, Any]:
+        state["trusted"].append(trusted)
         return state["results"]["old" if model == target else "new"]
 
     monkeypatch.setattr(learn, "retrain", retrain)
@@ -116,7 +126,8 @@ def test_holding_quality_replaces_the_model_and_keeps_the_old(
     target: Path = fake_training["target"]
     assert main(fake_training["argv"]) == 0
     card = target.with_name("medspam-0.1.0.card.json")
-    assert (target.read_bytes(), card.read_text()) == (b"new model", '{"card": "new"}')
+    assert target.read_bytes() == b"new model"
+    assert json.loads(card.read_text())["sha256"] == sha256_of(b"new model")
     assert target.with_name(target.name + ".previous").read_bytes() == b"old model"
     assert not list(target.parent.glob("*.tmp"))
 
@@ -128,5 +139,62 @@ def test_out_writes_elsewhere(fake_training: dict[str, Any], tmp_path: Path) -> 
 
 
 def test_no_feedback_nothing_to_learn(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    FeedbackStore(tmp_path / "empty.sqlite3").close()
     assert main(["learn", "--db", str(tmp_path / "empty.sqlite3")]) == 0
     assert "nothing to learn" in capsys.readouterr().err
+
+
+def test_a_missing_database_is_an_error_not_created(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "typo" / "fb.sqlite3"
+    assert main(["learn", "--db", str(db)]) == 2
+    assert f"feedback database {db} not found" in capsys.readouterr().err
+    assert not (tmp_path / "typo").exists()
+
+
+def test_the_old_model_is_trusted_only_with_the_flag(fake_training: dict[str, Any],
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    argv = [a for a in fake_training["argv"] if a != "--trust-model"]
+    assert main(argv) == 2
+    assert "refusing to load" in capsys.readouterr().err
+    assert "records" not in fake_training  # refused before the retrain
+    assert main(fake_training["argv"]) == 0
+    assert fake_training["trusted"] == [True, True]
+
+
+def tamper(target: Path, tmp_path: Path) -> Path:
+    target.write_bytes(b"tampered")
+    return tmp_path / "out"
+
+
+def out_is_a_file(_target: Path, tmp_path: Path) -> Path:
+    (tmp_path / "out").write_text("a file")
+    return tmp_path / "out"
+
+
+def out_under_a_file(_target: Path, tmp_path: Path) -> Path:
+    (tmp_path / "file").write_text("a file")
+    return tmp_path / "file" / "out"
+
+
+@pytest.mark.parametrize(
+    ("spoil", "match"),
+    [(tamper, "has sha256 .* refused"), (out_is_a_file, r"cannot write the new model to .*out"),
+     (out_under_a_file, r"cannot write the new model to .*file.out: .*file is not a writable")],
+    ids=["tampered-model", "out-is-a-file", "out-under-a-file"])
+def test_bad_model_or_out_is_refused_before_training(
+    fake_training: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    spoil: Callable[[Path, Path], Path], match: str,
+) -> None:
+    out = spoil(fake_training["target"], tmp_path)
+    assert main([*fake_training["argv"], "--out", str(out)]) == 2
+    assert re.search(match, capsys.readouterr().err)
+    assert "records" not in fake_training
+
+
+@pytest.mark.parametrize("margin", ["nan", "-0.1", "inf", "abc"])
+def test_margin_must_be_a_finite_non_negative_number(margin: str,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit, match="2"):
+        main(["learn", "--margin", margin])
+    assert "expected a number of at least 0" in capsys.readouterr().err

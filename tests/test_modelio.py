@@ -1,3 +1,5 @@
+import gzip
+import pickle
 import shutil
 
 import pytest
@@ -52,3 +54,45 @@ def test_a_model_of_other_features_is_refused_at_load(model_copy):
     card_path.write_text(json.dumps(card))
     with pytest.raises(ModelError, match=r"other features .*renamed_cue.*medspam train"):
         Classifier.load(model_copy, trusted=True)
+
+
+def write_model(folder, data, card_text=None):
+    """A model file of ``data`` in ``folder`` with a card that matches its sha256."""
+    import json  # noqa: PLC0415
+
+    from medspam.card import sha256_of  # noqa: PLC0415
+
+    path = folder / "x.pkl.gz"
+    path.write_bytes(data)
+    card = {"name": "x", "version": "0", "sha256": sha256_of(data), "threshold": 0.5}
+    card_path_for(path).write_text(json.dumps(card) if card_text is None else card_text)
+    return path
+
+
+@pytest.mark.parametrize("card_text", ["5", "null", '"name version sha256 threshold"', "[]"],
+                         ids=["number", "null", "string", "list"])
+def test_a_card_that_is_not_a_json_object_is_refused(tmp_path, card_text):
+    path = write_model(tmp_path, b"", card_text)
+    with pytest.raises(ModelError, match=r"x\.card\.json holds a JSON \w+, not an object"):
+        Classifier.load(path, trusted=True)
+
+
+def _bundle_of_strings():
+    from medspam.modelio import ModelBundle  # noqa: PLC0415
+
+    return pickle.dumps(ModelBundle("not", "a", "scorer", 0.5))
+
+
+@pytest.mark.parametrize(
+    ("data", "match"),
+    [(gzip.compress(b"\x80\x09."), r"x\.pkl\.gz is not a readable .*unsupported pickle protocol"),
+     (gzip.compress(b"x" * 100)[:12] + b"\xff" * 20 + gzip.compress(b"x" * 100)[-8:],
+      r"x\.pkl\.gz is not a readable medspam model"),
+     (b"not gzip at all", r"x\.pkl\.gz is not a readable medspam model"),
+     (gzip.compress(pickle.dumps(5)), r"x\.pkl\.gz holds a int, not a medspam ModelBundle"),
+     (gzip.compress(_bundle_of_strings()), r"x\.pkl\.gz holds a str as link_model, not a")],
+    ids=["pickle-protocol-9", "corrupt-deflate", "not-gzip", "not-a-bundle", "scorer-not-scorer"])
+def test_a_corrupt_model_matching_its_card_is_refused(tmp_path, data, match):
+    path = write_model(tmp_path, data)
+    with pytest.raises(ModelError, match=match):
+        Classifier.load(path, trusted=True)

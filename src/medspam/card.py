@@ -42,16 +42,20 @@ def read_card(path: Path) -> dict[str, Any]:
     Raises
     ------
     ModelError
-        If the card is missing, not JSON, or lacks a required field.
+        If the card is missing, not a JSON object, or lacks a required field.
     """
     try:
-        card: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        card = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         msg = f"model card {path} not found: every model file needs its card beside it"
         raise ModelError(msg) from exc
     except (OSError, ValueError) as exc:
         msg = f"model card {path} is unreadable: {exc}"
         raise ModelError(msg) from exc
+    if not isinstance(card, dict):
+        msg = (f"model card {path} holds a JSON {type(card).__name__}, not an object: "
+               "regenerate it with `medspam train`")
+        raise ModelError(msg)
     missing = [key for key in REQUIRED if key not in card]
     if missing:
         msg = f"model card {path} lacks {', '.join(missing)}: regenerate it with `medspam train`"

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from medspam.errors import InputError
+from medspam.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -73,6 +73,11 @@ CREATE TABLE IF NOT EXISTS feedback (
 """
 _FEEDBACK_COLUMNS = ("id", "created", "label", "verdict_id", "url", "body", "content_type",
                      "verdict", "score", "model", "note", "moderator")
+_TABLE_COLUMNS = {
+    "pages": ("seq", "verdict_id", "created", "url", "body", "content_type", "verdict", "score",
+              "model"),
+    "feedback": ("seq", "subject", *_FEEDBACK_COLUMNS)}
+"""Columns the queries use, checked when a database is opened (see ``_open``)."""
 
 
 class UnknownVerdictError(InputError, LookupError):
@@ -141,29 +146,62 @@ def page_subject(body: str | bytes, url: str | None) -> str:
     return f"page:{digest}"
 
 
+def _open(path: Path) -> sqlite3.Connection:
+    """Connect in WAL mode, create missing tables, and check existing ones have our columns.
+
+    Checking here, once, turns a directory, a non-database file or a foreign ``feedback``
+    table into one clear error at start-up instead of a failure on some later request.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        db.execute("PRAGMA busy_timeout = 10000")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.executescript(_SCHEMA)
+        for table, columns in _TABLE_COLUMNS.items():
+            db.execute(f"SELECT {', '.join(columns)} FROM {table} LIMIT 0")  # noqa: S608
+    except sqlite3.Error:
+        db.close()
+        raise
+    return db
+
+
 class FeedbackStore:
     """SQLite store of classified pages and feedback; safe across threads and processes.
 
     Parameters
     ----------
     path
-        Database file; created with its tables when missing.
+        Database file; created with its tables when missing, unless ``must_exist``.
     max_pages
         Classified pages kept for feedback by id (newest first); 0 keeps none.
+    must_exist
+        Refuse a missing file instead of creating it: a reader (``medspam learn``) given a
+        mistyped path would otherwise find an empty store and quietly learn nothing.
+
+    Raises
+    ------
+    ConfigError
+        If the file is missing (with ``must_exist``), cannot be opened or created, is not an
+        SQLite database, or has tables without the columns this store uses.
 
     """
 
-    def __init__(self, path: str | Path, *, max_pages: int = DEFAULT_MAX_PAGES) -> None:
+    def __init__(self, path: str | Path, *, max_pages: int = DEFAULT_MAX_PAGES,
+                 must_exist: bool = False) -> None:
         """Open (or create) the database in WAL mode."""
         self.path = Path(path)
         self.max_pages = max_pages
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA busy_timeout = 10000")
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = NORMAL")
-        self._db.executescript(_SCHEMA)
+        if must_exist and not self.path.exists():
+            msg = f"feedback database {self.path} not found: check the path"
+            raise ConfigError(msg)
+        try:
+            self._db = _open(self.path)
+        except (OSError, sqlite3.Error) as exc:
+            msg = f"cannot use {self.path} as the feedback database: {exc}"
+            raise ConfigError(msg) from exc
 
     def close(self) -> None:
         """Close the database connection."""

@@ -148,13 +148,18 @@ def fetch(url: str, *, max_bytes: int, allow_private: bool = False,
 
 
 def _parse(url: str) -> httpx.URL:
-    """Parse and check one URL: http(s), a host, no credentials."""
+    """Parse and check one URL: http(s), a host, no credentials.
+
+    httpx decodes an IDNA host only when it is read, so reading it belongs inside the ``try``:
+    a host like ``xn--zz.com`` or an emoji label raises a ``UnicodeError`` (``IDNAError``).
+    """
     try:
         parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError) as exc:
+        host = parsed.host
+    except (httpx.InvalidURL, TypeError, UnicodeError) as exc:
         msg = f"invalid URL {url!r}: {exc}"
         raise FetchError(msg) from exc
-    if parsed.scheme not in {"http", "https"} or not parsed.host:
+    if parsed.scheme not in {"http", "https"} or not host:
         msg = f"only http and https URLs with a host can be fetched, not {url!r}"
         raise FetchError(msg)
     if parsed.userinfo:
@@ -176,6 +181,9 @@ def _get(client: httpx.Client, url: httpx.URL, *, max_bytes: int, allow_private:
         response = client.send(request, stream=True)
     except httpx.HTTPError as exc:
         msg = f"cannot fetch {url}: {str(exc) or type(exc).__name__}"
+        raise FetchError(msg) from exc
+    except UnicodeError as exc:  # httpx reads the redirect target's IDNA host in ``send``
+        msg = f"cannot fetch {url}: it redirects to an invalid URL: {exc}"
         raise FetchError(msg) from exc
     try:
         location = str(response.headers.get("location") or "")

@@ -6,6 +6,7 @@ import gzip
 import io
 import pickle
 import sys
+import zlib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -14,6 +15,12 @@ from typing import Any
 from medspam.card import MODEL_SUFFIX, card_path_for, read_card, sha256_of
 from medspam.errors import ModelError, ModelIntegrityError
 from medspam.features import Scorer
+
+_UNREADABLE = (OSError, EOFError, zlib.error,  # gzip: bad header, truncated, bad deflate
+              pickle.UnpicklingError, ValueError, AttributeError, ImportError, IndexError)
+"""What decompressing and unpickling raise on a corrupt file: the ``pickle`` docs name
+``UnpicklingError``, ``AttributeError``, ``EOFError``, ``ImportError`` and ``IndexError``;
+an unknown protocol is a ``ValueError``."""
 
 
 @dataclass
@@ -108,11 +115,33 @@ def load_bundle(path: Path | None = None, *, trusted: bool = False) -> LoadedMod
     Raises
     ------
     ModelError
-        If the file or card is missing or the path is untrusted.
+        If the file or card is missing or unreadable, the path is untrusted, or the file does
+        not hold a medspam model for this code's features.
     ModelIntegrityError
         If the file's sha256 differs from the card's.
     """
     path = default_model_path() if path is None else Path(path)
+    card, data = read_checked(path, trusted=trusted)
+    try:
+        bundle = pickle.loads(gzip.decompress(data))  # noqa: S301 - read_checked checked sha256
+    except _UNREADABLE as exc:
+        msg = f"{path} is not a readable medspam model: {exc}"
+        raise ModelError(msg) from exc
+    _check_bundle(bundle, path)
+    return LoadedModel(bundle=bundle, card=card, path=path)
+
+
+def read_checked(path: Path, *, trusted: bool) -> tuple[dict[str, Any], bytes]:
+    """Return a model file's card and bytes once every check short of unpickling has passed.
+
+    Separate from :func:`load_bundle` so a long job (``medspam learn``) can refuse an
+    untrusted, missing or tampered model before it starts, not after.
+
+    Raises
+    ------
+    ModelError, ModelIntegrityError
+        As :func:`load_bundle`.
+    """
     if not trusted and path.resolve().parent != default_model_dir().resolve():
         msg = (f"refusing to load {path}: it is not the shipped model and unpickling runs code; "
                "pass trusted=True (CLI: --trust-model) if you made it or trust its source")
@@ -126,24 +155,31 @@ def load_bundle(path: Path | None = None, *, trusted: bool = False) -> LoadedMod
     if actual != card["sha256"]:
         msg = f"model file {path} has sha256 {actual}, its card expects {card['sha256']}: refused"
         raise ModelIntegrityError(msg)
-    try:
-        bundle = pickle.loads(gzip.decompress(data))  # noqa: S301 - sha256 checked above
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError) as exc:
-        msg = f"{path} is not a readable medspam model: {exc}"
-        raise ModelError(msg) from exc
+    return card, data
+
+
+def _check_bundle(bundle: object, path: Path) -> None:
+    """Refuse an unpickled object that is not a bundle of scorers for this medspam's features.
+
+    A file can match its card and still hold the wrong things; checking here turns that into
+    a clear ``ModelError`` instead of an ``AttributeError`` deep inside loading or scoring.
+    """
     if not isinstance(bundle, ModelBundle):
         msg = f"{path} holds a {type(bundle).__name__}, not a medspam ModelBundle"
         raise ModelError(msg)
-    try:
-        for scorer in (bundle.link_model, bundle.page_model, bundle.medical_model,
-                       bundle.sale_text_model):
-            if scorer is not None:
-                scorer.check()
-    except ValueError as exc:
-        msg = (f"{path} was trained with other features than this medspam's ({exc}): "
-               "retrain it with `medspam train`")
-        raise ModelError(msg) from exc
-    return LoadedModel(bundle=bundle, card=card, path=path)
+    for name in ("link_model", "page_model", "medical_model", "sale_text_model"):
+        scorer = getattr(bundle, name, None)
+        if scorer is None and name == "sale_text_model":  # optional: older models lack it
+            continue
+        if not isinstance(scorer, Scorer):
+            msg = f"{path} holds a {type(scorer).__name__} as {name}, not a medspam Scorer"
+            raise ModelError(msg)
+        try:
+            scorer.check()
+        except ValueError as exc:
+            msg = (f"{path} was trained with other features than this medspam's ({exc}): "
+                   "retrain it with `medspam train`")
+            raise ModelError(msg) from exc
 
 
 def python_version() -> str:

@@ -2,16 +2,59 @@
 
 from __future__ import annotations
 
+import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from typing import Any
+
+from medspam.errors import ConfigError
 
 MB = 1024 * 1024
 
 
-_ENV_TYPES: dict[str, type] = {"threshold": float, "record_timeout": float, "allow_list": str,
-                               "deny_list": str}
-"""How ``from_env`` reads each field that is not an ``int``."""
+@dataclass(frozen=True, slots=True)
+class ValueRule:
+    """How one setting is read from text: its type and the values that make sense.
+
+    A typo or a nonsensical value (``-1`` bytes, a threshold of 5, ``nan`` seconds) would
+    otherwise crash every command or silently disable a limit, so environment variables
+    (:meth:`Settings.from_env`) and command-line options (``medspam.cli.common.option``)
+    refuse it up front with the same rule.
+    """
+
+    kind: Callable[[str], Any]
+    """Converts the text (``int``, ``float``, ``str``)."""
+    accepted: str
+    """The accepted values, in words, for the error message."""
+    is_valid: Callable[[Any], bool] = lambda _value: True
+    """Whether a converted value is in range."""
+
+    def convert(self, raw: str) -> Any:
+        """Return the value of ``raw``, or raise a ``ValueError`` that says what is accepted."""
+        try:
+            value = self.kind(raw)
+        except ValueError:
+            value = None
+        if value is None or not self.is_valid(value):
+            msg = f"{raw!r} is invalid: expected {self.accepted}"
+            raise ValueError(msg)
+        return value
+
+    def read_env(self, variable: str, raw: str) -> Any:
+        """Return the value of environment ``variable``, or raise ``ConfigError`` naming it."""
+        try:
+            return self.convert(raw)
+        except ValueError as exc:
+            msg = f"{variable}={exc}"
+            raise ConfigError(msg) from None
+
+
+POSITIVE_INT = ValueRule(int, "a whole number of at least 1", lambda v: v >= 1)
+COUNT = ValueRule(int, "a whole number of at least 0", lambda v: v >= 0)
+SECONDS = ValueRule(float, "a number of seconds above 0", lambda v: 0 < v < math.inf)
+PROBABILITY = ValueRule(float, "a number from 0 to 1", lambda v: 0 <= v <= 1)
+TEXT = ValueRule(str, "text")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +119,12 @@ class Settings:
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         """Build settings from ``MEDSPAM_<FIELD>`` environment variables over the defaults.
 
+        Raises
+        ------
+        ConfigError
+            A variable is not a number of the field's type or is out of its range; the
+            message names the variable and the accepted values.
+
         Examples
         --------
         >>> Settings.from_env({"MEDSPAM_THRESHOLD": "0.7"}).threshold
@@ -84,7 +133,15 @@ class Settings:
         env = os.environ if environ is None else environ
         options: dict[str, Any] = {}
         for field in fields(cls):
-            raw = env.get(f"MEDSPAM_{field.name.upper()}")
-            if raw is not None:
-                options[field.name] = _ENV_TYPES.get(field.name, int)(raw)
+            variable = f"MEDSPAM_{field.name.upper()}"
+            if (raw := env.get(variable)) is not None:
+                options[field.name] = _ENV_RULES[field.name].read_env(variable, raw)
         return cls(**options)
+
+
+_ENV_RULES: dict[str, ValueRule] = {
+    "max_bytes": POSITIVE_INT, "max_elements": POSITIVE_INT, "max_links": POSITIVE_INT,
+    "max_text_chars": POSITIVE_INT, "max_url_chars": POSITIVE_INT,
+    "max_feature_words": POSITIVE_INT, "threshold": PROBABILITY, "workers": COUNT,
+    "record_timeout": SECONDS, "allow_list": TEXT, "deny_list": TEXT}
+"""How :meth:`Settings.from_env` reads and checks each field: every field has a rule."""

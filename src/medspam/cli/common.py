@@ -8,9 +8,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from medspam.settings import Settings
+from medspam.settings import PROBABILITY, Settings, ValueRule
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from medspam.classifier import Classifier
 
 
@@ -20,7 +22,7 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--model", type=Path, help="model file (default: the shipped model)")
     group.add_argument("--trust-model", action="store_true",
                        help="allow a model file outside the shipped folder (unpickling runs code)")
-    group.add_argument("--threshold", type=_probability,
+    group.add_argument("--threshold", type=option(PROBABILITY),
                        help="spam threshold on the score (default: the model card's)")
 
 
@@ -37,13 +39,20 @@ def add_list_options(parser: argparse.ArgumentParser) -> None:
                        "(default: $MEDSPAM_DENY_LIST)")
 
 
-def _probability(text: str) -> float:
-    """Parse a number in 0..1 for argparse."""
-    value = float(text)
-    if not 0.0 <= value <= 1.0:
-        msg = f"{text} is not between 0 and 1"
-        raise argparse.ArgumentTypeError(msg)
-    return value
+def option(rule: ValueRule) -> Callable[[str], Any]:
+    """Return an argparse ``type`` that reads an option by ``rule``.
+
+    A bad value then exits 2 with argparse's usage message and the accepted range, the same
+    rule a ``MEDSPAM_*`` variable is checked with.
+    """
+
+    def convert(text: str) -> Any:
+        try:
+            return rule.convert(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from exc
+
+    return convert
 
 
 def settings_from(args: argparse.Namespace) -> Settings:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -12,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.table import Table
 
-from medspam.cli.common import add_model_options, print_json
+from medspam.cli.common import add_model_options, option, print_json
+from medspam.errors import ConfigError
 from medspam.feedback import FeedbackStore
-from medspam.settings import Settings
+from medspam.settings import Settings, ValueRule
 
 if TYPE_CHECKING:
     import argparse
@@ -24,6 +26,8 @@ HIGHER_IS_BETTER = ("recall", "precision", "f1", "roc_auc", "recall_at_fpr_1pct"
 """Test-split metrics that may not drop by more than the margin."""
 SHOWN = ("recall", "precision", "fpr", "f1", "roc_auc", "recall_at_fpr_1pct", "fp", "fn")
 EXIT_REFUSED = 1
+MARGIN = ValueRule(float, "a number of at least 0", lambda v: 0 <= v < math.inf)
+"""``--margin``: NaN would make every comparison pass, so it accepts any new model."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,7 @@ def add_parser(subparsers: Any) -> None:
                         help="feedback database of `medspam serve` (default: %(default)s)")
     parser.add_argument("--dry-run", action="store_true",
                         help="show the change, replace nothing")
-    parser.add_argument("--margin", type=float, default=0.01,
+    parser.add_argument("--margin", type=option(MARGIN), default=0.01,
                         help="largest allowed drop of recall, precision, F1, ROC-AUC "
                         "(default: %(default)s)")
     parser.add_argument("--out", type=Path,
@@ -112,7 +116,7 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Retrain, compare, and replace (or not)."""
     console = Console(stderr=True)
-    store = FeedbackStore(args.db)
+    store = FeedbackStore(args.db, must_exist=True)
     try:
         records = store.labelled_records()
     finally:
@@ -120,19 +124,42 @@ def run(args: argparse.Namespace) -> int:
     if not records:
         console.print(f"no feedback in {args.db}: nothing to learn")
         return 0
+    target = args.model or default_model_path()
+    check_before_training(target, args)
     spam = sum(r["label"] == "spam" for r in records)
     console.print(f"learning from {len(records)} feedback pages ({spam} spam, "
                   f"{len(records) - spam} ham)")
-    target = args.model or default_model_path()
     with tempfile.TemporaryDirectory(prefix="medspam-learn-") as tmp:
         new_path = retrain(records, Path(tmp), args, console)
-        decision = decide(heldout(target, args), heldout(new_path, args), args.margin)
+        decision = decide(heldout(target, args, trusted=args.trust_model),
+                          heldout(new_path, args, trusted=True),  # we have just made it
+                          args.margin)
         show(decision, args, console)
         if args.dry_run or not decision.is_accepted:
             return 0 if args.dry_run else EXIT_REFUSED
         written = install(new_path, args.out or target.parent)
     console.print(f"wrote {written}")
     return 0
+
+
+def check_before_training(target: Path, args: argparse.Namespace) -> None:
+    """Refuse a model or output folder that would fail only after the minutes-long retrain.
+
+    The environment is read, the model gets every check short of unpickling (trust, card,
+    sha256), and the folder the new model goes to must be, or be creatable in, a writable
+    folder.
+    """
+    from medspam.modelio import read_checked  # noqa: PLC0415 - lazy
+
+    Settings.from_env()  # a bad MEDSPAM_* variable fails now, not when evaluating
+    read_checked(target, trusted=args.trust_model)
+    if args.dry_run:
+        return
+    folder = args.out or target.parent
+    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        msg = f"cannot write the new model to {folder}: {existing} is not a writable folder"
+        raise ConfigError(msg)
 
 
 def default_model_path() -> Path:
@@ -151,13 +178,13 @@ def retrain(records: Sequence[dict[str, Any]], out_dir: Path, args: argparse.Nam
                  progress=lambda msg: console.print(f"[dim]learn:[/] {msg}"))
 
 
-def heldout(model: Path, args: argparse.Namespace) -> dict[str, Any]:
+def heldout(model: Path, args: argparse.Namespace, *, trusted: bool) -> dict[str, Any]:
     """``evaluate_heldout`` of one model file (same records for every model)."""
     from medspam.classifier import Classifier  # noqa: PLC0415
     from medspam.evaluate import evaluate_heldout  # noqa: PLC0415
 
     settings = Settings.from_env().with_options(threshold=args.threshold)
-    classifier = Classifier.load(model, settings=settings, trusted=True)
+    classifier = Classifier.load(model, settings=settings, trusted=trusted)
     result = evaluate_heldout(classifier)
     result.pop("_results", None)
     return result

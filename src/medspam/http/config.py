@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from medspam.settings import MB
+from medspam.settings import COUNT, MB, POSITIVE_INT, SECONDS, ValueRule
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -64,13 +64,15 @@ class ServiceSettings:
 
         The API key is read from the variable named by ``MEDSPAM_HTTP_API_KEY_ENV``
         (default ``MEDSPAM_API_KEY``), so the key itself never appears on a command line.
+        A value of the wrong type or out of range raises :class:`~medspam.errors.ConfigError`
+        naming the variable.
         """
         env = os.environ if environ is None else environ
         options: dict[str, Any] = {}
-        for item in fields(cls):
-            raw = env.get(ENV_PREFIX + item.name.upper())
-            if raw is not None and item.name != "api_key":
-                options[item.name] = _parse(item.name, raw)
+        for name, rule in _ENV_RULES.items():
+            variable = ENV_PREFIX + name.upper()
+            if (raw := env.get(variable)) is not None:
+                options[name] = rule.read_env(variable, raw)
         key = env.get(env.get(ENV_PREFIX + "API_KEY_ENV", DEFAULT_KEY_ENV), "")
         return cls(api_key=key or None, **options)
 
@@ -84,12 +86,15 @@ class ServiceSettings:
         return env
 
 
-def _parse(name: str, raw: str) -> Any:
-    """Convert one environment value to the field's type."""
-    if name in {"db", "model"}:
-        return Path(raw)
-    if name == "trust_model":
-        return raw.strip().lower() in {"1", "true", "yes"}
-    if name == "timeout":
-        return float(raw)
-    return int(raw)
+def _read_flag(raw: str) -> bool:
+    """Read a yes/no value; anything but ``1``, ``true`` or ``yes`` is no (the safe side)."""
+    return raw.strip().lower() in {"1", "true", "yes"}
+
+
+_ENV_RULES: dict[str, ValueRule] = {
+    "db": ValueRule(Path, "a file path"), "model": ValueRule(Path, "a file path"),
+    "trust_model": ValueRule(_read_flag, "yes or no"),
+    "max_body_bytes": POSITIVE_INT, "max_batch_bytes": POSITIVE_INT,
+    "max_batch_pages": POSITIVE_INT, "timeout": SECONDS, "threads": POSITIVE_INT,
+    "max_pending": POSITIVE_INT, "max_pages_kept": COUNT}
+"""How :meth:`ServiceSettings.from_env` reads and checks each field (not the API key)."""

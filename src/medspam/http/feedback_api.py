@@ -6,11 +6,12 @@ import hmac
 import json
 from typing import TYPE_CHECKING, Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response, Security
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, Security
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from fastapi.security import APIKeyHeader
 
+from medspam.http.classify_api import parse_json
 from medspam.http.schemas import FeedbackIn, FeedbackOut
 from medspam.http.service import Service, get_service
 
@@ -49,15 +50,24 @@ def _out(feedback: Feedback) -> FeedbackOut:
     return FeedbackOut(**feedback.to_dict(with_page=False))
 
 
-@router.post("", response_model=FeedbackOut, status_code=201,
+_FEEDBACK_BODY = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": FeedbackIn.model_json_schema()}}}}
+
+
+@router.post("", response_model=FeedbackOut, status_code=201, openapi_extra=_FEEDBACK_BODY,
              responses={200: {"description": "Already stored (idempotent)"},
-                        404: {"description": "Unknown or expired verdict_id"}})
-async def post_feedback(body: FeedbackIn, response: Response, service: ServiceDep) -> FeedbackOut:
+                        404: {"description": "Unknown or expired verdict_id"},
+                        422: {"description": "Malformed JSON or invalid fields"}})
+async def post_feedback(request: Request, response: Response,
+                        service: ServiceDep) -> FeedbackOut:
     """Store a correction by ``verdict_id`` (the page is on file) or with the page itself.
 
     The same page and label return the same feedback id (200); a new one gets 201.
     A different label for the same page replaces the earlier feedback.
     """
+    # Parsed as /v1/classify parses its body, so text that is not valid Unicode (a lone
+    # surrogate escape) is the same 422 here instead of a 500 when the page is hashed.
+    body = parse_json(await request.body(), FeedbackIn)
     feedback, is_new = await run_in_threadpool(
         service.store.add_feedback, label=body.label, verdict_id=body.verdict_id,
         body=body.body, url=body.url, note=body.note, moderator=body.moderator)
