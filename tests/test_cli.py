@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SEED_URL
+from medspam.cli.common import print_json
 from medspam.cli.main import main
 
 SPAM = str(ROOT / "examples" / "ketamine-clinic-spam.html")
@@ -134,3 +135,9 @@ def test_evaluate_refuses_a_corrupt_gzip_file_and_a_plots_path_that_is_a_file(tm
     assert capsys.readouterr().err.startswith("medspam: error: cannot read")
     assert main(["evaluate", "--data", str(data), "--plots", SPAM]) == 2
     assert "not a folder" in capsys.readouterr().err
+
+
+def test_json_output_escapes_text_that_is_not_valid_unicode(capsys):
+    """A lone surrogate (a file name that is not UTF-8) prints as its JSON escape."""
+    print_json({"id": "caf\udce9.html"})
+    assert json.loads(capsys.readouterr().out) == {"id": "caf\udce9.html"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
@@ -170,3 +171,102 @@ def test_report_renders_in_headless_chromium(tmp_path: Path, results: Path) -> N
     assert '<table id="hosts">' in dom
     assert "forum.example.net" in dom
     assert "<script>alert" not in dom
+
+
+BAD_ROWS = {
+    "score-nan": '{"id":"x","verdict":"ok","score":NaN}',
+    "score-infinity": '{"id":"x","verdict":"ok","score":Infinity}',
+    "score-1e400": '{"id":"x","verdict":"ok","score":1e400}',
+    "score-negative": '{"id":"x","verdict":"ok","score":-3}',
+    "score-below-0": '{"id":"x","verdict":"ok","score":-0.5}',
+    "links-null": '{"id":"x","verdict":"spam","links":null}',
+    "links-text": '{"id":"x","verdict":"spam","links":"abc"}',
+    "links-of-numbers": '{"id":"x","verdict":"spam","links":[1]}',
+    "domain-list": '{"id":"x","verdict":"spam","links":[{"url":"u","domain":["d"]}]}',
+    "url-number": '{"id":"x","verdict":"spam","url":5}',
+    "reasons-null": '{"id":"x","verdict":"spam","reasons":null}',
+    "reasons-of-numbers": '{"id":"x","verdict":"spam","reasons":[1]}',
+    "reasons-text": '{"id":"x","verdict":"spam","reasons":"abc"}',
+    "deep": '{"id":"x","notes":' + "[" * 100_000 + "}",
+}
+
+
+@pytest.mark.parametrize("line", BAD_ROWS.values(), ids=BAD_ROWS.keys())
+def test_report_counts_bad_rows_as_unreadable(
+    tmp_path: Path, line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "results.jsonl"
+    path.write_text(json.dumps(ROWS[3]) + "\n" + line + "\n", encoding="utf-8")
+    html = tmp_path / "report.html"
+    assert main(["report", str(path), "--json", "--html", str(html)]) == 0
+    out, err = capsys.readouterr()
+    data = json.loads(out)
+    assert (data["pages"], data["unreadable"], sum(data["score_bins"])) == (1, 1, 1)
+    assert "1 lines are not result rows" in err
+    assert "1 lines of the results file are not result rows" in html.read_text(encoding="utf-8")
+
+
+def test_report_csv_score_that_is_not_a_number(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "results.csv"
+    path.write_text("id,url,verdict,category,score,threshold,reasons,links,domains,notes,error\n"
+                    "a,https://a.example/,ok,clean,0.1,0.5,,,,,\n"
+                    "b,https://b.example/,ok,clean,abc,0.5,,,,,\n", encoding="utf-8")
+    assert main(["report", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["unreadable"] == 1
+
+
+def test_audit_does_not_bin_scores_outside_0_1() -> None:
+    audit = SiteAudit.from_rows([row(1, None, score=score) for score in (-0.5, 1.5, 0.5)])
+    assert audit.score_bins == [0] * 5 + [1] + [0] * 4
+
+
+@pytest.mark.parametrize("target", ["directory", "missing-folder"])
+def test_report_html_that_cannot_be_written_is_an_error(
+    tmp_path: Path, results: Path, target: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    html = tmp_path if target == "directory" else tmp_path / "no" / "report.html"
+    assert main(["report", str(results), "--html", str(html)]) == 2
+    assert f"medspam: error: cannot write {html}" in capsys.readouterr().err
+
+
+def test_report_escapes_lone_surrogates(tmp_path: Path) -> None:
+    path = tmp_path / "results.jsonl"
+    odd = row(1, "https://caf\udce9.example/", "spam",
+              reasons=[{"text": "odd \ud800", "weight": 1.0, "source": "text"}])
+    path.write_text(json.dumps(odd) + "\n", encoding="utf-8")  # ASCII: \\ud800 escapes
+    html = tmp_path / "report.html"
+    assert main(["report", str(path), "--html", str(html), "--title", "caf\udce9"]) == 1
+    text = html.read_text(encoding="utf-8")
+    assert "<title>caf\\udce9</title>" in text
+    assert "odd \\ud800" in text
+
+
+def test_report_reads_gzipped_results(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "part-00000.gz"
+    path.write_bytes(gzip.compress("".join(json.dumps(r) + "\n" for r in ROWS).encode()))
+    assert main(["report", str(path), "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["pages"] == len(ROWS)
+
+
+@pytest.mark.parametrize("content", [
+    b"WARC/1.0\r\nWARC-Type: warcinfo\r\nContent-Length: 0\r\n\r\n\r\n\r\n",
+    gzip.compress(b"<html><p>a page</p></html>\n"),
+    b'{"not": "a row"}\n',
+], ids=["warc", "gzipped-page", "other-json"])
+def test_report_refuses_a_file_without_result_rows(
+    tmp_path: Path, content: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "input.bin"
+    path.write_bytes(content)
+    assert main(["report", str(path), "--json"]) == 2
+    assert "has no result rows" in capsys.readouterr().err
+
+
+def test_report_of_an_empty_results_file_is_empty(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "flagged.jsonl"  # `scan --only-flagged` that flagged nothing
+    path.write_bytes(b"")
+    assert main(["report", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["pages"] == 0

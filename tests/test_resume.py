@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from medspam.batch.output import ResultWriter, read_rows
+from medspam.batch.summary import ScanSummary
 from test_scan import HAM_PAGES, SPAM_PAGES, warc_response
 
 if TYPE_CHECKING:
@@ -87,3 +88,38 @@ def test_repair_truncates_a_garbled_tail(tmp_path: Path) -> None:
     assert seen == ["a", "b"]
     assert writer.done_ids == {"a", "b"}
     assert out.read_bytes() == good, "everything after the first bad line is redone"
+
+
+GOOD = '{"id":"a","url":"https://a.example/","verdict":"spam","category":"drug-sales","links":[]}\n'
+ODD_ROWS = {
+    "links-null": '{"id":"x","verdict":"spam","links":null}',
+    "links-of-text": '{"id":"x","verdict":"spam","links":["a"]}',
+    "category-list": '{"id":"x","verdict":"spam","category":[1]}',
+    "domain-list": '{"id":"x","verdict":"spam","links":[{"url":"u","domain":["d"]}]}',
+    "url-number": '{"id":"x","verdict":"spam","url":5}',
+    "score-nan": '{"id":"x","verdict":"ok","score":NaN}',
+    "deep": '{"id":"x","notes":' + "[" * 100_000 + "}",
+}
+
+
+@pytest.mark.parametrize("line", ODD_ROWS.values(), ids=ODD_ROWS.keys())
+def test_resume_treats_odd_rows_as_unreadable(tmp_path: Path, line: str) -> None:
+    out = tmp_path / "r.jsonl"
+    out.write_text(GOOD + line + "\n" + GOOD.replace('"a"', '"b"'))
+    summary = ScanSummary()
+    writer = ResultWriter(out, resume=True, on_previous=summary.add)
+    writer.close()
+    assert writer.done_ids == {"a"}
+    assert (summary.pages, summary.flagged) == (1, 1)
+    assert out.read_text() == GOOD, "the odd row and what follows are redone"
+
+
+def test_resume_csv_with_a_score_that_is_not_a_number(tmp_path: Path) -> None:
+    out = tmp_path / "r.csv"
+    header = "id,url,verdict,category,score,threshold,reasons,links,domains,notes,error\n"
+    good = "a,https://a.example/,ok,clean,0.1,0.5,,,,,\n"
+    out.write_text(header + good + "b,https://b.example/,ok,clean,abc,0.5,,,,,\n")
+    writer = ResultWriter(out, is_csv=True, resume=True)
+    writer.close()
+    assert writer.done_ids == {"a"}
+    assert out.read_text() == header + good

@@ -18,10 +18,11 @@ import pytest
 
 from conftest import shared_path
 from medspam.batch.inputs import InputSet, Record
-from medspam.batch.output import read_rows
-from medspam.batch.rows import classify_chunk, classify_record, time_limit
+from medspam.batch.output import ResultWriter, read_rows
+from medspam.batch.rows import classify_chunk, classify_record, error_row, time_limit
 from medspam.batch.runner import WorkerConfig, WorkerPool
 from medspam.cli.main import main
+from medspam.errors import InputError
 from medspam.settings import Settings
 from medspam.verdict import Verdict
 
@@ -378,3 +379,133 @@ def test_real_web_pages_and_spam_pages(tmp_path: Path, classifier: Any) -> None:
     for url, verdict in zip(pages, verdicts, strict=True):
         assert rows[url]["verdict"] == verdict.verdict, url
         assert rows[url]["score"] == pytest.approx(verdict.score, abs=1e-3), url
+
+
+def warc_block(record_id: str, content_type: str, block: bytes) -> bytes:
+    """One uncompressed WARC response record with any block."""
+    head = (f"WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: {record_id}\r\n"
+            f"WARC-Target-URI: https://{record_id[1:-1]}.example/\r\n"
+            f"Content-Type: {content_type}\r\nContent-Length: {len(block)}\r\n\r\n").encode()
+    return head + block + b"\r\n\r\n"
+
+
+HTTP_PAGE = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>fine</p>"
+BAD_ENCODING = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: br\r\n\r\nnot br"
+
+
+@pytest.mark.parametrize(("warc", "expected"), [
+    (warc_block("<a>", "text/html", b"<p>no HTTP headers</p>"),
+     {"<a>": b"<p>no HTTP headers</p>"}),
+    (warc_block("<a>", "application/http; msgtype=response", HTTP_PAGE)
+     + b"WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: <b>\r\nWARC-Da",
+     {"<a>": b"<p>fine</p>", "<b>": "truncated WARC record (its header is cut)"}),
+    (warc_block("<a>", "application/http; msgtype=response", BAD_ENCODING)
+     + warc_block("<b>", "application/http; msgtype=response", HTTP_PAGE),
+     {"<a>": "cannot decode: Invalid Data", "<b>": b"<p>fine</p>"}),
+], ids=["block-is-the-payload", "cut-in-next-header", "bad-content-encoding"])
+def test_odd_warc_records(tmp_path: Path, warc: bytes, expected: dict[str, Any]) -> None:
+    path = tmp_path / "odd.warc"
+    path.write_bytes(warc)
+    records = read_records(str(path))
+    assert {key: r.body if r.error is None else r.error for key, r in records.items()} == expected
+
+
+def test_bad_jsonl_lines_and_odd_directory_entries_become_error_records(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text("[" * 100_000 + "\n" + json.dumps({"id": "after", "html": "<p>x</p>"}) + "\n")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "broken.html").symlink_to(tmp_path / "nowhere")
+    os.mkfifo(site / "fifo.html")  # opening it would block for ever
+    latin = site / os.fsdecode(b"caf\xe9.html")  # a name that is not UTF-8
+    latin.write_text("<p>caf</p>")
+    records = read_records(str(deep), str(site))
+    assert records[f"{deep}:1"].error.startswith("invalid JSON: maximum recursion")  # type: ignore[union-attr]
+    assert records["after"].body == "<p>x</p>"
+    assert records[str(site / "broken.html")].error == "cannot read: No such file or directory"
+    assert records[str(site / "fifo.html")].error.startswith("not a regular file")  # type: ignore[union-attr]
+    assert records[str(latin)].body == b"<p>caf</p>"
+
+
+ODD_TEXT = "caf\udce9 \ud800"
+"""Lone surrogates: from a file name that is not UTF-8, and from a JSON ``\\ud800`` escape."""
+
+
+@pytest.mark.parametrize("is_csv", [False, True], ids=["jsonl", "csv"])
+def test_rows_with_lone_surrogates_are_written(tmp_path: Path, is_csv: bool) -> None:
+    out = tmp_path / "r.out"
+    writer = ResultWriter(out, is_csv=is_csv)
+    row = error_row(Record(f"id {ODD_TEXT}", url=f"https://{ODD_TEXT}.example/"), ODD_TEXT)
+    writer.write(row)
+    writer.write(error_row(Record("next"), "fine"))
+    writer.close()
+    rows = list(read_rows(out))
+    assert [r["id"] for r in rows][1:] == ["next"]
+    if not is_csv:
+        assert rows[0] == row, "JSON escapes read back as the very same text"
+
+
+@pytest.mark.parametrize("flags", [["--overwrite"], ["--resume"], []],
+                         ids=["overwrite", "resume", "no-flag"])
+def test_output_that_is_a_directory_is_refused(
+    tmp_path: Path, flags: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "in.jsonl"
+    page.write_text(json.dumps({"id": "p", "html": "<p>x</p>"}) + "\n")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "r.jsonl.done").mkdir()
+    for out in ("out", "r.jsonl"):
+        assert main(["scan", str(page), "-o", str(tmp_path / out), *flags]) == 2
+        assert "is a directory" in capsys.readouterr().err
+    assert (tmp_path / "out").is_dir()
+    assert (tmp_path / "r.jsonl.done").is_dir()
+
+
+def test_device_output_is_written_never_removed(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: Any, **_kwargs: Any) -> None:
+        msg = f"unlink {args}"
+        raise AssertionError(msg)
+
+    monkeypatch.setattr(Path, "unlink", refuse)  # whatever happens, /dev/null stays
+    monkeypatch.setattr(os, "unlink", refuse)
+    devnull = Path(os.devnull)
+    for overwrite in (False, True):
+        writer = ResultWriter(devnull, overwrite=overwrite, only_flagged=True)
+        writer.write(error_row(Record("a"), "x"))
+        writer.close()
+    assert devnull.is_char_device()
+    assert not devnull.with_name(devnull.name + ".done").exists()
+    with pytest.raises(InputError, match="not a regular file: --resume"):
+        ResultWriter(devnull, resume=True)
+    assert devnull.is_char_device()
+
+
+@pytest.mark.parametrize("spelling", ["same", "symlink", "hard-link", "done-file"])
+@pytest.mark.parametrize("flag", ["--overwrite", "--resume"])
+def test_output_that_is_an_input_is_refused(
+    tmp_path: Path, spelling: str, flag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "in.jsonl"
+    content = json.dumps({"id": "p", "html": "<p>x</p>"}) + "\n"
+    page.write_text(content)
+    out = {"same": page, "symlink": tmp_path / "link.jsonl", "hard-link": tmp_path / "hard.jsonl",
+           "done-file": tmp_path / "in"}[spelling]
+    if spelling == "symlink":
+        out.symlink_to(page)
+    elif spelling == "hard-link":
+        out.hardlink_to(page)
+    elif spelling == "done-file":
+        page.rename(tmp_path / "in.done")
+        page = tmp_path / "in.done"
+    assert main(["scan", str(page), "-o", str(out), flag]) == 2
+    assert "is also an input" in capsys.readouterr().err
+    assert page.read_text() == content
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "0", "-1", "abc"])
+def test_record_timeout_must_be_positive_and_finite(
+    value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit, match="2"):
+        main(["scan", "in.jsonl", "-o", "r.jsonl", "--record-timeout", value])
+    assert "--record-timeout" in capsys.readouterr().err

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import itertools
-import json
 import shutil
 import tempfile
 import zlib
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from medspam.batch.inputs import InputSet, Record
+from medspam.batch.output import json_text
 from medspam.batch.rows import classify_chunk, error_row
 from medspam.errors import InputError
 
@@ -77,7 +77,7 @@ def run_job(
             counts["pages"].add(1)
             counts["flagged"].add(row["verdict"] == "spam")
             counts["errors"].add(row["error"] is not None)
-            yield json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+            yield json_text(row)
 
     rows = context.parallelize(paths, numSlices=len(paths)).mapPartitions(scan_partition)
     codec = "org.apache.hadoop.io.compress.GzipCodec" if compress else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import stat
 import sys
 import zlib
 from dataclasses import dataclass
@@ -58,6 +59,8 @@ class Source:
     path: Path
     kind: Kind
     size: int
+    error: str | None = None
+    """Why the file cannot be read (it then becomes one error record, never opened)."""
 
 
 class InputSet:
@@ -93,7 +96,10 @@ class InputSet:
             start = self.bytes_read
             reader = {"page": self._read_page, "jsonl": self._read_jsonl,
                       "warc": self._read_warc}[source.kind]
-            yield from reader(source, start)
+            if source.error is not None:
+                yield Record(str(source.path), error=source.error)
+            else:
+                yield from reader(source, start)
             self.bytes_read = start + source.size
 
     def _read_page(self, source: Source, _start: int) -> Iterator[Record]:
@@ -146,14 +152,33 @@ class InputSet:
         """Yield the responses with an HTML or text body as records; count the others."""
         for warc in records:
             self.bytes_read = start + warc.stream_pos
-            media = (warc.http_content_type or "").lower()
-            if media and not media.startswith(PAGE_MEDIA_TYPES):
+            record_id = str(warc.record_id or f"{source.path}@{warc.stream_pos}")
+            if "Content-Length" not in warc.headers:
+                yield Record(record_id, error="truncated WARC record (its header is cut)")
+                continue
+            content_type = _payload_type(warc)
+            if content_type and not content_type.lower().startswith(PAGE_MEDIA_TYPES):
                 self.skipped += 1
                 continue
-            yield Record(str(warc.record_id or f"{source.path}@{warc.stream_pos}"),
-                         url=warc.headers.get("WARC-Target-URI"),
-                         body=warc.reader.read(self.max_bytes + 1),
-                         content_type=warc.http_headers.get("Content-Type"))
+            url = warc.headers.get("WARC-Target-URI")
+            try:
+                body = warc.reader.read(self.max_bytes + 1)
+            except OSError as exc:  # a bad Content-Encoding or chunking of this one record
+                yield Record(record_id, url=url, error=f"cannot decode: {one_line(exc)}")
+                continue
+            yield Record(record_id, url=url, body=body, content_type=content_type)
+
+
+def _payload_type(warc: Any) -> str | None:
+    """The payload's Content-Type: the HTTP header, or the record's own for a non-HTTP block.
+
+    A response whose block is not an HTTP message (no ``application/http`` type, or headers
+    that do not parse) has no HTTP headers; its whole block is then taken as the payload.
+    """
+    if warc.http_headers is not None:
+        return warc.http_headers.get("Content-Type")  # type: ignore[no-any-return]
+    own = warc.headers.get("Content-Type")
+    return None if own is None or own.lower().startswith("application/http") else str(own)
 
 
 def find_sources(name: str) -> list[Source]:
@@ -167,9 +192,11 @@ def find_sources(name: str) -> list[Source]:
     """
     path = Path(name)
     if path.is_dir():
-        return [Source(p, "page", p.stat().st_size) for p in _walk_pages(path)]
+        return [_page_source(p) for p in _walk_pages(path)]
     if not path.is_file():
-        msg = f"{name}: no such file or directory"
+        problem = ("not a regular file or directory" if path.exists()
+                   else "no such file or directory")
+        msg = f"{name}: {problem}"
         raise InputError(msg)
     return [Source(path, kind_of(path), path.stat().st_size)]
 
@@ -191,6 +218,21 @@ def kind_of(path: Path) -> Kind:
     if head.startswith(b"WARC/"):
         return "warc"
     return "jsonl" if head.startswith(b"{") else "page"
+
+
+def _page_source(path: Path) -> Source:
+    """A page found in a directory; one that is not a regular file is an error source.
+
+    Only regular files are read: opening a FIFO blocks for ever, a device may never end, and
+    a broken symlink cannot be opened. Each becomes an error row, so nothing goes unreported.
+    """
+    try:
+        info = path.stat()
+    except OSError as exc:
+        return Source(path, "page", 0, error=f"cannot read: {one_line(exc.strerror or exc)}")
+    if not stat.S_ISREG(info.st_mode):
+        return Source(path, "page", 0, error="not a regular file (a FIFO, device or socket)")
+    return Source(path, "page", info.st_size)
 
 
 def _walk_pages(root: Path) -> Iterator[Path]:
@@ -215,7 +257,7 @@ def _json_record(line: bytes, fallback_id: str) -> Record:
     """Parse one JSONL line into a record (an error record when it is not a page object)."""
     try:
         data: Any = json.loads(line)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep to parse
         return Record(fallback_id, error=f"invalid JSON: {one_line(exc)}")
     if not isinstance(data, dict):
         return Record(fallback_id, error="a JSONL record must be an object")

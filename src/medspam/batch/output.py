@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
+import itertools
 import json
 import os
+import stat
+import zlib
 from typing import TYPE_CHECKING, Any
 
-from medspam.batch.rows import ROW_FIELDS, Row
+from medspam.batch.rows import ROW_FIELDS, Row, is_row
 from medspam.errors import InputError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+    from io import BufferedReader
     from pathlib import Path
 
 CSV_FIELDS = (*ROW_FIELDS[:8], "domains", *ROW_FIELDS[8:])
 """CSV columns: the row fields, lists flattened to text, plus the flagged links' domains."""
 DONE_SUFFIX = ".done"
 """Beside the results: ids whose rows were not written (``--only-flagged``), one per line."""
+GZIP_MAGIC = b"\x1f\x8b"
+"""A gzipped results file (Spark ``--compress`` part files) starts with these bytes."""
+UNENCODABLE = "backslashreplace"
+r"""How text that is not valid Unicode is written: a lone surrogate (a file name that is not
+UTF-8, an escaped ``\ud800`` in a JSONL input) becomes ``\udXXX``, which in JSON is the
+escape of that very character, so a row reads back exactly as it was (in CSV, as text)."""
 
 
 class ResultWriter:
@@ -27,6 +38,10 @@ class ResultWriter:
     Each row is one ``write`` of a whole line to a file opened for appending; :meth:`sync`
     flushes to disk. On resume, a cut or garbled tail is truncated and the ids already done are
     read back from the rows and from the ``.done`` file.
+
+    An existing path that is not a regular file is never removed or truncated: a device or
+    pipe (``/dev/null``, ``/dev/stdout``) is written to as it is, without resume or ``.done``
+    file; a directory is refused.
 
     Parameters
     ----------
@@ -47,8 +62,8 @@ class ResultWriter:
     Raises
     ------
     InputError
-        If the file exists and neither ``resume`` nor ``overwrite`` is set, or is not a
-        results file of this format.
+        If the file exists and neither ``resume`` nor ``overwrite`` is set, is not a results
+        file of this format, is a directory, or is a device or pipe and ``resume`` is set.
 
     """
 
@@ -61,17 +76,20 @@ class ResultWriter:
         self.done_path = path.with_name(path.name + DONE_SUFFIX)
         self.done_ids: set[str] = set()
         """Ids done by earlier runs (read back when resuming)."""
-        if _has_content(path) and not (resume or overwrite):
+        self.is_sink = _is_sink(path, resume=resume)
+        """The path is a device or pipe: written to as it is, never synced or resumed."""
+        if not self.is_sink and _has_content(path) and not (resume or overwrite):
             msg = f"{path} exists: pass --resume to continue it or --overwrite to start again"
             raise InputError(msg)
         if resume:
             self._restore(on_previous or (lambda _row: None))
-        else:
+        elif not self.is_sink:
             for old in (path, self.done_path):
-                old.unlink(missing_ok=True)
+                _empty(old)
         self._fd = _open_append(path)
         self._done_fd = (_open_append(self.done_path)
-                         if only_flagged or self.done_path.exists() else None)
+                         if not self.is_sink and (only_flagged or _has_content(self.done_path))
+                         else None)
         self._unwritten: list[str] = []
         if is_csv and not _has_content(path):
             _write_all(self._fd, _csv_line(CSV_FIELDS))
@@ -96,7 +114,8 @@ class ResultWriter:
 
     def sync(self) -> None:
         """Flush written rows to disk, then record the unwritten ids (never the other way)."""
-        os.fsync(self._fd)
+        if not self.is_sink:
+            os.fsync(self._fd)
         if self._done_fd is not None and self._unwritten:
             _write_all(self._done_fd, b"".join(_json_line(i) for i in self._unwritten))
             os.fsync(self._done_fd)
@@ -110,24 +129,34 @@ class ResultWriter:
             os.close(self._done_fd)
 
 
-def read_rows(path: Path) -> Iterator[Row]:
-    """Yield the rows of a results file (JSONL, or CSV by its header), skipping bad lines.
+def read_rows(path: Path, *, on_unreadable: Callable[[int], None] | None = None) -> Iterator[Row]:
+    """Yield the rows of a results file (JSONL, or CSV by its header; gzipped too).
+
+    A line that is not a well-formed row (see :func:`~medspam.batch.rows.is_row`) is skipped
+    and its line number passed to ``on_unreadable``, so a caller can say that something was
+    not counted instead of crashing on it or hiding it. Blank lines are ignored.
 
     Raises
     ------
     InputError
-        If the file cannot be read.
+        If the file cannot be read (or its gzip stream is damaged).
 
     """
     try:
-        with path.open("rb") as stream:
+        with path.open("rb") as raw:
+            stream: gzip.GzipFile | BufferedReader = (
+                gzip.GzipFile(fileobj=raw) if raw.peek(2)[:2] == GZIP_MAGIC else raw)
             first = stream.readline()
             is_csv = first == _csv_line(CSV_FIELDS)
             parse = _parse_csv_line if is_csv else _parse_json_line
-            for lines in ([] if is_csv else [first]), stream:
-                yield from (row for row in map(parse, lines) if row is not None)
-    except OSError as exc:
-        msg = f"cannot read {path}: {exc.strerror or exc}"
+            lines = stream if is_csv else itertools.chain([first], stream)
+            for number, line in enumerate(lines, start=2 if is_csv else 1):
+                if (row := parse(line)) is not None:
+                    yield row
+                elif line.strip() and on_unreadable is not None:
+                    on_unreadable(number)
+    except (OSError, EOFError, zlib.error) as exc:
+        msg = f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}"
         raise InputError(msg) from exc
 
 
@@ -157,19 +186,19 @@ def _repair(
 
 
 def _parse_json_line(line: bytes) -> Row | None:
-    """Parse one JSONL row; ``None`` when it is not a complete row."""
+    """Parse one JSONL row; ``None`` when it is not a complete, well-formed row."""
     try:
         row = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
         return None
-    return row if isinstance(row, dict) and isinstance(row.get("id"), str) else None
+    return row if is_row(row) else None
 
 
 def _parse_done_line(line: bytes) -> Row | None:
     """Parse one line of the ``.done`` file (a JSON string)."""
     try:
         value = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return {"id": value} if isinstance(value, str) else None
 
@@ -188,9 +217,13 @@ def _parse_csv_line(line: bytes) -> Row | None:
                     for u, d in zip(urls, domains, strict=False)]
     row["reasons"] = [{"text": text} for text in (row["reasons"] or "").split(" | ") if text]
     row["notes"] = [note for note in (row["notes"] or "").split(" | ") if note]
-    row["score"] = None if row["score"] is None else float(row["score"])
+    try:
+        for name in ("score", "threshold"):
+            row[name] = None if row[name] is None else float(row[name])
+    except ValueError:
+        return None
     row["id"] = row["id"] or ""
-    return row
+    return row if is_row(row) else None
 
 
 def _csv_cells(row: Row) -> list[Any]:
@@ -210,12 +243,29 @@ def _csv_line(cells: Any) -> bytes:
     buffer = io.StringIO()
     clean = [" ".join(str(c).splitlines()) if c is not None else "" for c in cells]
     csv.writer(buffer, lineterminator="\n").writerow(clean)
-    return buffer.getvalue().encode("utf-8")
+    return buffer.getvalue().encode("utf-8", UNENCODABLE)
 
 
 def _json_line(value: Any) -> bytes:
     """One JSON line."""
-    return (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return (json_text(value) + "\n").encode("utf-8")
+
+
+def json_text(value: Any) -> str:
+    r"""Compact JSON whose lone surrogates are written as ``\udXXX`` escapes (``UNENCODABLE``).
+
+    The text then encodes as UTF-8 wherever it goes: a results file, a Spark part file.
+
+    Examples
+    --------
+    >>> json_text({"id": "caf\udce9.html"})
+    '{"id":"caf\\udce9.html"}'
+    >>> json.loads(json_text({"id": "caf\udce9.html"})) == {"id": "caf\udce9.html"}
+    True
+
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8", UNENCODABLE).decode("utf-8")
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -244,3 +294,38 @@ def _open_append(path: Path) -> int:
 def _has_content(path: Path) -> bool:
     """Whether the file exists and is not empty."""
     return path.exists() and path.stat().st_size > 0
+
+
+def _is_sink(path: Path, *, resume: bool) -> bool:
+    """Whether ``path`` is an existing device or pipe to write to as it is (not a file).
+
+    Raises
+    ------
+    InputError
+        If the path or its ``.done`` file is a directory, or a sink is to be resumed.
+
+    """
+    for target in (path, path.with_name(path.name + DONE_SUFFIX)):
+        if target.is_dir():
+            msg = f"{target} is a directory: give a results file name"
+            raise InputError(msg)
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False  # not there yet (or unreachable: opening it reports why)
+    if stat.S_ISREG(mode):
+        return False
+    if resume:
+        msg = f"{path} is not a regular file: --resume needs a results file"
+        raise InputError(msg)
+    return True
+
+
+def _empty(path: Path) -> None:
+    """Empty a results or ``.done`` file to start again; anything else is left alone.
+
+    Truncating instead of unlinking never removes what the path names: a symlink, or a
+    device such as ``/dev/null`` (unlinking that as root breaks the whole machine).
+    """
+    if path.is_file():
+        os.truncate(path, 0)

@@ -67,6 +67,8 @@ class SiteAudit:
     """Per host audits."""
     score_bins: list[int] = field(default_factory=lambda: [0] * BINS)
     """Pages per score bin."""
+    unreadable: int = 0
+    """Lines of the results file that are not well-formed rows, so not counted anywhere."""
 
     @classmethod
     def from_rows(cls, rows: Iterable[Row]) -> SiteAudit:
@@ -83,8 +85,9 @@ class SiteAudit:
         audit.pages += 1
         if row.get("error"):
             audit.errors += 1
-        if isinstance(row.get("score"), float | int):
-            self.score_bins[min(int(row["score"] * BINS), BINS - 1)] += 1
+        score = row.get("score")
+        if isinstance(score, float | int) and 0 <= score <= 1:  # NaN and out of range: no bin
+            self.score_bins[min(int(score * BINS), BINS - 1)] += 1
         if row.get("verdict") == "spam":
             audit.flagged += 1
             audit.shop_domains.update({link["domain"] for link in row.get("links", ())
@@ -116,7 +119,8 @@ class SiteAudit:
     def to_dict(self) -> dict[str, Any]:
         """Return the audit as JSON-ready data (without the evidence rows)."""
         return {
-            "pages": self.pages, "flagged": self.flagged, "score_bins": self.score_bins,
+            "pages": self.pages, "flagged": self.flagged, "unreadable": self.unreadable,
+            "score_bins": self.score_bins,
             "shop_domains": dict(self.shop_domains().most_common()),
             "hosts": [{"host": h.host, "pages": h.pages, "flagged": h.flagged,
                        "errors": h.errors, "shop_domains": dict(h.shop_domains.most_common())}
@@ -141,7 +145,9 @@ def render_html(audit: SiteAudit, *, title: str = "medspam site audit") -> str:
         "style-src 'unsafe-inline'\">"),
         f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
         (f"<h1>{escape(title)}</h1><p>{audit.pages} pages on {len(hosts)} hosts, "
-        f'<span class="spam">{audit.flagged} flagged</span>.</p>'),
+        f'<span class="spam">{audit.flagged} flagged</span>.'
+        + (f" {audit.unreadable} lines of the results file are not result rows and are not "
+           "counted." if audit.unreadable else "") + "</p>"),
         '<div class="charts">', *charts, "</div>",
         _host_table(hosts),
         "<h2>Evidence</h2>" if audit.flagged else "",

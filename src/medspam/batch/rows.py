@@ -6,7 +6,7 @@ import signal
 import threading
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from medspam.batch.inputs import Record, one_line
 
@@ -26,6 +26,46 @@ ROW_FIELDS = ("id", "url", "verdict", "category", "score", "threshold", "reasons
 """The fields of every row, in order (the CSV columns)."""
 
 Row = dict[str, Any]
+TEXT_FIELDS = ("url", "verdict", "category", "error")
+"""Row fields that hold text or ``null``."""
+SCORE_FIELDS = ("score", "threshold")
+"""Row fields that hold a probability or ``null``."""
+
+
+def is_row(value: Any) -> TypeGuard[Row]:
+    """Whether a value read back from a results file has the shape of a row.
+
+    A results file is our own output but may be hand-edited or damaged; what passes here can be
+    summarised and reported without further checks. Fields may be missing (rows of older
+    versions), but a field that is there has its type, and a score is a number in 0..1.
+
+    Examples
+    --------
+    >>> is_row({"id": "a", "score": 0.2, "links": [{"domain": "x.example"}]})
+    True
+    >>> is_row({"id": "a", "score": float("nan")}), is_row({"id": "a", "links": None})
+    (False, False)
+
+    """
+    if not isinstance(value, dict) or not isinstance(value.get("id"), str):
+        return False
+    links, reasons, notes = value.get("links", []), value.get("reasons", []), value.get("notes", [])
+    return (all(isinstance(value.get(name), str | None) for name in TEXT_FIELDS)
+            and all(_is_probability(value.get(name)) for name in SCORE_FIELDS)
+            and _is_list_of(reasons, dict) and _is_list_of(notes, str)
+            and _is_list_of(links, dict)
+            and all(isinstance(link.get("domain"), str | None) for link in links))
+
+
+def _is_probability(value: Any) -> bool:
+    """Whether a value is ``None`` or a number in 0..1 (not NaN, not a bool)."""
+    return value is None or (isinstance(value, float | int) and not isinstance(value, bool)
+                             and 0 <= value <= 1)
+
+
+def _is_list_of(value: Any, kind: type) -> bool:
+    """Whether a value is a list of ``kind`` items."""
+    return isinstance(value, list) and all(isinstance(item, kind) for item in value)
 
 
 class RecordTimeout(BaseException):

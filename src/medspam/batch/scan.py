@@ -6,9 +6,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from medspam.batch.output import ResultWriter
+from medspam.batch.output import DONE_SUFFIX, ResultWriter
 from medspam.batch.runner import WorkerConfig, WorkerPool
 from medspam.batch.summary import ScanSummary
+from medspam.errors import InputError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -49,11 +50,12 @@ def scan(
     Raises
     ------
     InputError
-        If the results file exists and may not be resumed or replaced.
+        If the results file exists and may not be resumed or replaced, or is an input.
     ModelError
         If the workers cannot load the model.
 
     """
+    _refuse_input_as_output(inputs, options.out)
     summary = ScanSummary()
     writer = ResultWriter(options.out, is_csv=options.is_csv, resume=options.resume,
                           overwrite=options.overwrite, only_flagged=options.only_flagged,
@@ -93,3 +95,32 @@ def _new_records(
             continue
         seen.add(record.id)
         yield record
+
+
+def _refuse_input_as_output(inputs: InputSet, out: Path) -> None:
+    """Refuse a results (or ``.done``) file that is one of the inputs: writing would destroy it.
+
+    Files are compared by device and inode, so another spelling, a symlink or a hard link of
+    an input is caught too.
+
+    Raises
+    ------
+    InputError
+        If the results file or its ``.done`` file is an input.
+
+    """
+    outputs: dict[tuple[int, int], Path] = {}
+    for path in (out, out.with_name(out.name + DONE_SUFFIX)):
+        try:
+            info = path.stat()
+        except OSError:
+            continue  # not there yet: it cannot be an input
+        outputs[info.st_dev, info.st_ino] = path
+    for source in inputs.sources if outputs else ():
+        try:
+            info = source.path.stat()
+        except OSError:
+            continue
+        if (clash := outputs.get((info.st_dev, info.st_ino))) is not None:
+            msg = f"{clash} is also an input ({source.path}): choose another --out"
+            raise InputError(msg)

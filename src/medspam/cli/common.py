@@ -71,6 +71,11 @@ def load_classifier(args: argparse.Namespace) -> Classifier:
 
 
 def print_json(data: Any) -> None:
-    """Print one JSON document."""
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    r"""Print one JSON document.
+
+    Text that is not valid Unicode (a lone surrogate from a file name that is not UTF-8, or an
+    escaped ``\ud800`` in a JSONL input) is written as its ``\udXXX`` escape, which JSON reads
+    back as the same character, as results files are (``batch.output.UNENCODABLE``).
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    sys.stdout.write(text.encode("utf-8", "backslashreplace").decode("utf-8") + "\n")

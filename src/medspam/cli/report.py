@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,8 +21,10 @@ def add_parser(subparsers: Any) -> None:
         "report", help="site audit of scan results: per host counts, charts, evidence",
         description="Group `medspam scan` results by host: pages scanned, flagged pages, shop "
         "domains linked, the evidence for each flagged page, and charts, in one "
-        "self-contained HTML file. Exit 0 nothing flagged, 1 something flagged, 2 error.")
-    parser.add_argument("results", type=Path, help="results file written by `medspam scan`")
+        "self-contained HTML file. Exit 0 nothing flagged, 1 something flagged, 2 error "
+        "(including a file with lines but not one result row).")
+    parser.add_argument("results", type=Path,
+                        help="results file written by `medspam scan` (JSONL or CSV, gzipped too)")
     parser.add_argument("--html", type=Path, metavar="FILE", help="write the HTML report here")
     parser.add_argument("--title", default="medspam site audit", help="report title")
     parser.add_argument("--json", action="store_true", help="print the per-host audit as JSON")
@@ -33,9 +36,48 @@ def run(args: argparse.Namespace) -> int:
     if args.html is None and not args.json:
         msg = "nothing to do: pass --html FILE and/or --json"
         raise InputError(msg)
-    audit = SiteAudit.from_rows(read_rows(args.results))
+    audit = _read_audit(args.results)
     if args.html is not None:
-        args.html.write_text(render_html(audit, title=args.title), encoding="utf-8")
+        _write_html(args.html, render_html(audit, title=args.title))
     if args.json:
         print_json(audit.to_dict())
     return 1 if audit.flagged else 0
+
+
+def _read_audit(path: Path) -> SiteAudit:
+    """Aggregate a results file; warn about lines that are not rows, refuse a file of none.
+
+    A file with lines but not one result row (a WARC, a page, other JSON) is not a results
+    file: reporting "0 pages" for it would pass it off as a clean scan.
+    """
+    audit = SiteAudit()
+
+    def count_unreadable(_line: int) -> None:
+        audit.unreadable += 1
+
+    for row in read_rows(path, on_unreadable=count_unreadable):
+        audit.add(row)
+    if audit.unreadable and not audit.pages:
+        msg = (f"{path} has no result rows ({audit.unreadable} lines of something else): "
+               "give a results file written by `medspam scan`")
+        raise InputError(msg)
+    if audit.unreadable:
+        print(f"medspam: warning: {path}: {audit.unreadable} lines are not result rows; "
+              "they are not counted", file=sys.stderr)
+    return audit
+
+
+def _write_html(path: Path, html: str) -> None:
+    """Write the report; text that is not valid Unicode (lone surrogates) is escaped.
+
+    Raises
+    ------
+    InputError
+        If the file cannot be written (a directory, a missing folder, no permission).
+
+    """
+    try:
+        path.write_text(html, encoding="utf-8", errors="backslashreplace")
+    except OSError as exc:
+        msg = f"cannot write {path}: {exc.strerror or exc}"
+        raise InputError(msg) from exc

@@ -24,7 +24,14 @@ from medspam.batch.inputs import InputSet
 from medspam.batch.runner import WorkerConfig
 from medspam.batch.scan import Progress as OnProgress
 from medspam.batch.scan import ScanOptions, scan
-from medspam.cli.common import add_list_options, add_model_options, print_json, settings_from
+from medspam.cli.common import (
+    add_list_options,
+    add_model_options,
+    option,
+    print_json,
+    settings_from,
+)
+from medspam.settings import COUNT, POSITIVE_INT, SECONDS
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -57,25 +64,15 @@ def add_parser(subparsers: Any) -> None:
                        help="continue an interrupted scan: skip the records already done")
     again.add_argument("--overwrite", action="store_true", help="replace an existing results file")
     work = parser.add_argument_group("work")
-    work.add_argument("-j", "--workers", type=_count(0),
+    work.add_argument("-j", "--workers", type=option(COUNT),
                       help="worker processes (default: all cores)")
-    work.add_argument("--chunk-size", type=_count(1), default=32, help="records per task")
-    work.add_argument("--record-timeout", type=float, metavar="SECONDS",
+    work.add_argument("--chunk-size", type=option(POSITIVE_INT), default=32,
+                      help="records per task")
+    work.add_argument("--record-timeout", type=option(SECONDS), metavar="SECONDS",
                       help="time limit per record (default: 30)")
     add_model_options(parser)
     add_list_options(parser)
     parser.set_defaults(run=run)
-
-
-def _count(minimum: int) -> Any:
-    """Return an argparse type for integers of at least ``minimum``."""
-    def parse(text: str) -> int:
-        value = int(text)
-        if value < minimum:
-            msg = f"{text} is less than {minimum}"
-            raise argparse.ArgumentTypeError(msg)
-        return value
-    return parse
 
 
 def run(args: argparse.Namespace) -> int:
