@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -141,3 +142,20 @@ def test_json_output_escapes_text_that_is_not_valid_unicode(capsys):
     """A lone surrogate (a file name that is not UTF-8) prints as its JSON escape."""
     print_json({"id": "caf\udce9.html"})
     assert json.loads(capsys.readouterr().out) == {"id": "caf\udce9.html"}
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_check_reads_no_more_than_it_classifies(monkeypatch, capsys):
+    """An endless input (``/dev/zero``, a pipe that never closes) is cut at max_bytes."""
+    monkeypatch.setenv("MEDSPAM_MAX_BYTES", "10000")
+    assert main(["check", "/dev/zero", "--json"]) == 0
+    assert "truncated at 10000 bytes" in json.loads(capsys.readouterr().out)["notes"]
+
+
+def test_evaluate_refuses_a_line_longer_than_any_record(tmp_path, monkeypatch, capsys):
+    """A gzip bomb of one line is refused at the cap, not read into memory."""
+    monkeypatch.setattr("medspam.evaluate.Settings", lambda: SimpleNamespace(max_bytes=100))
+    data = tmp_path / "labelled.jsonl.gz"
+    data.write_bytes(gzip.compress(b'{"label": "spam", "html": "' + b"x" * 10_000 + b'"}\n'))
+    assert main(["evaluate", "--data", str(data)]) == 2
+    assert "a line longer than 400 bytes" in capsys.readouterr().err

@@ -424,10 +424,10 @@ def test_openapi_documents_the_feedback_body(client: TestClient) -> None:
     ("option", "value", "accepted"),
     [("--port", "-1", "port number from 1 to 65535"), ("--port", "99999", "port number"),
      ("--timeout", "0", "seconds above 0"), ("--timeout", "nan", "seconds above 0"),
-     ("--timeout", "-1", "seconds above 0"), ("--max-body", "0", "at least 1"),
-     ("--max-body", "-1", "at least 1"), ("--workers", "0", "at least 1"),
-     ("--threads", "-1", "at least 1"), ("--keep-pages", "-1", "at least 0"),
-     ("--max-batch", "0", "at least 1")],
+     ("--timeout", "-1", "seconds above 0"), ("--max-body", "0", "from 1 to"),
+     ("--max-body", "-1", "from 1 to"), ("--workers", "0", "from 1 to"),
+     ("--threads", "-1", "from 1 to"), ("--keep-pages", "-1", "from 0 to"),
+     ("--max-batch", "0", "from 1 to")],
     ids=str)
 def test_serve_refuses_nonsense_options_at_parse_time(
     option: str, value: str, accepted: str, capsys: pytest.CaptureFixture[str],

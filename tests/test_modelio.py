@@ -1,6 +1,7 @@
 import gzip
 import pickle
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -95,4 +96,11 @@ def _bundle_of_strings():
 def test_a_corrupt_model_matching_its_card_is_refused(tmp_path, data, match):
     path = write_model(tmp_path, data)
     with pytest.raises(ModelError, match=match):
+        Classifier.load(path, trusted=True)
+
+
+@pytest.mark.parametrize("name", ["", ".", "a folder"])
+def test_a_model_path_without_a_file_name_is_refused(name, tmp_path):
+    path = tmp_path if name == "a folder" else Path(name)
+    with pytest.raises(ModelError, match="is not a model file"):
         Classifier.load(path, trusted=True)

@@ -26,12 +26,15 @@ def test_settings_are_frozen():
     ("variable", "raw", "accepted"),
     [("MEDSPAM_THRESHOLD", "abc", "from 0 to 1"), ("MEDSPAM_THRESHOLD", "", "from 0 to 1"),
      ("MEDSPAM_THRESHOLD", "-1", "from 0 to 1"), ("MEDSPAM_THRESHOLD", "5", "from 0 to 1"),
-     ("MEDSPAM_THRESHOLD", "nan", "from 0 to 1"), ("MEDSPAM_MAX_BYTES", "1.5", "at least 1"),
-     ("MEDSPAM_MAX_BYTES", "-1", "at least 1"), ("MEDSPAM_MAX_LINKS", "abc", "at least 1"),
-     ("MEDSPAM_WORKERS", "-2", "at least 0"), ("MEDSPAM_RECORD_TIMEOUT", "0", "above 0"),
-     ("MEDSPAM_RECORD_TIMEOUT", "inf", "above 0")],
+     ("MEDSPAM_THRESHOLD", "nan", "from 0 to 1"), ("MEDSPAM_MAX_BYTES", "1.5", "from 1 to 1 GiB"),
+     ("MEDSPAM_MAX_BYTES", "-1", "from 1 to 1 GiB"),
+     ("MEDSPAM_MAX_BYTES", "1000000000000", "from 1 to 1 GiB"),
+     ("MEDSPAM_MAX_LINKS", "abc", "from 1 to"), ("MEDSPAM_MAX_LINKS", str(2**63), "from 1 to"),
+     ("MEDSPAM_WORKERS", "-2", "from 0 to"), ("MEDSPAM_RECORD_TIMEOUT", "0", "above 0"),
+     ("MEDSPAM_RECORD_TIMEOUT", "inf", "above 0"), ("MEDSPAM_RECORD_TIMEOUT", "1e10", "at most")],
     ids=["word", "empty", "negative-threshold", "threshold-above-1", "nan", "fractional-bytes",
-         "negative-bytes", "word-links", "negative-workers", "zero-timeout", "infinite-timeout"])
+         "negative-bytes", "terabyte", "word-links", "overflowing-links", "negative-workers",
+         "zero-timeout", "infinite-timeout", "timeout-past-setitimer"])
 def test_from_env_refuses_bad_values_naming_the_variable(variable: str, raw: str,
                                                          accepted: str) -> None:
     with pytest.raises(ConfigError, match=rf"{variable}=.*expected .*{accepted}"):

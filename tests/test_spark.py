@@ -105,3 +105,21 @@ def test_spark_rows_equal_scan_rows(tmp_path: Path) -> None:
                         key=lambda r: r["id"])
     scan_rows = sorted(read_rows(scanned), key=lambda r: r["id"])
     assert spark_rows == scan_rows
+
+
+def test_an_existing_output_folder_is_refused_before_the_job(tmp_path: Path, capsys: Any) -> None:
+    """Spark fails on an existing output only after the whole job; refuse it up front."""
+    if importlib.util.find_spec("pyspark") is None:
+        pytest.skip("pyspark not installed")
+    listing = tmp_path / "paths.txt"
+    listing.write_text("a.warc.gz\n")
+    (tmp_path / "out").mkdir()
+    assert main(["spark-scan", "--input", str(listing), "--output", str(tmp_path / "out")]) == 2
+    assert "exists" in capsys.readouterr().err
+
+
+def test_read_paths_refuses_a_line_no_path_is_as_long_as(tmp_path: Path) -> None:
+    listing = tmp_path / "paths.gz"
+    listing.write_bytes(gzip.compress(b"a" * 200_000 + b"\n"))
+    with pytest.raises(ValueError, match="no WARC path"):
+        read_paths(listing)

@@ -18,6 +18,7 @@ from medspam.classifier import Classifier
 from medspam.domainlists import SiteLists
 from medspam.errors import InputError
 from medspam.page import Page
+from medspam.settings import JSON_OVERHEAD, Settings
 from medspam.verdict import Verdict
 
 
@@ -183,16 +184,25 @@ def read_labelled(path: Path) -> Iterable[dict[str, Any]]:
 
 
 def _numbered_lines(path: Path) -> Iterable[tuple[int, str]]:
-    """The non-blank lines of a text or gzip file with their numbers; read errors as InputError."""
+    """The non-blank lines of a text or gzip file with their numbers; read errors as InputError.
+
+    A line is read up to ``JSON_OVERHEAD`` times the largest page, as ``medspam scan`` reads
+    JSONL: a longer one (a gzip bomb of one line) is refused before it fills the memory.
+    """
+    cap = JSON_OVERHEAD * Settings().max_bytes
     opener: Any = gzip.open if path.suffix == ".gz" else open
     number = 0
     try:
-        with opener(path, "rt", encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
+        with opener(path, "rb") as handle:
+            while line := handle.readline(cap):
+                number += 1
+                if len(line) == cap and not line.endswith(b"\n"):
+                    msg = f"{path}:{number}: a line longer than {cap:,} bytes"
+                    raise InputError(msg)
                 if line.strip():
-                    yield number, line
+                    yield number, line.decode("utf-8")
     except (OSError, EOFError, UnicodeDecodeError, zlib.error) as exc:
-        where = f"{path}:{number + 1}" if number else str(path)
+        where = f"{path}:{number}" if number else str(path)
         msg = f"cannot read {where}: {getattr(exc, 'strerror', None) or exc}"
         raise InputError(msg) from exc
 

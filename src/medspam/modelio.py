@@ -142,6 +142,9 @@ def read_checked(path: Path, *, trusted: bool) -> tuple[dict[str, Any], bytes]:
     ModelError, ModelIntegrityError
         As :func:`load_bundle`.
     """
+    if not path.name or path.is_dir():  # ``--model ''`` or ``.``: no file name to find a card by
+        msg = f"{str(path)!r} is not a model file: name a .pkl.gz file"
+        raise ModelError(msg)
     if not trusted and path.resolve().parent != default_model_dir().resolve():
         msg = (f"refusing to load {path}: it is not the shipped model and unpickling runs code; "
                "pass trusted=True (CLI: --trust-model) if you made it or trust its source")

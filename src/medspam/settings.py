@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
@@ -11,6 +10,8 @@ from typing import Any
 from medspam.errors import ConfigError
 
 MB = 1024 * 1024
+JSON_OVERHEAD = 4
+"""A JSONL line may be this many times ``max_bytes`` (escaping) before it is refused unread."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +51,20 @@ class ValueRule:
             raise ConfigError(msg) from None
 
 
-POSITIVE_INT = ValueRule(int, "a whole number of at least 1", lambda v: v >= 1)
-COUNT = ValueRule(int, "a whole number of at least 0", lambda v: v >= 0)
-SECONDS = ValueRule(float, "a number of seconds above 0", lambda v: 0 < v < math.inf)
+LARGEST = 2**31 - 1
+"""The largest count, size or length a setting takes: beyond it ``islice``, ``read`` and
+friends overflow (a C ``ssize_t`` or ``int``) instead of saying no."""
+POSITIVE_INT = ValueRule(int, f"a whole number from 1 to {LARGEST:,}",
+                         lambda v: 1 <= v <= LARGEST)
+COUNT = ValueRule(int, f"a whole number from 0 to {LARGEST:,}", lambda v: 0 <= v <= LARGEST)
+BYTES = ValueRule(int, f"a number of bytes from 1 to 1 GiB ({1024 * MB:,})",
+                  lambda v: 1 <= v <= 1024 * MB)
+"""Page sizes: the WARC reader allocates ``max_bytes`` up front for each record it reads."""
+LONGEST = 1_000_000.0
+"""The longest time limit in seconds (11.6 days): ``setitimer`` overflows near 9.2e9 s, and a
+limit of weeks is no limit."""
+SECONDS = ValueRule(float, f"a number of seconds above 0 and at most {LONGEST:,.0f}",
+                    lambda v: 0 < v <= LONGEST)
 PROBABILITY = ValueRule(float, "a number from 0 to 1", lambda v: 0 <= v <= 1)
 TEXT = ValueRule(str, "text")
 
@@ -140,7 +152,7 @@ class Settings:
 
 
 _ENV_RULES: dict[str, ValueRule] = {
-    "max_bytes": POSITIVE_INT, "max_elements": POSITIVE_INT, "max_links": POSITIVE_INT,
+    "max_bytes": BYTES, "max_elements": POSITIVE_INT, "max_links": POSITIVE_INT,
     "max_text_chars": POSITIVE_INT, "max_url_chars": POSITIVE_INT,
     "max_feature_words": POSITIVE_INT, "threshold": PROBABILITY, "workers": COUNT,
     "record_timeout": SECONDS, "allow_list": TEXT, "deny_list": TEXT}

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 CHUNK_SIZE = 32
 """Records classified in one batch, as in ``medspam scan``."""
+PATH_CAP = 64 * 1024
+"""The longest line a path list may have: far above any path or URL, and a gzip bomb of one
+line is refused at it instead of filling the driver's memory."""
 
 
 def read_paths(listing: Path, prefix: str = "") -> list[str]:
@@ -44,8 +47,14 @@ def read_paths(listing: Path, prefix: str = "") -> list[str]:
 
     """
     try:
-        with gzip.open(listing, "rt") if listing.suffix == ".gz" else listing.open() as stream:
-            paths = [prefix + line.strip() for line in stream if line.strip()]
+        with gzip.open(listing, "rb") if listing.suffix == ".gz" else listing.open("rb") as stream:
+            paths = []
+            while line := stream.readline(PATH_CAP):
+                if len(line) == PATH_CAP and not line.endswith(b"\n"):
+                    msg = f"{listing}: a line of {PATH_CAP:,} bytes or more is no WARC path"
+                    raise InputError(msg)
+                if line.strip():
+                    paths.append(prefix + line.decode("utf-8").strip())
     except (OSError, EOFError, UnicodeDecodeError, zlib.error) as exc:
         msg = f"cannot read the path list {listing}: {exc}"
         raise InputError(msg) from exc

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from medspam.errors import InputError
+from medspam.settings import JSON_OVERHEAD
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -25,8 +26,6 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 WARC_SUFFIXES = (".warc",)
 PAGE_MEDIA_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 """WARC responses of other media types (images, PDF, scripts) are skipped, not classified."""
-JSON_OVERHEAD = 4
-"""A JSONL line may be this many times ``max_bytes`` (escaping) before it is refused."""
 
 
 @dataclass(frozen=True, slots=True)

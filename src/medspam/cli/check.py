@@ -39,12 +39,17 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def read_input(name: str) -> bytes:
-    """Read a page from a file or standard input."""
-    if name == "-":
-        return sys.stdin.buffer.read()
+def read_input(name: str, limit: int) -> bytes:
+    """Read at most ``limit`` bytes of a page from a file or standard input.
+
+    Bounded so that ``/dev/zero`` or an endless pipe ends: the classifier cuts a page at
+    ``max_bytes`` and says so in a note, so one byte more than that is all it needs.
+    """
     try:
-        return Path(name).read_bytes()
+        if name == "-":
+            return sys.stdin.buffer.read(limit)
+        with Path(name).open("rb") as stream:
+            return stream.read(limit)
     except OSError as exc:
         msg = f"cannot read {name}: {exc.strerror or exc}"
         raise InputError(msg) from exc
@@ -56,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
     if is_url(args.page):
         verdict = classify_fetched(classifier, args)
     else:
-        verdict = classifier.classify(read_input(args.page), args.url)
+        verdict = classifier.classify(
+            read_input(args.page, classifier.settings.max_bytes + 1), args.url)
     if args.json:
         print_json(verdict.to_dict())
     else:

@@ -50,6 +50,10 @@ def run(args: argparse.Namespace) -> int:
         msg = "spark-scan needs PySpark: pip install 'medspam[spark]'"
         raise InputError(msg) from exc
 
+    local = args.output.removeprefix("file://")
+    if "://" not in local and Path(local).exists():  # Spark would fail at the end, not now
+        msg = f"--output {args.output} exists: Spark writes a new folder; choose another"
+        raise InputError(msg)
     paths = read_paths(args.input, args.prefix)
     classifier = load_classifier(args)
     builder = SparkSession.builder.appName("medspam-scan")
