@@ -48,7 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = {0: logging.WARNING, 1: logging.INFO}.get(args.verbose, logging.DEBUG)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     try:
-        return int(args.run(args))
+        code = int(args.run(args))
+        sys.stdout.flush()  # a closed pipe or a full disk is found here, not after main returns
+        return code
     except MedspamError as exc:
         print(f"medspam: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
