@@ -8,6 +8,7 @@ import os
 import shutil
 import struct
 import subprocess
+import tracemalloc
 import zlib
 from typing import TYPE_CHECKING, Any
 
@@ -270,3 +271,38 @@ def test_report_of_an_empty_results_file_is_empty(
     path.write_bytes(b"")
     assert main(["report", str(path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["pages"] == 0
+
+
+@pytest.mark.parametrize("spelling", ["same", "symlink", "hard-link"])
+def test_report_refuses_html_that_is_the_results_file(
+    tmp_path: Path, results: Path, spelling: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content = results.read_bytes()
+    html = {"same": results, "symlink": tmp_path / "link.html",
+            "hard-link": tmp_path / "hard.html"}[spelling]
+    if spelling == "symlink":
+        html.symlink_to(results)
+    elif spelling == "hard-link":
+        html.hardlink_to(results)
+    assert main(["report", str(results), "--html", str(html)]) == 2
+    assert "is the results file" in capsys.readouterr().err
+    assert results.read_bytes() == content
+
+
+def test_report_skips_a_line_over_the_cap_without_holding_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("medspam.batch.output.MAX_ROW_LINE", 64 * 1024)
+    huge = json.dumps(row(9, "https://huge.example/" + "0" * 20_000_000))  # a row, if read whole
+    path = tmp_path / "results.jsonl.gz"
+    path.write_bytes(gzip.compress(
+        (json.dumps(ROWS[3]) + "\n" + huge + "\n" + json.dumps(ROWS[0]) + "\n").encode()))
+    tracemalloc.start()
+    try:
+        assert main(["report", str(path), "--json"]) == 1
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    data = json.loads(capsys.readouterr().out)
+    assert (data["pages"], data["flagged"], data["unreadable"]) == (2, 1, 1)
+    assert peak < 5_000_000, "the 20 MB line was held in memory"

@@ -9,12 +9,14 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from medspam.batch.output import ResultWriter, read_rows
 from medspam.batch.summary import ScanSummary
+from medspam.cli.main import main
+from medspam.errors import InputError
 from test_scan import HAM_PAGES, SPAM_PAGES, warc_response
 
 if TYPE_CHECKING:
@@ -123,3 +125,97 @@ def test_resume_csv_with_a_score_that_is_not_a_number(tmp_path: Path) -> None:
     writer.close()
     assert writer.done_ids == {"a"}
     assert out.read_text() == header + good
+
+
+HEADER = "id,url,verdict,category,score,threshold,reasons,links,domains,notes,error\n"
+NOT_RESULTS = {
+    "notes": (False, "".join(f"{n}\n" for n in range(1, 1001))),
+    "html-report": (False, "<!doctype html>\n<html><p>audit</p></html>\n"),
+    "csv-resumed-as-jsonl": (False, HEADER + "a,https://a.example/,ok,clean,0.1,0.5,,,,,\n"),
+    "jsonl-resumed-as-csv": (True, GOOD),
+    "cut-first-row": (False, GOOD[:20]),
+}
+
+
+@pytest.mark.parametrize(("is_csv", "content"), NOT_RESULTS.values(), ids=NOT_RESULTS.keys())
+def test_resume_refuses_a_file_that_is_not_results_and_leaves_it(
+    tmp_path: Path, is_csv: bool, content: str
+) -> None:
+    out = tmp_path / "notes.txt"
+    out.write_text(content)
+    with pytest.raises(InputError, match=r"does not start like a medspam .* results file"):
+        ResultWriter(out, is_csv=is_csv, resume=True)
+    assert out.read_text() == content
+
+
+def test_resume_refuses_a_done_file_that_is_not_ids(tmp_path: Path) -> None:
+    out = tmp_path / "r.jsonl"
+    out.write_text(GOOD)
+    done = tmp_path / "r.jsonl.done"
+    done.write_text("my notes\n")
+    with pytest.raises(InputError, match=r"r\.jsonl\.done does not start like"):
+        ResultWriter(out, resume=True, only_flagged=True)
+    assert (out.read_text(), done.read_text()) == (GOOD, "my notes\n")
+
+
+def long_links_row(record_id: str) -> dict[str, Any]:
+    """A spam row with 150 flagged links of ~1,900 characters: a ~290 KB CSV ``links`` cell."""
+    links = [{"url": f"https://shop{n}.example/buy?" + "q" * 1900, "domain": f"shop{n}.example",
+              "anchor": "buy", "score": 0.9, "reasons": []} for n in range(150)]
+    return {"id": record_id, "url": "https://forum.example/", "verdict": "spam",
+            "category": "drug-sales", "score": 0.99, "threshold": 0.5, "reasons": [],
+            "links": links, "notes": [], "error": None}
+
+
+def test_csv_row_with_a_huge_links_cell_reads_back(tmp_path: Path) -> None:
+    out = tmp_path / "r.csv"
+    writer = ResultWriter(out, is_csv=True)
+    for record_id in ("big", "after"):
+        writer.write(long_links_row(record_id))
+    writer.close()
+    written = out.read_bytes()
+    assert max(len(line) for line in written.splitlines()) > 131_072, "over csv's default"
+    rows = list(read_rows(out))
+    assert [row["id"] for row in rows] == ["big", "after"]
+    assert len(rows[0]["links"]) == 150
+    resumed = ResultWriter(out, is_csv=True, resume=True)
+    resumed.close()
+    assert resumed.done_ids == {"big", "after"}
+    assert out.read_bytes() == written, "nothing is cut on resume"
+
+
+def test_resume_cuts_a_row_line_over_the_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("medspam.batch.output.MAX_ROW_LINE", 1000)
+    out = tmp_path / "r.jsonl"
+    huge = json.dumps({"id": "huge", "url": "https://x.example/" + "x" * 5000}) + "\n"
+    out.write_text(GOOD + huge + GOOD.replace('"a"', '"b"'))
+    writer = ResultWriter(out, resume=True)
+    writer.close()
+    assert writer.done_ids == {"a"}
+    assert out.read_text() == GOOD
+
+
+CHANGED_BY_CSV = ["line\nbreak", "carriage\rreturn", "line\u2028separator", "next\x85line",
+                  "lone \ud800 surrogate", "trailing\n"]
+"""Ids a CSV line cannot keep as they are (it writes them on one line, as UTF-8)."""
+
+
+@pytest.mark.parametrize("only_flagged", [False, True], ids=["all-rows", "only-flagged"])
+def test_csv_resume_does_not_repeat_ids_the_writer_changes(
+    tmp_path: Path, only_flagged: bool
+) -> None:
+    pages = tmp_path / "pages.jsonl"
+    pages.write_text("".join(json.dumps({"id": record_id, "html": "<p>bread</p>"}) + "\n"
+                             for record_id in [*CHANGED_BY_CSV, "plain"]))
+    out, done = tmp_path / "r.csv", tmp_path / "r.csv.done"
+    argv = ["scan", str(pages), "--out", str(out), "--csv", "-j", "1"]
+    argv += ["--only-flagged"] if only_flagged else []
+    assert main(argv) == 0
+    lines = out.read_bytes().splitlines() + (done.read_bytes().splitlines() if only_flagged else [])
+    assert len(lines) == 1 + len(CHANGED_BY_CSV) + 1, "the header and one line per record"
+    first = (out.read_bytes(), done.exists() and done.read_bytes())
+    for _ in range(2):
+        assert main([*argv, "--resume"]) == 0
+    assert (out.read_bytes(), done.exists() and done.read_bytes()) == first, "nothing added"

@@ -509,3 +509,24 @@ def test_record_timeout_must_be_positive_and_finite(
     with pytest.raises(SystemExit, match="2"):
         main(["scan", "in.jsonl", "-o", "r.jsonl", "--record-timeout", value])
     assert "--record-timeout" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("out", "message"), [
+    ("", "names no file"), (".", "names no file"), ("new/", "names no file"),
+    ("sub/.", "names no file"), ("..", "names no file"),
+    ("-", "--out - is not supported"), ("site/zz.html", "has a page's name"),
+    ("pages.htm.gz", "has a page's name"),
+], ids=["empty", "dot", "trailing-slash", "slash-dot", "dot-dot", "dash", "page-in-input-folder",
+        "gzipped-page"])
+def test_out_that_is_not_a_results_file_name_is_refused(
+    tmp_path: Path, out: str, message: str, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("<p>home</p>")
+    before = sorted(tmp_path.rglob("*"))
+    assert main(["scan", "site", "--out", out, "-j", "1"]) == 2
+    assert message in capsys.readouterr().err
+    assert sorted(tmp_path.rglob("*")) == before, "nothing is created"

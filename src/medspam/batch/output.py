@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import io
 import itertools
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from medspam.batch.rows import ROW_FIELDS, Row, is_row
 from medspam.errors import InputError
+from medspam.settings import MB
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -30,6 +32,14 @@ UNENCODABLE = "backslashreplace"
 r"""How text that is not valid Unicode is written: a lone surrogate (a file name that is not
 UTF-8, an escaped ``\ud800`` in a JSONL input) becomes ``\udXXX``, which in JSON is the
 escape of that very character, so a row reads back exactly as it was (in CSV, as text)."""
+MAX_ROW_LINE = 64 * MB
+"""Longest row line read back; a longer line is unreadable, skipped without being held.
+
+A bound is needed because any file can be given as results (``report /dev/zero``, a gzip of
+one 4 GB line). A row is bounded by its record: its id and URL come from a JSONL line of at
+most 20 MB (``JSON_OVERHEAD`` times the default 5 MB ``max_bytes``), its flagged links from a
+page cut at 5 MB; 64 MiB leaves room for escaping and normalised URLs. It is also the CSV
+cell limit (a cell is never longer than its line)."""
 
 
 class ResultWriter:
@@ -37,7 +47,9 @@ class ResultWriter:
 
     Each row is one ``write`` of a whole line to a file opened for appending; :meth:`sync`
     flushes to disk. On resume, a cut or garbled tail is truncated and the ids already done are
-    read back from the rows and from the ``.done`` file.
+    read back from the rows and from the ``.done`` file. Only a tail is ever cut: a file whose
+    first line is not a row of this format (a CSV file resumed as JSONL, notes, a report) is
+    refused and left as it is.
 
     An existing path that is not a regular file is never removed or truncated: a device or
     pipe (``/dev/null``, ``/dev/stdout``) is written to as it is, without resume or ``.done``
@@ -73,7 +85,7 @@ class ResultWriter:
     ) -> None:
         """Open (and, when resuming, repair) the results file."""
         self.path, self.is_csv, self.only_flagged = path, is_csv, only_flagged
-        self.done_path = path.with_name(path.name + DONE_SUFFIX)
+        self.done_path = done_path(path)
         self.done_ids: set[str] = set()
         """Ids done by earlier runs (read back when resuming)."""
         self.is_sink = _is_sink(path, resume=resume)
@@ -99,11 +111,23 @@ class ResultWriter:
         parse = _parse_csv_line if self.is_csv else _parse_json_line
 
         def keep(row: Row) -> None:
-            self.done_ids.add(row["id"])
+            self.done_ids.add(self.written_id(row["id"]))
             on_previous(row)
 
-        _repair(self.path, parse, keep, header=_csv_line(CSV_FIELDS) if self.is_csv else None)
-        _repair(self.done_path, _parse_done_line, lambda row: self.done_ids.add(row["id"]))
+        _repair(self.path, parse, keep, header=_csv_line(CSV_FIELDS) if self.is_csv else None,
+                kind="CSV results file" if self.is_csv else "JSONL results file")
+        _repair(self.done_path, _parse_done_line,
+                lambda row: self.done_ids.add(self.written_id(row["id"])),
+                kind="list of done ids")
+
+    def written_id(self, record_id: str) -> str:
+        r"""The id as a row of this file reads back: compare ids in this form to resume.
+
+        JSON keeps any id exactly; a CSV line turns line breaks into spaces and lone surrogates
+        into ``\udXXX`` text, so a record whose id has them must be found under that form, or
+        each resume would write its row again.
+        """
+        return _csv_text(record_id) if self.is_csv else record_id
 
     def write(self, row: Row) -> None:
         """Append one row (or, with ``only_flagged``, note a clean row's id)."""
@@ -132,9 +156,10 @@ class ResultWriter:
 def read_rows(path: Path, *, on_unreadable: Callable[[int], None] | None = None) -> Iterator[Row]:
     """Yield the rows of a results file (JSONL, or CSV by its header; gzipped too).
 
-    A line that is not a well-formed row (see :func:`~medspam.batch.rows.is_row`) is skipped
-    and its line number passed to ``on_unreadable``, so a caller can say that something was
-    not counted instead of crashing on it or hiding it. Blank lines are ignored.
+    A line that is not a well-formed row (see :func:`~medspam.batch.rows.is_row`), or is
+    longer than ``MAX_ROW_LINE``, is skipped and its line number passed to ``on_unreadable``,
+    so a caller can say that something was not counted instead of crashing on it or hiding it.
+    Blank lines are ignored.
 
     Raises
     ------
@@ -146,14 +171,15 @@ def read_rows(path: Path, *, on_unreadable: Callable[[int], None] | None = None)
         with path.open("rb") as raw:
             stream: gzip.GzipFile | BufferedReader = (
                 gzip.GzipFile(fileobj=raw) if raw.peek(2)[:2] == GZIP_MAGIC else raw)
-            first = stream.readline()
+            lines = _capped_lines(stream)
+            first = next(lines, b"")
             is_csv = first == _csv_line(CSV_FIELDS)
             parse = _parse_csv_line if is_csv else _parse_json_line
-            lines = stream if is_csv else itertools.chain([first], stream)
-            for number, line in enumerate(lines, start=2 if is_csv else 1):
-                if (row := parse(line)) is not None:
+            for number, line in enumerate(lines if is_csv else itertools.chain([first], lines),
+                                          start=2 if is_csv else 1):
+                if line is not None and (row := parse(line)) is not None:
                     yield row
-                elif line.strip() and on_unreadable is not None:
+                elif (line is None or line.strip()) and on_unreadable is not None:
                     on_unreadable(number)
     except (OSError, EOFError, zlib.error) as exc:
         msg = f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}"
@@ -161,28 +187,54 @@ def read_rows(path: Path, *, on_unreadable: Callable[[int], None] | None = None)
 
 
 def _repair(
-    path: Path, parse: Callable[[bytes], Row | None], keep: Callable[[Row], None],
-    header: bytes | None = None,
+    path: Path, parse: Callable[[bytes], Row | None], keep: Callable[[Row], None], *,
+    kind: str, header: bytes | None = None,
 ) -> None:
-    """Feed the valid lines of ``path`` to ``keep`` and truncate it after the last one."""
-    if not path.exists():
+    """Feed the valid lines of ``path`` to ``keep`` and truncate it after the last one.
+
+    Only a damaged tail is cut. A file whose first line is not a row (or the CSV ``header``)
+    is not a ``kind`` at all: some other file given as ``--out``, or results of the other
+    format. Cutting at its first line would empty it, so it is refused and left alone.
+
+    Raises
+    ------
+    InputError
+        If the file has content but does not start with a row (or ``header``).
+
+    """
+    if not _has_content(path):
         return
-    valid = 0
     with path.open("rb") as stream:
-        if header is not None:
-            first = stream.readline()
-            if first not in (header, b""):
-                msg = f"{path} is not a medspam CSV results file (its header differs)"
-                raise InputError(msg)
-            valid = len(first) if first == header else 0
-        for line in stream:
-            row = parse(line) if line.endswith(b"\n") else None
-            if row is None:
+        lines = _capped_lines(stream)
+        is_ours = header is None or next(lines) == header
+        valid = len(header or b"") if is_ours else 0
+        for line in lines if is_ours else ():
+            if line is None or not line.endswith(b"\n") or (row := parse(line)) is None:
                 break
             keep(row)
             valid += len(line)
+    if not valid:
+        msg = (f"{path} does not start like a medspam {kind}, so it is left as it is: give "
+               "the --out of an earlier scan (with --csv if that scan had it), another --out, "
+               "or --overwrite to replace it")
+        raise InputError(msg)
     if valid < path.stat().st_size:
         os.truncate(path, valid)
+
+
+def _capped_lines(stream: gzip.GzipFile | BufferedReader) -> Iterator[bytes | None]:
+    """Yield the lines of ``stream``; ``None`` for one longer than ``MAX_ROW_LINE``.
+
+    An over-long line is never held whole: its rest is read past in ``MAX_ROW_LINE`` pieces,
+    and only when the next line is asked for, so a caller that stops there reads no further.
+    """
+    while line := stream.readline(MAX_ROW_LINE):
+        if len(line) < MAX_ROW_LINE or line.endswith(b"\n"):
+            yield line
+            continue
+        yield None
+        while (rest := stream.readline(MAX_ROW_LINE)) and not rest.endswith(b"\n"):
+            pass
 
 
 def _parse_json_line(line: bytes) -> Row | None:
@@ -205,6 +257,7 @@ def _parse_done_line(line: bytes) -> Row | None:
 
 def _parse_csv_line(line: bytes) -> Row | None:
     """Parse one CSV row back into the fields a summary needs."""
+    _allow_long_csv_cells()
     try:
         cells = next(csv.reader([line.decode("utf-8")]))
     except (UnicodeDecodeError, csv.Error, StopIteration):
@@ -226,6 +279,17 @@ def _parse_csv_line(line: bytes) -> Row | None:
     return row if is_row(row) else None
 
 
+@functools.cache
+def _allow_long_csv_cells() -> None:
+    """Raise the csv module's cell limit (128 KiB) to ``MAX_ROW_LINE``, once per process.
+
+    The writer has no such limit: a page with 150 long flagged links makes a ``links`` cell
+    of about 300 KB, and a row it wrote must read back, or its spam goes unreported and
+    ``--resume`` cuts it and every row after it.
+    """
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_ROW_LINE))
+
+
 def _csv_cells(row: Row) -> list[Any]:
     """Flatten a row into CSV cells: lists become ``|``- or space-separated text."""
     flat = {
@@ -239,11 +303,20 @@ def _csv_cells(row: Row) -> list[Any]:
 
 
 def _csv_line(cells: Any) -> bytes:
-    """One CSV line; line breaks inside cells become spaces so a row is one line."""
+    """One CSV line of cells in their :func:`_csv_text` form."""
     buffer = io.StringIO()
-    clean = [" ".join(str(c).splitlines()) if c is not None else "" for c in cells]
-    csv.writer(buffer, lineterminator="\n").writerow(clean)
-    return buffer.getvalue().encode("utf-8", UNENCODABLE)
+    csv.writer(buffer, lineterminator="\n").writerow([_csv_text(cell) for cell in cells])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _csv_text(value: Any) -> str:
+    r"""A CSV cell's text as written, and so as read back.
+
+    Line breaks (all that ``str.splitlines`` knows) become spaces, so a row is one line; lone
+    surrogates become ``\udXXX`` text (``UNENCODABLE``).
+    """
+    text = "" if value is None else " ".join(str(value).splitlines())
+    return text.encode("utf-8", UNENCODABLE).decode("utf-8")
 
 
 def _json_line(value: Any) -> bytes:
@@ -291,6 +364,35 @@ def _open_append(path: Path) -> int:
         raise InputError(msg) from exc
 
 
+def done_path(path: Path) -> Path:
+    """The ``.done`` file beside the results file ``path``.
+
+    Raises
+    ------
+    InputError
+        If ``path`` names no file (``.``, ``/``): there is nothing to write to.
+
+    """
+    if not path.name:
+        msg = f"--out {str(path)!r} names no file: give a results file such as results.jsonl"
+        raise InputError(msg)
+    return path.with_name(path.name + DONE_SUFFIX)
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """The device and inode of a file (``None`` when it cannot be reached).
+
+    Two paths name the same file when these match: another spelling, a symlink or a hard link
+    of a file is caught where comparing names would miss it. Used to refuse writing over an
+    input (``scan --out``, ``report --html``).
+    """
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
 def _has_content(path: Path) -> bool:
     """Whether the file exists and is not empty."""
     return path.exists() and path.stat().st_size > 0
@@ -305,7 +407,7 @@ def _is_sink(path: Path, *, resume: bool) -> bool:
         If the path or its ``.done`` file is a directory, or a sink is to be resumed.
 
     """
-    for target in (path, path.with_name(path.name + DONE_SUFFIX)):
+    for target in (path, done_path(path)):
         if target.is_dir():
             msg = f"{target} is a directory: give a results file name"
             raise InputError(msg)

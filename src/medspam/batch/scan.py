@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from medspam.batch.output import DONE_SUFFIX, ResultWriter
+from medspam.batch.inputs import PAGE_SUFFIXES
+from medspam.batch.output import ResultWriter, done_path, file_identity
 from medspam.batch.runner import WorkerConfig, WorkerPool
 from medspam.batch.summary import ScanSummary
 from medspam.errors import InputError
@@ -50,7 +51,8 @@ def scan(
     Raises
     ------
     InputError
-        If the results file exists and may not be resumed or replaced, or is an input.
+        If the results file exists and may not be resumed or replaced, is not a results file
+        of this format (when resuming), or is or would become an input.
     ModelError
         If the workers cannot load the model.
 
@@ -75,7 +77,7 @@ def scan(
 
     try:
         pool = WorkerPool(config, workers=options.workers, chunk_size=options.chunk_size)
-        pool.run(_new_records(inputs, writer.done_ids, summary), on_rows)
+        pool.run(_new_records(inputs, writer, summary), on_rows)
     finally:
         writer.close()
     summary.skipped += inputs.skipped
@@ -83,44 +85,47 @@ def scan(
 
 
 def _new_records(
-    inputs: InputSet, done_before: set[str], summary: ScanSummary
+    inputs: InputSet, writer: ResultWriter, summary: ScanSummary
 ) -> Iterator[Record]:
-    """Yield the records not done by an earlier run; skip and count repeated ids."""
+    """Yield the records not done by an earlier run; skip and count repeated ids.
+
+    Ids are compared as the results file holds them (:meth:`ResultWriter.written_id`): a CSV
+    row does not keep every id exactly, and a record must match the row it wrote.
+    """
     seen: set[str] = set()
     for record in inputs:
-        if record.id in done_before:
+        record_id = writer.written_id(record.id)
+        if record_id in writer.done_ids:
             continue
-        if record.id in seen:
+        if record_id in seen:
             summary.skipped += 1
             continue
-        seen.add(record.id)
+        seen.add(record_id)
         yield record
 
 
 def _refuse_input_as_output(inputs: InputSet, out: Path) -> None:
-    """Refuse a results (or ``.done``) file that is one of the inputs: writing would destroy it.
+    """Refuse a results (or ``.done``) file that is, or would become, one of the inputs.
 
-    Files are compared by device and inode, so another spelling, a symlink or a hard link of
-    an input is caught too.
+    Writing over an input would destroy it. Files are compared by device and inode, so another
+    spelling, a symlink or a hard link of an input is caught too. A results file with a page's
+    name is refused even before it exists: inside an input folder, the next scan of that
+    folder (``--resume``) would find it as a page.
 
     Raises
     ------
     InputError
-        If the results file or its ``.done`` file is an input.
+        If the results file or its ``.done`` file is an input, or has a page's name.
 
     """
-    outputs: dict[tuple[int, int], Path] = {}
-    for path in (out, out.with_name(out.name + DONE_SUFFIX)):
-        try:
-            info = path.stat()
-        except OSError:
-            continue  # not there yet: it cannot be an input
-        outputs[info.st_dev, info.st_ino] = path
+    if out.name.lower().removesuffix(".gz").endswith(PAGE_SUFFIXES):
+        msg = (f"--out {out} has a page's name, so a scan of its folder would read it as an "
+               "input: name results .jsonl or .csv (the HTML report is `medspam report --html`)")
+        raise InputError(msg)
+    outputs = {identity: path for path in (out, done_path(out))
+               if (identity := file_identity(path)) is not None}  # not there: not an input
     for source in inputs.sources if outputs else ():
-        try:
-            info = source.path.stat()
-        except OSError:
-            continue
-        if (clash := outputs.get((info.st_dev, info.st_ino))) is not None:
+        identity = file_identity(source.path)
+        if identity is not None and (clash := outputs.get(identity)) is not None:
             msg = f"{clash} is also an input ({source.path}): choose another --out"
             raise InputError(msg)

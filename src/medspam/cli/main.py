@@ -50,7 +50,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code = int(args.run(args))
         sys.stdout.flush()  # a closed pipe or a full disk is found here, not after main returns
-        return code
     except MedspamError as exc:
         print(f"medspam: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -70,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("medspam: internal error (a bug in medspam): please report it with the traceback "
               "above", file=sys.stderr)
         return EXIT_INTERNAL
+    return code
 
 
 if __name__ == "__main__":

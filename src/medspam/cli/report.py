@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from medspam.batch.output import read_rows
+from medspam.batch.output import file_identity, read_rows
 from medspam.batch.report import SiteAudit, render_html
 from medspam.cli.common import print_json
 from medspam.errors import InputError
@@ -36,12 +36,31 @@ def run(args: argparse.Namespace) -> int:
     if args.html is None and not args.json:
         msg = "nothing to do: pass --html FILE and/or --json"
         raise InputError(msg)
+    _refuse_results_as_html(args.results, args.html)
     audit = _read_audit(args.results)
     if args.html is not None:
         _write_html(args.html, render_html(audit, title=args.title))
     if args.json:
         print_json(audit.to_dict())
     return 1 if audit.flagged else 0
+
+
+def _refuse_results_as_html(results: Path, html: Path | None) -> None:
+    """Refuse an ``--html`` file that is the results file: the report would replace the rows.
+
+    Compared as files (:func:`~medspam.batch.output.file_identity`), so a symlink or hard
+    link of the results is caught too.
+
+    Raises
+    ------
+    InputError
+        If ``html`` is the results file.
+
+    """
+    identity = None if html is None else file_identity(html)
+    if identity is not None and identity == file_identity(results):
+        msg = f"--html {html} is the results file {results}: choose another --html"
+        raise InputError(msg)
 
 
 def _read_audit(path: Path) -> SiteAudit:

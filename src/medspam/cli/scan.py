@@ -31,6 +31,7 @@ from medspam.cli.common import (
     print_json,
     settings_from,
 )
+from medspam.errors import InputError
 from medspam.settings import COUNT, POSITIVE_INT, SECONDS
 
 if TYPE_CHECKING:
@@ -53,8 +54,9 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("inputs", nargs="+", metavar="INPUT",
                         help="directory, JSONL(.gz) or WARC(.gz) file, or - for a list")
     out = parser.add_argument_group("output")
-    out.add_argument("-o", "--out", type=Path, required=True,
-                     help="results file, one row per record (JSONL unless --csv)")
+    out.add_argument("-o", "--out", required=True, metavar="FILE",
+                     help="results file, one row per record (JSONL unless --csv); "
+                     "not - (--resume reads it back: use /dev/stdout to stream rows)")
     out.add_argument("--csv", action="store_true", help="write CSV instead of JSONL")
     out.add_argument("--only-flagged", action="store_true",
                      help="write only spam and error rows (the rest are still counted)")
@@ -77,11 +79,12 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Scan the inputs, print the summary; exit 1 when anything was flagged."""
+    out = _results_file(args.out)  # before the inputs, which may read standard input
     settings = settings_from(args).with_options(record_timeout=args.record_timeout)
     inputs = InputSet(args.inputs, max_bytes=settings.max_bytes)
     config = WorkerConfig(model=None if args.model is None else str(args.model),
                           trusted=args.trust_model, settings=settings)
-    options = ScanOptions(out=args.out, is_csv=args.csv, resume=args.resume,
+    options = ScanOptions(out=out, is_csv=args.csv, resume=args.resume,
                           overwrite=args.overwrite, only_flagged=args.only_flagged,
                           workers=settings.workers or _cores(), chunk_size=args.chunk_size)
     with _progress_bar(enabled=sys.stderr.isatty()) as progress:
@@ -92,6 +95,29 @@ def run(args: argparse.Namespace) -> int:
         for line in summary.lines():
             print(line, file=sys.stderr)
     return 1 if summary.flagged else 0
+
+
+def _results_file(text: str) -> Path:
+    """The ``--out`` file, refused when the text names no file.
+
+    Checked on the text because ``Path`` drops what matters: ``Path("new/")`` is ``new``, a
+    file that would be created where a folder was meant, and ``Path("")`` is ``.``. ``-``
+    would be a file named ``-``, not standard output, which cannot be resumed.
+
+    Raises
+    ------
+    InputError
+        If the text is empty, ends in ``/``, ``.`` or ``..``, or is ``-``.
+
+    """
+    if text == "-":
+        msg = ("--out - is not supported: results go to a file, which --resume reads back; "
+               "give /dev/stdout to stream rows, or ./- for a file named -")
+        raise InputError(msg)
+    if text.rsplit("/", 1)[-1] in ("", ".", ".."):
+        msg = f"--out {text!r} names no file: give a results file such as results.jsonl"
+        raise InputError(msg)
+    return Path(text)
 
 
 def _cores() -> int:
