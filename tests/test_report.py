@@ -174,7 +174,7 @@ def test_report_renders_in_headless_chromium(tmp_path: Path, results: Path) -> N
     assert "<script>alert" not in dom
 
 
-BAD_ROWS = {
+BAD_ROWS = {  # rows a results file may hold after a hand edit or damage (also test_resume)
     "score-nan": '{"id":"x","verdict":"ok","score":NaN}',
     "score-infinity": '{"id":"x","verdict":"ok","score":Infinity}',
     "score-1e400": '{"id":"x","verdict":"ok","score":1e400}',
@@ -183,6 +183,8 @@ BAD_ROWS = {
     "links-null": '{"id":"x","verdict":"spam","links":null}',
     "links-text": '{"id":"x","verdict":"spam","links":"abc"}',
     "links-of-numbers": '{"id":"x","verdict":"spam","links":[1]}',
+    "links-of-text": '{"id":"x","verdict":"spam","links":["a"]}',
+    "category-list": '{"id":"x","verdict":"spam","category":[1]}',
     "domain-list": '{"id":"x","verdict":"spam","links":[{"url":"u","domain":["d"]}]}',
     "url-number": '{"id":"x","verdict":"spam","url":5}',
     "reasons-null": '{"id":"x","verdict":"spam","reasons":null}',

@@ -17,6 +17,7 @@ from medspam.batch.output import ResultWriter, read_rows
 from medspam.batch.summary import ScanSummary
 from medspam.cli.main import main
 from medspam.errors import InputError
+from test_report import BAD_ROWS
 from test_scan import HAM_PAGES, SPAM_PAGES, warc_response
 
 if TYPE_CHECKING:
@@ -93,18 +94,9 @@ def test_repair_truncates_a_garbled_tail(tmp_path: Path) -> None:
 
 
 GOOD = '{"id":"a","url":"https://a.example/","verdict":"spam","category":"drug-sales","links":[]}\n'
-ODD_ROWS = {
-    "links-null": '{"id":"x","verdict":"spam","links":null}',
-    "links-of-text": '{"id":"x","verdict":"spam","links":["a"]}',
-    "category-list": '{"id":"x","verdict":"spam","category":[1]}',
-    "domain-list": '{"id":"x","verdict":"spam","links":[{"url":"u","domain":["d"]}]}',
-    "url-number": '{"id":"x","verdict":"spam","url":5}',
-    "score-nan": '{"id":"x","verdict":"ok","score":NaN}',
-    "deep": '{"id":"x","notes":' + "[" * 100_000 + "}",
-}
 
 
-@pytest.mark.parametrize("line", ODD_ROWS.values(), ids=ODD_ROWS.keys())
+@pytest.mark.parametrize("line", BAD_ROWS.values(), ids=BAD_ROWS.keys())
 def test_resume_treats_odd_rows_as_unreadable(tmp_path: Path, line: str) -> None:
     out = tmp_path / "r.jsonl"
     out.write_text(GOOD + line + "\n" + GOOD.replace('"a"', '"b"'))
