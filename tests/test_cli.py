@@ -159,3 +159,13 @@ def test_evaluate_refuses_a_line_longer_than_any_record(tmp_path, monkeypatch, c
     data.write_bytes(gzip.compress(b'{"label": "spam", "html": "' + b"x" * 10_000 + b'"}\n'))
     assert main(["evaluate", "--data", str(data)]) == 2
     assert "a line longer than 400 bytes" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["--seed", "-1"], ["--seed", str(2**32)], ["--jobs", "0"],
+                                  ["--jobs", "100000"]], ids=["negative-seed", "huge-seed",
+                                                             "no-jobs", "too-many-jobs"])
+@pytest.mark.parametrize("command", ["train", "learn"])
+def test_training_options_are_checked_before_any_work(command, argv, capsys):
+    with pytest.raises(SystemExit, match="2"):
+        main([command, *argv])
+    assert f"argument {argv[0]}" in capsys.readouterr().err

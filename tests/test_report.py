@@ -308,3 +308,16 @@ def test_report_skips_a_line_over_the_cap_without_holding_it(
     data = json.loads(capsys.readouterr().out)
     assert (data["pages"], data["flagged"], data["unreadable"]) == (2, 1, 1)
     assert peak < 5_000_000, "the 20 MB line was held in memory"
+
+
+@pytest.mark.parametrize("html", ["", "new/", "-"], ids=["empty", "trailing-slash", "dash"])
+def test_report_html_that_names_no_file_is_refused(
+    tmp_path: Path, html: str, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    results = tmp_path / "results.jsonl"
+    results.write_text(json.dumps(ROWS[3]) + "\n", encoding="utf-8")
+    assert main(["report", str(results), "--html", html]) == 2
+    assert "--html" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.jsonl"], "nothing is created"

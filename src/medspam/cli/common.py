@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from medspam.errors import InputError
 from medspam.settings import PROBABILITY, Settings, ValueRule
 
 if TYPE_CHECKING:
@@ -37,6 +38,37 @@ def add_list_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--deny-list", metavar="FILE",
                        help="shop domains: a page on one, or linking to one, is always flagged "
                        "(default: $MEDSPAM_DENY_LIST)")
+
+
+SEED = ValueRule(int, "a whole number from 0 to 4,294,967,295", lambda v: 0 <= v < 2**32)
+"""``--seed`` of train and learn: numpy and scikit-learn take no other random state."""
+JOBS = ValueRule(int, "-1 (every core) or a whole number from 1 to 256",
+                 lambda v: v == -1 or 1 <= v <= 256)  # noqa: PLR2004 - the range, said above
+"""``--jobs`` of train and learn: processes beyond the cores are no faster, and each holds
+pages in memory."""
+
+
+def file_to_write(text: str, option_name: str) -> Path:
+    """The file an output option names, refused when the text names no file.
+
+    Checked on the text because ``Path`` drops what matters: ``Path("new/")`` is ``new``, a
+    file that would be created where a folder was meant, and ``Path("")`` is ``.``. ``-``
+    would be a file named ``-``, not standard output.
+
+    Raises
+    ------
+    InputError
+        If the text is empty, ends in ``/``, ``.`` or ``..``, or is ``-``.
+
+    """
+    if text == "-":
+        msg = (f"{option_name} - is not supported: give /dev/stdout to write to standard "
+               "output, or ./- for a file named -")
+        raise InputError(msg)
+    if text.rsplit("/", 1)[-1] in {"", ".", ".."}:
+        msg = f"{option_name} {text!r} names no file: give a file name"
+        raise InputError(msg)
+    return Path(text)
 
 
 def option(rule: ValueRule) -> Callable[[str], Any]:

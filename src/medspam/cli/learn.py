@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.table import Table
 
-from medspam.cli.common import add_model_options, option, print_json
+from medspam.cli.common import JOBS, SEED, add_model_options, option, print_json
 from medspam.errors import ConfigError
 from medspam.feedback import FeedbackStore
 from medspam.settings import Settings, ValueRule
@@ -106,8 +106,9 @@ def add_parser(subparsers: Any) -> None:
                         "(default: %(default)s)")
     parser.add_argument("--out", type=Path,
                         help="write the new model to this folder instead of replacing the model")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
-    parser.add_argument("--jobs", type=int, default=-1, help="parallel extraction jobs")
+    parser.add_argument("--seed", type=option(SEED), default=0, help="random seed (default: 0)")
+    parser.add_argument("--jobs", type=option(JOBS), default=-1,
+                        help="parallel extraction jobs (default: -1, every core)")
     parser.add_argument("--json", action="store_true", help="print the comparison as JSON")
     add_model_options(parser)
     parser.set_defaults(run=run)

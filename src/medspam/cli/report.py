@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from medspam.batch.output import file_identity, read_rows
 from medspam.batch.report import SiteAudit, render_html
-from medspam.cli.common import print_json
+from medspam.cli.common import file_to_write, print_json
 from medspam.errors import InputError
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ def add_parser(subparsers: Any) -> None:
         "(including a file with lines but not one result row).")
     parser.add_argument("results", type=Path,
                         help="results file written by `medspam scan` (JSONL or CSV, gzipped too)")
-    parser.add_argument("--html", type=Path, metavar="FILE", help="write the HTML report here")
+    parser.add_argument("--html", metavar="FILE", help="write the HTML report here")
     parser.add_argument("--title", default="medspam site audit", help="report title")
     parser.add_argument("--json", action="store_true", help="print the per-host audit as JSON")
     parser.set_defaults(run=run)
@@ -36,10 +36,11 @@ def run(args: argparse.Namespace) -> int:
     if args.html is None and not args.json:
         msg = "nothing to do: pass --html FILE and/or --json"
         raise InputError(msg)
-    _refuse_results_as_html(args.results, args.html)
+    html = None if args.html is None else file_to_write(args.html, "--html")
+    _refuse_results_as_html(args.results, html)
     audit = _read_audit(args.results)
-    if args.html is not None:
-        _write_html(args.html, render_html(audit, title=args.title))
+    if html is not None:
+        _write_html(html, render_html(audit, title=args.title))
     if args.json:
         print_json(audit.to_dict())
     return 1 if audit.flagged else 0

@@ -7,7 +7,6 @@ import os
 import sys
 import time
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -27,11 +26,11 @@ from medspam.batch.scan import ScanOptions, scan
 from medspam.cli.common import (
     add_list_options,
     add_model_options,
+    file_to_write,
     option,
     print_json,
     settings_from,
 )
-from medspam.errors import InputError
 from medspam.settings import COUNT, POSITIVE_INT, SECONDS
 
 if TYPE_CHECKING:
@@ -79,7 +78,8 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Scan the inputs, print the summary; exit 1 when anything was flagged."""
-    out = _results_file(args.out)  # before the inputs, which may read standard input
+    # Before the inputs, which may read standard input. Not "-": --resume reads results back.
+    out = file_to_write(args.out, "--out")
     settings = settings_from(args).with_options(record_timeout=args.record_timeout)
     inputs = InputSet(args.inputs, max_bytes=settings.max_bytes)
     config = WorkerConfig(model=None if args.model is None else str(args.model),
@@ -95,29 +95,6 @@ def run(args: argparse.Namespace) -> int:
         for line in summary.lines():
             print(line, file=sys.stderr)
     return 1 if summary.flagged else 0
-
-
-def _results_file(text: str) -> Path:
-    """The ``--out`` file, refused when the text names no file.
-
-    Checked on the text because ``Path`` drops what matters: ``Path("new/")`` is ``new``, a
-    file that would be created where a folder was meant, and ``Path("")`` is ``.``. ``-``
-    would be a file named ``-``, not standard output, which cannot be resumed.
-
-    Raises
-    ------
-    InputError
-        If the text is empty, ends in ``/``, ``.`` or ``..``, or is ``-``.
-
-    """
-    if text == "-":
-        msg = ("--out - is not supported: results go to a file, which --resume reads back; "
-               "give /dev/stdout to stream rows, or ./- for a file named -")
-        raise InputError(msg)
-    if text.rsplit("/", 1)[-1] in ("", ".", ".."):
-        msg = f"--out {text!r} names no file: give a results file such as results.jsonl"
-        raise InputError(msg)
-    return Path(text)
 
 
 def _cores() -> int:

@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Console
 
 from medspam.card import card_path_for, read_card
-from medspam.cli.common import print_json
+from medspam.cli.common import JOBS, SEED, option, print_json
 
 
 def add_parser(subparsers: Any) -> None:
@@ -20,8 +20,9 @@ def add_parser(subparsers: Any) -> None:
         "threshold on validation data, evaluate on held-out data and write model + card.")
     parser.add_argument("--out", type=Path, default=Path("models"),
                         help="output folder (default: models/)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
-    parser.add_argument("--jobs", type=int, default=-1, help="parallel extraction jobs")
+    parser.add_argument("--seed", type=option(SEED), default=0, help="random seed (default: 0)")
+    parser.add_argument("--jobs", type=option(JOBS), default=-1,
+                        help="parallel extraction jobs (default: -1, every core)")
     parser.add_argument("--json", action="store_true", help="print the model card as JSON")
     parser.set_defaults(run=run)
 
