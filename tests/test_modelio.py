@@ -1,4 +1,5 @@
 import gzip
+import json
 import pickle
 import shutil
 from pathlib import Path
@@ -75,6 +76,17 @@ def write_model(folder, data, card_text=None):
 def test_a_card_that_is_not_a_json_object_is_refused(tmp_path, card_text):
     path = write_model(tmp_path, b"", card_text)
     with pytest.raises(ModelError, match=r"x\.card\.json holds a JSON \w+, not an object"):
+        Classifier.load(path, trusted=True)
+
+
+@pytest.mark.parametrize(("field", "value"), [("name", [1]), ("sha256", None), ("threshold", 5),
+                                             ("threshold", "0.5"), ("threshold", True)],
+                         ids=["name-list", "sha-null", "threshold-5", "threshold-text",
+                              "threshold-bool"])
+def test_a_card_field_of_the_wrong_type_or_range_is_refused(tmp_path, field, value):
+    card = {"name": "medspam", "version": "0.1.0", "sha256": "0" * 64, "threshold": 0.5}
+    path = write_model(tmp_path, b"", json.dumps({**card, field: value}))
+    with pytest.raises(ModelError, match=f"has a {field} of the wrong type or range"):
         Classifier.load(path, trusted=True)
 
 

@@ -30,11 +30,12 @@ def test_settings_are_frozen():
      ("MEDSPAM_MAX_BYTES", "-1", "from 1 to 1 GiB"),
      ("MEDSPAM_MAX_BYTES", "1000000000000", "from 1 to 1 GiB"),
      ("MEDSPAM_MAX_LINKS", "abc", "from 1 to"), ("MEDSPAM_MAX_LINKS", str(2**63), "from 1 to"),
-     ("MEDSPAM_WORKERS", "-2", "from 0 to"), ("MEDSPAM_RECORD_TIMEOUT", "0", "above 0"),
+     ("MEDSPAM_WORKERS", "-2", "every core"), ("MEDSPAM_WORKERS", "100000", "up to 256"),
+     ("MEDSPAM_RECORD_TIMEOUT", "0", "above 0"),
      ("MEDSPAM_RECORD_TIMEOUT", "inf", "above 0"), ("MEDSPAM_RECORD_TIMEOUT", "1e10", "at most")],
     ids=["word", "empty", "negative-threshold", "threshold-above-1", "nan", "fractional-bytes",
          "negative-bytes", "terabyte", "word-links", "overflowing-links", "negative-workers",
-         "zero-timeout", "infinite-timeout", "timeout-past-setitimer"])
+         "too-many-workers", "zero-timeout", "infinite-timeout", "timeout-past-setitimer"])
 def test_from_env_refuses_bad_values_naming_the_variable(variable: str, raw: str,
                                                          accepted: str) -> None:
     with pytest.raises(ConfigError, match=rf"{variable}=.*expected .*{accepted}"):

@@ -12,6 +12,7 @@ from medspam.errors import ModelError
 CARD_SUFFIX = ".card.json"
 MODEL_SUFFIX = ".pkl.gz"
 REQUIRED = ("name", "version", "sha256", "threshold")
+"""Card fields every model needs: text, except the threshold, a probability."""
 
 
 def card_path_for(model_path: Path) -> Path:
@@ -59,6 +60,15 @@ def read_card(path: Path) -> dict[str, Any]:
     missing = [key for key in REQUIRED if key not in card]
     if missing:
         msg = f"model card {path} lacks {', '.join(missing)}: regenerate it with `medspam train`"
+        raise ModelError(msg)
+    threshold = card["threshold"]
+    wrong = [key for key in REQUIRED[:3] if not isinstance(card[key], str)]
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not (
+            0 <= threshold <= 1):
+        wrong.append("threshold")
+    if wrong:  # they reach every verdict (``model``) and decide it (``threshold``)
+        msg = (f"model card {path} has a {', '.join(wrong)} of the wrong type or range: "
+               "regenerate it with `medspam train`")
         raise ModelError(msg)
     return card
 

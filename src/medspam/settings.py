@@ -57,6 +57,10 @@ friends overflow (a C ``ssize_t`` or ``int``) instead of saying no."""
 POSITIVE_INT = ValueRule(int, f"a whole number from 1 to {LARGEST:,}",
                          lambda v: 1 <= v <= LARGEST)
 COUNT = ValueRule(int, f"a whole number from 0 to {LARGEST:,}", lambda v: 0 <= v <= LARGEST)
+MOST_WORKERS = 256
+WORKERS = ValueRule(int, f"0 (every core) or a whole number up to {MOST_WORKERS}",
+                    lambda v: 0 <= v <= MOST_WORKERS)
+"""Worker processes: each holds a model (about 0.5 GB), so thousands would exhaust memory."""
 BYTES = ValueRule(int, f"a number of bytes from 1 to 1 GiB ({1024 * MB:,})",
                   lambda v: 1 <= v <= 1024 * MB)
 """Page sizes: the WARC reader allocates ``max_bytes`` up front for each record it reads."""
@@ -154,6 +158,6 @@ class Settings:
 _ENV_RULES: dict[str, ValueRule] = {
     "max_bytes": BYTES, "max_elements": POSITIVE_INT, "max_links": POSITIVE_INT,
     "max_text_chars": POSITIVE_INT, "max_url_chars": POSITIVE_INT,
-    "max_feature_words": POSITIVE_INT, "threshold": PROBABILITY, "workers": COUNT,
+    "max_feature_words": POSITIVE_INT, "threshold": PROBABILITY, "workers": WORKERS,
     "record_timeout": SECONDS, "allow_list": TEXT, "deny_list": TEXT}
 """How :meth:`Settings.from_env` reads and checks each field: every field has a rule."""

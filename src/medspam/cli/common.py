@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from medspam.errors import InputError
-from medspam.settings import PROBABILITY, Settings, ValueRule
+from medspam.settings import MOST_WORKERS, PROBABILITY, Settings, ValueRule
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -42,8 +42,8 @@ def add_list_options(parser: argparse.ArgumentParser) -> None:
 
 SEED = ValueRule(int, "a whole number from 0 to 4,294,967,295", lambda v: 0 <= v < 2**32)
 """``--seed`` of train and learn: numpy and scikit-learn take no other random state."""
-JOBS = ValueRule(int, "-1 (every core) or a whole number from 1 to 256",
-                 lambda v: v == -1 or 1 <= v <= 256)  # noqa: PLR2004 - the range, said above
+JOBS = ValueRule(int, f"-1 (every core) or a whole number from 1 to {MOST_WORKERS}",
+                 lambda v: v == -1 or 1 <= v <= MOST_WORKERS)
 """``--jobs`` of train and learn: processes beyond the cores are no faster, and each holds
 pages in memory."""
 

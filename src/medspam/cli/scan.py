@@ -31,7 +31,7 @@ from medspam.cli.common import (
     print_json,
     settings_from,
 )
-from medspam.settings import COUNT, POSITIVE_INT, SECONDS
+from medspam.settings import POSITIVE_INT, SECONDS, WORKERS
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -65,7 +65,7 @@ def add_parser(subparsers: Any) -> None:
                        help="continue an interrupted scan: skip the records already done")
     again.add_argument("--overwrite", action="store_true", help="replace an existing results file")
     work = parser.add_argument_group("work")
-    work.add_argument("-j", "--workers", type=option(COUNT),
+    work.add_argument("-j", "--workers", type=option(WORKERS),
                       help="worker processes (default: all cores)")
     work.add_argument("--chunk-size", type=option(POSITIVE_INT), default=32,
                       help="records per task")
