@@ -74,10 +74,16 @@ def run_fold(fold: int, folds: int, seed: int, work: Path) -> list[Scored]:
     out_dir = work / f"fold-{fold}"
     out_dir.mkdir(parents=True, exist_ok=True)
     build = corpus_for(fold, folds)
-    with mock.patch("medspam.train.build_corpus", build):
+    built: list[list[dict[str, Any]]] = []  # the corpus training built, not built again
+
+    def build_and_keep(**kwargs: Any) -> list[dict[str, Any]]:
+        built.append(build(**kwargs))
+        return built[-1]
+
+    with mock.patch("medspam.train.build_corpus", build_and_keep):
         model_path = training.train(out_dir, seed=seed, progress=lambda m: print(
             f"fold {fold}: {m}", file=sys.stderr))
-    held_out = [r for r in build(seed=seed) if r["source"] == "realpages" and r["pool"] == "test"]
+    held_out = [r for r in built[-1] if r["source"] == "realpages" and r["pool"] == "test"]
     classifier = Classifier.load(model_path, trusted=True)
     return classify_records(classifier, held_out)
 
