@@ -17,7 +17,7 @@ EXIT_OK, EXIT_SPAM, EXIT_ERROR = 0, 1, 2
 EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_CLOSED_PIPE = 70, 130, 141
 EPILOG = """exit codes:
   0    no spam found
-  1    spam found (check, scan)
+  1    spam found (check, scan, report, spark-scan)
   2    usage or input error (bad option, unreadable file, model refused, a write failed)
   70   internal error: a bug in medspam (the traceback is printed; please report it)
   130  interrupted (Ctrl-C)
