@@ -107,7 +107,8 @@ LIMITATIONS = (
      "Cross-validated over all 247 real pages (four folds by host, each held out in turn; "
      "benchmarks/realpages_cv.py, model 1c004a2b's code, corpus seed 0, 2026-12-03): ROC-AUC "
      "0.78, recall at 5 % FPR 0.48 (0.36 to 0.66 by fold), and at each fold model's threshold "
-     "0.41 with 5 of 127 look-alikes flagged. Missed on the test hosts: mostly a shop's "
+     "0.41 with 5 of 127 look-alikes flagged; with corpus seed 1, 0.77, 0.39 and 0.41 with 9 "
+     "flagged. Missed on the test hosts: mostly a shop's "
      "informative page, whose first sentence reads like drug information and whose address "
      "sells only through the host or a product path."),
     ("The sale-text scorer reads words and word-list matches, learnt from English spam mail, "
