@@ -17,6 +17,7 @@ from sklearn.metrics import brier_score_loss, confusion_matrix, roc_auc_score, r
 from medspam.classifier import Classifier
 from medspam.domainlists import SiteLists
 from medspam.errors import InputError
+from medspam.lines import capped_lines
 from medspam.page import Page
 from medspam.settings import JSON_OVERHEAD, Settings
 from medspam.verdict import Verdict
@@ -194,9 +195,9 @@ def _numbered_lines(path: Path) -> Iterable[tuple[int, str]]:
     number = 0
     try:
         with opener(path, "rb") as handle:
-            while line := handle.readline(cap):
+            for line in capped_lines(handle, cap):
                 number += 1
-                if len(line) == cap and not line.endswith(b"\n"):
+                if line is None:
                     msg = f"{path}:{number}: a line longer than {cap:,} bytes"
                     raise InputError(msg)
                 if line.strip():

@@ -21,6 +21,7 @@ from medspam.batch.inputs import InputSet, Record
 from medspam.batch.output import json_text
 from medspam.batch.rows import classify_chunk, error_row
 from medspam.errors import InputError
+from medspam.lines import capped_lines
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -49,8 +50,8 @@ def read_paths(listing: Path, prefix: str = "") -> list[str]:
     try:
         with gzip.open(listing, "rb") if listing.suffix == ".gz" else listing.open("rb") as stream:
             paths = []
-            while line := stream.readline(PATH_CAP):
-                if len(line) == PATH_CAP and not line.endswith(b"\n"):
+            for line in capped_lines(stream, PATH_CAP):
+                if line is None:
                     msg = f"{listing}: a line of {PATH_CAP:,} bytes or more is no WARC path"
                     raise InputError(msg)
                 if line.strip():

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from medspam.errors import InputError
+from medspam.lines import capped_lines
 from medspam.settings import JSON_OVERHEAD
 
 if TYPE_CHECKING:
@@ -119,11 +120,10 @@ class InputSet:
                 gzip.GzipFile(fileobj=raw) if _is_gzip(source.path) else raw)
             lineno = 0
             try:
-                while line := stream.readline(cap):
+                for line in capped_lines(stream, cap):
                     lineno += 1
                     self.bytes_read = start + raw.tell()
-                    if len(line) == cap and not line.endswith(b"\n"):
-                        _skip_line(stream, cap)
+                    if line is None:
                         yield Record(f"{source.path}:{lineno}",
                                      error=f"record larger than {cap} bytes")
                     elif line.strip():
@@ -280,12 +280,6 @@ def _is_gzip(path: Path) -> bool:
     """Whether the file starts with the gzip magic number."""
     with path.open("rb") as stream:
         return stream.read(2) == b"\x1f\x8b"
-
-
-def _skip_line(stream: gzip.GzipFile | BufferedReader, cap: int) -> None:
-    """Read up to the end of an over-long line."""
-    while (chunk := stream.readline(cap)) and not chunk.endswith(b"\n"):
-        pass
 
 
 def one_line(problem: BaseException | str) -> str:

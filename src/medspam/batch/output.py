@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from medspam.batch.rows import ROW_FIELDS, Row, is_row
 from medspam.errors import InputError
+from medspam.lines import capped_lines
 from medspam.settings import MB
 
 if TYPE_CHECKING:
@@ -171,7 +172,7 @@ def read_rows(path: Path, *, on_unreadable: Callable[[int], None] | None = None)
         with path.open("rb") as raw:
             stream: gzip.GzipFile | BufferedReader = (
                 gzip.GzipFile(fileobj=raw) if raw.peek(2)[:2] == GZIP_MAGIC else raw)
-            lines = _capped_lines(stream)
+            lines = capped_lines(stream, MAX_ROW_LINE)
             first = next(lines, b"")
             is_csv = first == _csv_line(CSV_FIELDS)
             parse = _parse_csv_line if is_csv else _parse_json_line
@@ -205,7 +206,7 @@ def _repair(
     if not _has_content(path):
         return
     with path.open("rb") as stream:
-        lines = _capped_lines(stream)
+        lines = capped_lines(stream, MAX_ROW_LINE)
         is_ours = header is None or next(lines) == header
         valid = len(header or b"") if is_ours else 0
         for line in lines if is_ours else ():
@@ -220,21 +221,6 @@ def _repair(
         raise InputError(msg)
     if valid < path.stat().st_size:
         os.truncate(path, valid)
-
-
-def _capped_lines(stream: gzip.GzipFile | BufferedReader) -> Iterator[bytes | None]:
-    """Yield the lines of ``stream``; ``None`` for one longer than ``MAX_ROW_LINE``.
-
-    An over-long line is never held whole: its rest is read past in ``MAX_ROW_LINE`` pieces,
-    and only when the next line is asked for, so a caller that stops there reads no further.
-    """
-    while line := stream.readline(MAX_ROW_LINE):
-        if len(line) < MAX_ROW_LINE or line.endswith(b"\n"):
-            yield line
-            continue
-        yield None
-        while (rest := stream.readline(MAX_ROW_LINE)) and not rest.endswith(b"\n"):
-            pass
 
 
 def _parse_json_line(line: bytes) -> Row | None:
