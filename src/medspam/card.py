@@ -11,8 +11,9 @@ from medspam.errors import ModelError
 
 CARD_SUFFIX = ".card.json"
 MODEL_SUFFIX = ".pkl.gz"
-REQUIRED = ("name", "version", "sha256", "threshold")
-"""Card fields every model needs: text, except the threshold, a probability."""
+TEXT_FIELDS = ("name", "version", "sha256")
+REQUIRED = (*TEXT_FIELDS, "threshold")
+"""Card fields every model needs: text, and the threshold, a probability."""
 
 
 def card_path_for(model_path: Path) -> Path:
@@ -62,7 +63,7 @@ def read_card(path: Path) -> dict[str, Any]:
         msg = f"model card {path} lacks {', '.join(missing)}: regenerate it with `medspam train`"
         raise ModelError(msg)
     threshold = card["threshold"]
-    wrong = [key for key in REQUIRED[:3] if not isinstance(card[key], str)]
+    wrong = [key for key in TEXT_FIELDS if not isinstance(card[key], str)]
     if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not (
             0 <= threshold <= 1):
         wrong.append("threshold")
