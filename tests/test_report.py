@@ -294,7 +294,7 @@ def test_report_refuses_html_that_is_the_results_file(
 def test_report_skips_a_line_over_the_cap_without_holding_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("medspam.batch.output.MAX_ROW_LINE", 64 * 1024)
+    monkeypatch.setattr("medspam.batch.rowformat.MAX_ROW_LINE", 64 * 1024)
     huge = json.dumps(row(9, "https://huge.example/" + "0" * 20_000_000))  # a row, if read whole
     path = tmp_path / "results.jsonl.gz"
     path.write_bytes(gzip.compress(

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from medspam.batch.output import ResultWriter, read_rows
+from medspam.batch.output import ResultWriter
+from medspam.batch.rowformat import read_rows
 from medspam.batch.summary import ScanSummary
 from medspam.cli.main import main
 from medspam.errors import InputError
@@ -179,7 +180,7 @@ def test_csv_row_with_a_huge_links_cell_reads_back(tmp_path: Path) -> None:
 def test_resume_cuts_a_row_line_over_the_cap(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("medspam.batch.output.MAX_ROW_LINE", 1000)
+    monkeypatch.setattr("medspam.batch.rowformat.MAX_ROW_LINE", 1000)
     out = tmp_path / "r.jsonl"
     huge = json.dumps({"id": "huge", "url": "https://x.example/" + "x" * 5000}) + "\n"
     out.write_text(GOOD + huge + GOOD.replace('"a"', '"b"'))

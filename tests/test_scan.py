@@ -18,7 +18,8 @@ import pytest
 
 from conftest import shared_path
 from medspam.batch.inputs import InputSet, Record
-from medspam.batch.output import ResultWriter, read_rows
+from medspam.batch.output import ResultWriter
+from medspam.batch.rowformat import read_rows
 from medspam.batch.rows import classify_chunk, classify_record, error_row, time_limit
 from medspam.batch.runner import WorkerConfig, WorkerPool
 from medspam.cli.main import main

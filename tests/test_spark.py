@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from medspam.batch.output import read_rows
+from medspam.batch.rowformat import read_rows
 from medspam.cli.main import main
 from medspam.spark import read_paths, scan_paths
 from test_scan import HAM_PAGES, SPAM_PAGES, warc_response, write_warc

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from medspam.batch.inputs import InputSet, Record
-from medspam.batch.output import json_text
+from medspam.batch.rowformat import json_text
 from medspam.batch.rows import classify_chunk, error_row
 from medspam.errors import InputError
 from medspam.lines import capped_lines

@@ -1,46 +1,32 @@
-"""Result files: append rows atomically (JSONL or CSV), repair and read them back to resume."""
+"""Result files: append rows atomically (JSONL or CSV), and repair them to resume."""
 
 from __future__ import annotations
 
-import csv
-import functools
-import gzip
-import io
-import itertools
-import json
 import os
 import stat
-import zlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from medspam.batch.rows import ROW_FIELDS, Row, is_row
+from medspam.batch import rowformat
+from medspam.batch.rowformat import (
+    CSV_FIELDS,
+    csv_cells,
+    csv_line,
+    csv_text,
+    json_line,
+    parse_csv_line,
+    parse_done_line,
+    parse_json_line,
+)
 from medspam.errors import InputError
-from medspam.lines import capped_lines
-from medspam.settings import MB
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
-    from io import BufferedReader
+    from collections.abc import Callable
     from pathlib import Path
 
-CSV_FIELDS = (*ROW_FIELDS[:8], "domains", *ROW_FIELDS[8:])
-"""CSV columns: the row fields, lists flattened to text, plus the flagged links' domains."""
+    from medspam.batch.rows import Row
+
 DONE_SUFFIX = ".done"
 """Beside the results: ids whose rows were not written (``--only-flagged``), one per line."""
-GZIP_MAGIC = b"\x1f\x8b"
-"""A gzipped results file (Spark ``--compress`` part files) starts with these bytes."""
-UNENCODABLE = "backslashreplace"
-r"""How text that is not valid Unicode is written: a lone surrogate (a file name that is not
-UTF-8, an escaped ``\ud800`` in a JSONL input) becomes ``\udXXX``, which in JSON is the
-escape of that very character, so a row reads back exactly as it was (in CSV, as text)."""
-MAX_ROW_LINE = 64 * MB
-"""Longest row line read back; a longer line is unreadable, skipped without being held.
-
-A bound is needed because any file can be given as results (``report /dev/zero``, a gzip of
-one 4 GB line). A row is bounded by its record: its id and URL come from a JSONL line of at
-most 20 MB (``JSON_OVERHEAD`` times the default 5 MB ``max_bytes``), its flagged links from a
-page cut at 5 MB; 64 MiB leaves room for escaping and normalised URLs. It is also the CSV
-cell limit (a cell is never longer than its line)."""
 
 
 class ResultWriter:
@@ -105,19 +91,19 @@ class ResultWriter:
                          else None)
         self._unwritten: list[str] = []
         if is_csv and not _has_content(path):
-            _write_all(self._fd, _csv_line(CSV_FIELDS))
+            _write_all(self._fd, csv_line(CSV_FIELDS))
 
     def _restore(self, on_previous: Callable[[Row], None]) -> None:
         """Repair the files and read back the done ids."""
-        parse = _parse_csv_line if self.is_csv else _parse_json_line
+        parse = parse_csv_line if self.is_csv else parse_json_line
 
         def keep(row: Row) -> None:
             self.done_ids.add(self.written_id(row["id"]))
             on_previous(row)
 
-        _repair(self.path, parse, keep, header=_csv_line(CSV_FIELDS) if self.is_csv else None,
+        _repair(self.path, parse, keep, header=csv_line(CSV_FIELDS) if self.is_csv else None,
                 kind="CSV results file" if self.is_csv else "JSONL results file")
-        _repair(self.done_path, _parse_done_line,
+        _repair(self.done_path, parse_done_line,
                 lambda row: self.done_ids.add(self.written_id(row["id"])),
                 kind="list of done ids")
 
@@ -128,21 +114,21 @@ class ResultWriter:
         into ``\udXXX`` text, so a record whose id has them must be found under that form, or
         each resume would write its row again.
         """
-        return _csv_text(record_id) if self.is_csv else record_id
+        return csv_text(record_id) if self.is_csv else record_id
 
     def write(self, row: Row) -> None:
         """Append one row (or, with ``only_flagged``, note a clean row's id)."""
         if self.only_flagged and row["verdict"] != "spam" and row["error"] is None:
             self._unwritten.append(row["id"])
         else:
-            _write_all(self._fd, _csv_line(_csv_cells(row)) if self.is_csv else _json_line(row))
+            _write_all(self._fd, csv_line(csv_cells(row)) if self.is_csv else json_line(row))
 
     def sync(self) -> None:
         """Flush written rows to disk, then record the unwritten ids (never the other way)."""
         if not self.is_sink:
             os.fsync(self._fd)
         if self._done_fd is not None and self._unwritten:
-            _write_all(self._done_fd, b"".join(_json_line(i) for i in self._unwritten))
+            _write_all(self._done_fd, b"".join(json_line(i) for i in self._unwritten))
             os.fsync(self._done_fd)
         self._unwritten.clear()
 
@@ -152,39 +138,6 @@ class ResultWriter:
         os.close(self._fd)
         if self._done_fd is not None:
             os.close(self._done_fd)
-
-
-def read_rows(path: Path, *, on_unreadable: Callable[[int], None] | None = None) -> Iterator[Row]:
-    """Yield the rows of a results file (JSONL, or CSV by its header; gzipped too).
-
-    A line that is not a well-formed row (see :func:`~medspam.batch.rows.is_row`), or is
-    longer than ``MAX_ROW_LINE``, is skipped and its line number passed to ``on_unreadable``,
-    so a caller can say that something was not counted instead of crashing on it or hiding it.
-    Blank lines are ignored.
-
-    Raises
-    ------
-    InputError
-        If the file cannot be read (or its gzip stream is damaged).
-
-    """
-    try:
-        with path.open("rb") as raw:
-            stream: gzip.GzipFile | BufferedReader = (
-                gzip.GzipFile(fileobj=raw) if raw.peek(2)[:2] == GZIP_MAGIC else raw)
-            lines = capped_lines(stream, MAX_ROW_LINE)
-            first = next(lines, b"")
-            is_csv = first == _csv_line(CSV_FIELDS)
-            parse = _parse_csv_line if is_csv else _parse_json_line
-            for number, line in enumerate(lines if is_csv else itertools.chain([first], lines),
-                                          start=2 if is_csv else 1):
-                if line is not None and (row := parse(line)) is not None:
-                    yield row
-                elif (line is None or line.strip()) and on_unreadable is not None:
-                    on_unreadable(number)
-    except (OSError, EOFError, zlib.error) as exc:
-        msg = f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}"
-        raise InputError(msg) from exc
 
 
 def _repair(
@@ -206,7 +159,7 @@ def _repair(
     if not _has_content(path):
         return
     with path.open("rb") as stream:
-        lines = capped_lines(stream, MAX_ROW_LINE)
+        lines = rowformat.row_lines(stream)
         is_ours = header is None or next(lines) == header
         valid = len(header or b"") if is_ours else 0
         for line in lines if is_ours else ():
@@ -221,110 +174,6 @@ def _repair(
         raise InputError(msg)
     if valid < path.stat().st_size:
         os.truncate(path, valid)
-
-
-def _parse_json_line(line: bytes) -> Row | None:
-    """Parse one JSONL row; ``None`` when it is not a complete, well-formed row."""
-    try:
-        row = json.loads(line)
-    except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
-        return None
-    return row if is_row(row) else None
-
-
-def _parse_done_line(line: bytes) -> Row | None:
-    """Parse one line of the ``.done`` file (a JSON string)."""
-    try:
-        value = json.loads(line)
-    except (ValueError, RecursionError):
-        return None
-    return {"id": value} if isinstance(value, str) else None
-
-
-def _parse_csv_line(line: bytes) -> Row | None:
-    """Parse one CSV row back into the fields a summary needs."""
-    _allow_long_csv_cells()
-    try:
-        cells = next(csv.reader([line.decode("utf-8")]))
-    except (UnicodeDecodeError, csv.Error, StopIteration):
-        return None
-    if len(cells) != len(CSV_FIELDS):
-        return None
-    row: dict[str, Any] = dict(zip(CSV_FIELDS, (c or None for c in cells), strict=True))
-    urls, domains = (row.pop("links") or "").split(), (row.pop("domains") or "").split()
-    row["links"] = [{"url": u, "domain": "" if d == "-" else d}
-                    for u, d in zip(urls, domains, strict=False)]
-    row["reasons"] = [{"text": text} for text in (row["reasons"] or "").split(" | ") if text]
-    row["notes"] = [note for note in (row["notes"] or "").split(" | ") if note]
-    try:
-        for name in ("score", "threshold"):
-            row[name] = None if row[name] is None else float(row[name])
-    except ValueError:
-        return None
-    row["id"] = row["id"] or ""
-    return row if is_row(row) else None
-
-
-@functools.cache
-def _allow_long_csv_cells() -> None:
-    """Raise the csv module's cell limit (128 KiB) to ``MAX_ROW_LINE``, once per process.
-
-    The writer has no such limit: a page with 150 long flagged links makes a ``links`` cell
-    of about 300 KB, and a row it wrote must read back, or its spam goes unreported and
-    ``--resume`` cuts it and every row after it.
-    """
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_ROW_LINE))
-
-
-def _csv_cells(row: Row) -> list[Any]:
-    """Flatten a row into CSV cells: lists become ``|``- or space-separated text."""
-    flat = {
-        **row,
-        "reasons": " | ".join(r["text"] for r in row["reasons"]),
-        "links": " ".join(link["url"] for link in row["links"]),
-        "domains": " ".join(link["domain"] or "-" for link in row["links"]),
-        "notes": " | ".join(row["notes"]),
-    }
-    return [flat[name] for name in CSV_FIELDS]
-
-
-def _csv_line(cells: Any) -> bytes:
-    """One CSV line of cells in their :func:`_csv_text` form."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow([_csv_text(cell) for cell in cells])
-    return buffer.getvalue().encode("utf-8")
-
-
-def _csv_text(value: Any) -> str:
-    r"""A CSV cell's text as written, and so as read back.
-
-    Line breaks (all that ``str.splitlines`` knows) become spaces, so a row is one line; lone
-    surrogates become ``\udXXX`` text (``UNENCODABLE``).
-    """
-    text = "" if value is None else " ".join(str(value).splitlines())
-    return text.encode("utf-8", UNENCODABLE).decode("utf-8")
-
-
-def _json_line(value: Any) -> bytes:
-    """One JSON line."""
-    return (json_text(value) + "\n").encode("utf-8")
-
-
-def json_text(value: Any) -> str:
-    r"""Compact JSON whose lone surrogates are written as ``\udXXX`` escapes (``UNENCODABLE``).
-
-    The text then encodes as UTF-8 wherever it goes: a results file, a Spark part file.
-
-    Examples
-    --------
-    >>> json_text({"id": "caf\udce9.html"})
-    '{"id":"caf\\udce9.html"}'
-    >>> json.loads(json_text({"id": "caf\udce9.html"})) == {"id": "caf\udce9.html"}
-    True
-
-    """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return text.encode("utf-8", UNENCODABLE).decode("utf-8")
 
 
 def _write_all(fd: int, data: bytes) -> None:

@@ -107,7 +107,7 @@ def print_json(data: Any) -> None:
 
     Text that is not valid Unicode (a lone surrogate from a file name that is not UTF-8, or an
     escaped ``\ud800`` in a JSONL input) is written as its ``\udXXX`` escape, which JSON reads
-    back as the same character, as results files are (``batch.output.UNENCODABLE``).
+    back as the same character, as results files are (``batch.rowformat.UNENCODABLE``).
     """
     text = json.dumps(data, ensure_ascii=False, indent=2)
     sys.stdout.write(text.encode("utf-8", "backslashreplace").decode("utf-8") + "\n")

@@ -6,8 +6,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from medspam.batch.output import file_identity, read_rows
+from medspam.batch.output import file_identity
 from medspam.batch.report import SiteAudit, render_html
+from medspam.batch.rowformat import read_rows
 from medspam.cli.common import file_to_write, print_json
 from medspam.errors import InputError
 
