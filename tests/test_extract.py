@@ -112,6 +112,49 @@ def test_links_are_external_when_page_url_is_unknown_and_relative_links_dropped(
     assert [(link.url, link.is_external) for link in page.links] == [("https://example.org/", True)]
 
 
+DECLARING_PAGE = (
+    '<head><link rel="alternate canonical" href="https://news.example.com/health/a-story">'
+    '<meta property="og:url" content="https://share.example.net/1.234"></head><body>'
+    '<a href="/category/cannabis">Cannabis</a><a href="https://shop.example.org/buy">x</a></body>'
+)
+
+
+def test_without_a_url_the_page_is_judged_at_the_address_it_declares() -> None:
+    page = extract_page(DECLARING_PAGE)
+    assert page.url == "https://news.example.com/health/a-story"
+    assert page.url_link is not None
+    assert page.url_link.found == "page"
+    assert [(link.url, link.is_external) for link in page.links] == [
+        ("https://news.example.com/category/cannabis", False),
+        ("https://shop.example.org/buy", True),
+    ]
+    assert page.notes == ("no URL given: judged at the address the page declares (canonical)",)
+
+
+@pytest.mark.parametrize(("head", "url"), [
+    ('<meta property="OG:URL" content="https://share.example.net/1.234">',
+     "https://share.example.net/1.234"),  # og:url when there is no canonical
+    ('<link rel="canonical" href="/relative"><meta property="og:url" content="//x.example/">',
+     None),  # relative addresses name no site
+    ('<link rel="canonical" href="javascript:alert(1)">', None),
+    ('<link rel="canonical" href="https://' + "a" * 100_000 + '.example/">', None),  # no host
+])
+def test_declared_addresses_that_count(head: str, url: str | None) -> None:
+    page = extract_page(f"<head>{head}</head><p>Text</p>")
+    assert page.url == url
+    assert any("declares" in note for note in page.notes) == (url is not None)
+
+
+def test_a_given_url_wins_over_the_declared_one() -> None:
+    page = extract_page(DECLARING_PAGE, "https://forum.board.example/t/1")
+    assert page.url == "https://forum.board.example/t/1"
+    assert not page.notes
+    assert [(link.url, link.is_external) for link in page.links] == [
+        ("https://forum.board.example/category/cannabis", False),
+        ("https://shop.example.org/buy", True),
+    ]
+
+
 def test_duplicate_urls_keep_the_first() -> None:
     page = extract_page('<a href="https://shop.example.com/a">first</a>'
                         '<a href="https://SHOP.example.com/a#x">second</a>'

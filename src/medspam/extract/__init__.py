@@ -81,9 +81,26 @@ def extract_page(
     else:
         doc = _plain_text(decoded.text, settings)
     notes += doc.notes
+    if not url and doc.declared_url[0]:
+        url, page_url = _declared(doc, settings, notes)
     base = urls.normalise_url(doc.base_href, page_url) if doc.base_href else None
     context = LinkContext(page_url, base or page_url, settings)
     return _page(doc, collect_links(doc, context, notes), page_url, url, notes)
+
+
+def _declared(doc: ParsedHtml, settings: Settings, notes: list[str]) -> tuple[str, str | None]:
+    """The address the page declares, taken as its URL when the caller gave none (noted).
+
+    Without an address every link counts as leaving the page's site, so a news page's own
+    "cannabis" section scored as a shop (2 of the 661 real web pages were flagged without
+    their URLs, none with them). A page can declare any address: callers who know the URL
+    should give it.
+    """
+    declared, tag = doc.declared_url
+    page_url = urls.normalise_url(declared, max_chars=settings.max_url_chars)
+    if page_url is not None:
+        notes.append(f"no URL given: judged at the address the page declares ({tag})")
+    return declared, page_url
 
 
 def _decode(

@@ -111,6 +111,8 @@ class ParsedHtml:
     """Primary language subtag declared by ``<html lang>`` or ``content-language``."""
     base_href: str = ""
     """``<base href>`` value, if any."""
+    declared_url: tuple[str, str] = ("", "")
+    """The address the page gives for itself, and the tag: ``canonical``, else ``og:url``."""
     blocks: list[Block] = field(default_factory=list)
     """Visible and hidden text blocks, in document order."""
     anchors: list[Anchor] = field(default_factory=list)
@@ -153,6 +155,7 @@ def parse_html(markup: str, settings: Settings | None = None) -> ParsedHtml:
     doc.lang = _lang(tree)
     base = tree.css_first("base[href]")
     doc.base_href = (base.attributes.get("href") or "") if base is not None else ""
+    doc.declared_url = _declared_url(tree, settings.max_url_chars * 2)
     doc.notes = notes + doc.notes
     return doc
 
@@ -193,6 +196,25 @@ def _title(tree: LexborHTMLParser) -> str:
             if text:
                 return text
     return ""
+
+
+def _declared_url(tree: LexborHTMLParser, max_chars: int) -> tuple[str, str]:
+    """The absolute address the page declares for itself, and the tag that declares it.
+
+    ``<link rel=canonical>`` comes first, then ``og:url``. Measured on the 661 real web pages
+    classified without their URLs: canonical first flagged one (a syndicated article whose
+    canonical names the original on another site), ``og:url`` first flagged one too and put
+    two more above 0.3 (short share addresses such as ``faz.net/1.6604622``). Relative values
+    say nothing about the site and are left out. The value is cut at ``max_chars`` (a 10 MB
+    attribute is not copied; normalising cuts the URL again).
+    """
+    for selector, attribute, name in (('link[rel~="canonical" i]', "href", "canonical"),
+                                      ('meta[property="og:url" i]', "content", "og:url")):
+        node = tree.css_first(selector)
+        value = ((node.attributes.get(attribute) or "") if node is not None else "").strip()
+        if value[:8].lower().startswith(("http://", "https://")):
+            return value[:max_chars], name
+    return "", ""
 
 
 def _lang(tree: LexborHTMLParser) -> str:
