@@ -6,6 +6,7 @@ import gzip
 import io
 import json
 import os
+import re
 import signal
 import sys
 import tarfile
@@ -409,6 +410,129 @@ def test_odd_warc_records(tmp_path: Path, warc: bytes, expected: dict[str, Any])
     path.write_bytes(warc)
     records = read_records(str(path))
     assert {key: r.body if r.error is None else r.error for key, r in records.items()} == expected
+
+
+HTTP_TYPE = "application/http; msgtype=response"
+LONG_PAGE = ("<html><head><title>Dosage tables</title></head><body><ul>"
+             + "".join(f"<li>row {i}: {i * 7919 % 1000} mg every {i % 12 + 1} h</li>"
+                       for i in range(400))
+             + "</ul></body></html>").encode()
+"""A page of varied lines, so that gzip leaves it long enough to cut inside."""
+
+
+def http_response(payload: bytes, *headers: str) -> bytes:
+    """An HTTP response message around ``payload``, with extra header lines."""
+    lines = ["HTTP/1.1 200 OK", "Content-Type: text/html", *headers]
+    return "".join(f"{line}\r\n" for line in lines).encode() + b"\r\n" + payload
+
+
+def chunked(payload: bytes, size: int = 1000) -> bytes:
+    """``payload`` in HTTP chunked transfer coding."""
+    parts = (payload[i:i + size] for i in range(0, len(payload), size))
+    return b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in parts) + b"0\r\n\r\n"
+
+
+PAYLOADS = {
+    "identity": http_response(LONG_PAGE),
+    "chunked": http_response(chunked(LONG_PAGE), "Transfer-Encoding: chunked"),
+    "gzip": http_response(gzip.compress(LONG_PAGE), "Content-Encoding: gzip"),
+}
+"""HTTP blocks whose payload FastWARC passes through, de-chunks, or decompresses."""
+
+
+def warc_ending_in(path: Path, block: bytes, *, kept: float = 1.0, is_gzipped: bool) -> Path:
+    """Write a WARC of a whole page, then ``block``, of which only the part ``kept`` is in the file.
+
+    A gzipped WARC has one member per record and is cut inside the last member, as a file cut
+    in transfer is.
+    """
+    first = warc_block("<first>", HTTP_TYPE, HTTP_PAGE)
+    last = warc_block("<last>", HTTP_TYPE, block)
+    if is_gzipped:
+        member = gzip.compress(last)
+        path.write_bytes(gzip.compress(first) + member[:int(len(member) * kept)])
+    elif kept < 1:
+        path.write_bytes(first + last[:len(last) - len(block) - 4 + int(len(block) * kept)])
+    else:
+        path.write_bytes(first + last)
+    return path
+
+
+def cut_notes(record: Record) -> list[str]:
+    """The notes of a record that say it is cut short."""
+    return [note for note in record.notes if note.startswith("WARC record cut short")]
+
+
+@pytest.mark.parametrize("max_bytes", [Settings().max_bytes, 100], ids=["all", "max-bytes-100"])
+@pytest.mark.parametrize("is_gzipped", [False, True], ids=["warc", "warc-gz"])
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_whole_warc_records_are_not_noted_as_cut(
+    tmp_path: Path, payload: str, is_gzipped: bool, max_bytes: int
+) -> None:
+    name = "whole.warc.gz" if is_gzipped else "whole.warc"
+    path = warc_ending_in(tmp_path / name, PAYLOADS[payload], is_gzipped=is_gzipped)
+    records = {r.id: r for r in InputSet([str(path)], max_bytes=max_bytes)}
+    assert records["<last>"].body == LONG_PAGE[:max_bytes + 1]
+    assert [cut_notes(r) for r in records.values()] == [[], []]
+
+
+@pytest.mark.parametrize("max_bytes", [Settings().max_bytes, 100], ids=["all", "max-bytes-100"])
+@pytest.mark.parametrize("payload", ["identity", "gzip"])
+def test_warc_record_cut_in_its_block_is_read_with_a_note(
+    tmp_path: Path, payload: str, max_bytes: int
+) -> None:
+    block = PAYLOADS[payload]
+    path = warc_ending_in(tmp_path / "cut.warc", block, kept=0.6, is_gzipped=False)
+    records = {r.id: r for r in InputSet([str(path)], max_bytes=max_bytes)}
+    last = records["<last>"]
+    assert last.error is None
+    assert 0 < len(last.body) < len(LONG_PAGE)
+    kept = int(len(block) * 0.6)
+    assert cut_notes(last) == [
+        f"WARC record cut short: {kept} of {len(block)} bytes (the file ends inside it)"]
+    assert cut_notes(records["<first>"]) == []
+
+
+@pytest.mark.parametrize("payload", ["identity", "gzip"])
+def test_gzipped_warc_cut_in_its_last_member_notes_the_last_record(
+    tmp_path: Path, payload: str
+) -> None:
+    block = PAYLOADS[payload]
+    path = warc_ending_in(tmp_path / "cut.warc.gz", block, kept=0.7, is_gzipped=True)
+    records = read_records(str(path))
+    last = records["<last>"]
+    assert last.error is None
+    assert 0 < len(last.body) < len(LONG_PAGE)
+    (note,) = cut_notes(last)
+    held, declared = map(int, re.findall(r"\d+", note))
+    assert (held < declared, declared) == (True, len(block)), note
+    assert cut_notes(records["<first>"]) == []
+
+
+def test_scan_row_of_a_cut_warc_record_has_a_verdict_and_the_note(tmp_path: Path) -> None:
+    """The note travels with the record to a worker process and into the results file."""
+    pages = [(url, html.encode()) for url, html in HAM_PAGES.items()]
+    whole = b"".join(gzip.decompress(warc_response(url, body)) for url, body in pages)
+    cut_url = "https://pharmacy.example.net/tramadol-no-rx"
+    cut_page = (b"<html><head><title>Tramadol 100mg without prescription</title></head><body>"
+                b"<p>Buy tramadol online, no prescription, overnight delivery, bitcoin ok.</p>"
+                b'<a href="https://tramadolnorxshop.example/order">order tramadol now</a>'
+                + LONG_PAGE + b"</body></html>")
+    last = gzip.decompress(warc_response(cut_url, cut_page))
+    path = tmp_path / "cut.warc"
+    path.write_bytes(whole + last[:len(last) // 2])
+    header = last.index(b"\r\n\r\n") + 4
+    held, declared = len(last) // 2 - header, len(last) - header - 4
+    out = tmp_path / "results.jsonl"
+    assert main(["scan", str(path), "--out", str(out), "-j", "1"]) in {0, 1}
+    rows = {row["url"]: row for row in read_rows(out)}
+    assert set(rows) == {*HAM_PAGES, cut_url}
+    cut = rows.pop(cut_url)
+    assert cut["error"] is None
+    assert cut["verdict"] in {"spam", "ok"}
+    assert [note for note in cut["notes"] if "cut short" in note] == [
+        f"WARC record cut short: {held} of {declared} bytes (the file ends inside it)"]
+    assert not [row["notes"] for row in rows.values() if "cut short" in str(row["notes"])]
 
 
 def test_bad_jsonl_lines_and_odd_directory_entries_become_error_records(tmp_path: Path) -> None:

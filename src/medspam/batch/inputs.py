@@ -50,6 +50,8 @@ class Record:
     """HTTP ``Content-Type`` (with its charset) when the input has one."""
     error: str | None = None
     """Why the record could not be read; such a record becomes an error row."""
+    notes: tuple[str, ...] = ()
+    """What happened while reading (a WARC record cut short); added to the row's notes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +167,68 @@ class InputSet:
             except OSError as exc:  # a bad Content-Encoding or chunking of this one record
                 yield Record(record_id, url=url, error=f"cannot decode: {one_line(exc)}")
                 continue
-            yield Record(record_id, url=url, body=body, content_type=content_type)
+            yield Record(record_id, url=url, body=body, content_type=content_type,
+                         notes=_cut_short(warc, body, source.path))
+
+
+def _cut_short(warc: Any, body: bytes, path: Path) -> tuple[str, ...]:
+    """Note a record whose block the file ends inside (its ``Content-Length`` promises more).
+
+    Such a record is still classified: the part the file holds may be enough. Only the last
+    record of a cut file can be short; a record whole in the file gets no note, however
+    much of its body ``max_bytes`` keeps.
+    """
+    try:
+        declared = int(warc.headers["Content-Length"])
+    except ValueError:
+        return ()
+    held = _block_bytes(warc, body, declared, path)
+    if held is None or held >= declared:
+        return ()
+    return (f"WARC record cut short: {held} of {declared} bytes (the file ends inside it)",)
+
+
+def _block_bytes(warc: Any, body: bytes, declared: int, path: Path) -> int | None:
+    """Count the bytes of a record's block that the file holds; ``None`` if unsure.
+
+    A payload FastWARC passes through unchanged is counted as read: the HTTP headers
+    (``Content-Length`` less FastWARC's payload ``content_length``), the body read, and the
+    rest past ``max_bytes``. A chunked or compressed payload decodes to another length (and a
+    cut one may decode without an error), so its block is read again, undecoded.
+    """
+    try:
+        if _is_decoded(warc.http_headers):
+            return _raw_block_bytes(path, warc.stream_pos, warc.record_id)
+        return declared - int(warc.content_length) + len(body) + int(warc.reader.consume())
+    except OSError:
+        return None
+
+
+def _is_decoded(http_headers: Any) -> bool:
+    """Whether FastWARC decodes the payload (``auto_decode``), which changes its length."""
+    return http_headers is not None and any(
+        value.strip().lower() not in ("", "identity")
+        for name in ("Content-Encoding", "Transfer-Encoding")
+        for value in http_headers.get_multiple(name))
+
+
+def _raw_block_bytes(path: Path, stream_pos: int, record_id: str | None) -> int | None:
+    """Count the block bytes of the record at ``stream_pos``, read again without decoding.
+
+    ``None`` when the record found there is not the one expected (``stream_pos`` is not where
+    a record starts, as inside a WARC gzipped as one stream).
+    """
+    from fastwarc.warc import ArchiveIterator  # noqa: PLC0415 - imported by _read_warc
+
+    try:
+        with path.open("rb") as stream:
+            stream.seek(stream_pos)
+            warc = next(iter(ArchiveIterator(stream, parse_http=False, fsspec_args=False)), None)
+            if warc is None or warc.record_id != record_id:
+                return None
+            return int(warc.reader.consume())
+    except (OSError, ValueError):
+        return None
 
 
 def _payload_type(warc: Any) -> str | None:

@@ -130,7 +130,10 @@ def _page_input(record: Record) -> PageInput:
 
 
 def verdict_row(record: Record, verdict: Verdict) -> Row:
-    """Build the row of a classified record: verdict, top reasons and flagged links."""
+    """Build the row of a classified record: verdict, top reasons, flagged links and notes.
+
+    The notes are the verdict's, then the reader's (a WARC record cut short).
+    """
     # Serialise only what the row keeps: a page has ~100 links, and a few are flagged.
     data = replace(verdict, reasons=verdict.reasons[:TOP_REASONS],
                    links=verdict.flagged_links).to_dict()
@@ -138,7 +141,7 @@ def verdict_row(record: Record, verdict: Verdict) -> Row:
         "id": record.id, "url": record.url, "verdict": data["verdict"],
         "category": data["category"], "score": data["score"], "threshold": data["threshold"],
         "reasons": data["reasons"], "links": [_link_entry(link) for link in data["links"]],
-        "notes": data["notes"], "error": None,
+        "notes": [*data["notes"], *record.notes], "error": None,
     }
 
 
@@ -148,8 +151,9 @@ def _link_entry(link: dict[str, Any]) -> dict[str, Any]:
 
 
 def error_row(record: Record, error: str) -> Row:
-    """Build the row of a record that could not be classified."""
+    """Build the row of a record that could not be classified (with the reader's notes)."""
     return {
         "id": record.id, "url": record.url, "verdict": None, "category": None, "score": None,
-        "threshold": None, "reasons": [], "links": [], "notes": [], "error": one_line(error),
+        "threshold": None, "reasons": [], "links": [], "notes": list(record.notes),
+        "error": one_line(error),
     }
