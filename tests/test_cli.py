@@ -1,6 +1,7 @@
 import gzip
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -55,6 +56,54 @@ def test_a_failed_write_is_an_error_not_a_traceback():
     error = done.stderr.decode()
     assert (done.returncode, error.startswith("medspam: error:")) == (2, True), error
     assert "Traceback" not in error
+
+
+def cli_env(*, is_buffered):
+    """The environment of a CLI subprocess, its standard output block-buffered or not."""
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    return env if is_buffered else {**env, "PYTHONUNBUFFERED": "1"}
+
+
+HELP_ARGVS = [["--help"], ["scan", "--help"], ["--version"]]
+HELP_IDS = ["help", "scan-help", "version"]
+BUFFERING = pytest.mark.parametrize("is_buffered", [True, False], ids=["buffered", "unbuffered"])
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("argv", [*HELP_ARGVS, ["check", OK]], ids=[*HELP_IDS, "short-output"])
+@BUFFERING
+def test_output_that_cannot_be_written_exits_2_with_one_line(argv, is_buffered):
+    """``medspam --help > /dev/full``: argparse ignores the failed write and exits 0 itself.
+
+    Buffered, a short output fails only at the interpreter's last flush (exit 120 and an
+    "Exception ignored" message); unbuffered, argparse swallows the error of its own write.
+    """
+    with Path("/dev/full").open("wb") as full:
+        done = subprocess.run([sys.executable, "-m", "medspam", *argv], stdout=full,
+                              stderr=subprocess.PIPE, env=cli_env(is_buffered=is_buffered),
+                              check=False)
+    lines = done.stderr.decode().splitlines()
+    assert (done.returncode, len(lines)) == (2, 1), lines
+    assert lines[0].startswith("medspam: error:"), lines
+
+
+@pytest.mark.parametrize("argv", HELP_ARGVS, ids=HELP_IDS)
+@BUFFERING
+def test_help_to_a_closed_pipe_ends_quietly_with_exit_141(argv, is_buffered):
+    command = [sys.executable, "-m", "medspam", *argv]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          env=cli_env(is_buffered=is_buffered)) as process:
+        process.stdout.close()  # before the help is written: every write fails
+        error = process.stderr.read().decode()
+    assert (process.returncode, error) == (141, "")
+
+
+@pytest.mark.parametrize("argv", HELP_ARGVS, ids=HELP_IDS)
+def test_help_on_standard_output_exits_0(argv, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.startswith(("usage: medspam", "medspam "))
 
 
 def test_a_bug_exits_70_with_its_traceback_never_1_which_means_spam(monkeypatch, capsys):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import logging
 import os
 import sys
@@ -41,13 +43,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _parse_args(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """Parse the command line; write ``--help`` or ``--version`` text so that a failed write shows.
+
+    argparse prints that text and exits inside ``parse_args``, and ignores an error writing it,
+    so ``medspam --help > /dev/full`` would exit 0. The text is caught here instead, then
+    written and flushed: a full disk or a closed pipe raises, as for any other output.
+    """
+    text = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(text):
+            return parser.parse_args(argv)
+    except SystemExit:
+        if text.getvalue():
+            print(text.getvalue(), end="", flush=True)
+        raise
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    level = {0: logging.WARNING, 1: logging.INFO}.get(args.verbose, logging.DEBUG)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     try:
+        args = _parse_args(build_parser(), argv)
+        level = {0: logging.WARNING, 1: logging.INFO}.get(args.verbose, logging.DEBUG)
+        logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
         code = int(args.run(args))
         sys.stdout.flush()  # a closed pipe or a full disk is found here, not after main returns
     except MedspamError as exc:
@@ -56,13 +74,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("medspam: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        # The reader has what it wanted; point stdout at nothing so that the interpreter's
-        # last flush at exit does not fail on the closed pipe again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except BrokenPipeError:  # the reader has what it wanted
+        _drop_unwritable_stdout()
         return EXIT_CLOSED_PIPE
     except OSError as exc:  # the machine's doing, not the input's: a full disk, a dead mount
         print(f"medspam: error: {exc}", file=sys.stderr)
+        _drop_unwritable_stdout()
         return EXIT_ERROR
     except Exception:  # noqa: BLE001 - a bug must not exit 1, which means "spam found"
         traceback.print_exc()
@@ -70,6 +87,19 @@ def main(argv: Sequence[str] | None = None) -> int:
               "above", file=sys.stderr)
         return EXIT_INTERNAL
     return code
+
+
+def _drop_unwritable_stdout() -> None:
+    """Point standard output at nothing if it cannot be flushed, so that exit cannot fail on it.
+
+    Output that could not be written (to a closed pipe, a full disk) stays buffered, and the
+    interpreter's last flush would try it again: exit code 120 and an "Exception ignored"
+    message. Standard output that still works (the error was the results file's) is kept.
+    """
+    try:
+        sys.stdout.flush()
+    except OSError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 if __name__ == "__main__":
