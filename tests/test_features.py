@@ -10,6 +10,7 @@ from medspam.features import (
     LinkCues,
     LinkDomainText,
     LinkScoreSummary,
+    LinkSuffix,
     LinkTokens,
     PageText,
     PageUrlCues,
@@ -55,6 +56,7 @@ PAGES = [
 OBJECT_ESTIMATORS = [
     (LinkCues(), LINKS),
     (LinkTokens(), LINKS),
+    (LinkSuffix(), LINKS),
     (LinkDomainText(), LINKS),
     (LinkScoreSummary(), PAGES),
     (TextCues(), PAGES),

@@ -5,7 +5,7 @@ here does).
 """
 
 from medspam.features.linkparts import LinkParts, link_parts
-from medspam.features.links import LinkCues, LinkDomainText, LinkTokens
+from medspam.features.links import LinkCues, LinkDomainText, LinkSuffix, LinkTokens
 from medspam.features.pages import (
     LinkScoreSummary,
     PageText,
@@ -26,6 +26,7 @@ __all__ = [
     "LinkDomainText",
     "LinkParts",
     "LinkScoreSummary",
+    "LinkSuffix",
     "LinkTokens",
     "PageText",
     "PageUrlCues",

@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from medspam import lexicons
 from medspam.features.base import ObjectTransformer
-from medspam.features.links import LinkCues, LinkDomainText, LinkTokens
+from medspam.features.links import LinkCues, LinkDomainText, LinkSuffix, LinkTokens
 from medspam.features.pages import (
     MEDICAL_LEXICONS,
     LinkScoreSummary,
@@ -110,12 +110,16 @@ def build_link_model(*, c: float = 3.0, random_state: int = 0) -> Pipeline:
     Examples
     --------
     >>> [name for name, _ in build_link_model().named_steps["features"].transformer_list]
-    ['cues', 'tokens', 'chars']
+    ['cues', 'tokens', 'suffix', 'chars']
     """
     features = FeatureUnion([
         ("cues", Step(LinkCues())),
         ("tokens", Pipeline([
             ("select", Step(LinkTokens())),
+            ("vec", _words(tokenizer=str.split, token_pattern=None, lowercase=False, min_df=2)),
+        ])),
+        ("suffix", Pipeline([
+            ("select", Step(LinkSuffix())),
             ("vec", _words(tokenizer=str.split, token_pattern=None, lowercase=False, min_df=2)),
         ])),
         ("chars", Pipeline([
