@@ -12,6 +12,7 @@ from medspam.card import card_path_for, sha256_of
 from medspam.cli import learn
 from medspam.cli.main import main
 from medspam.extract import extract_page
+from medspam.features import FEATURES_VERSION
 from medspam.feedback import FeedbackStore
 
 if TYPE_CHECKING:
@@ -66,7 +67,8 @@ def test_feedback_becomes_labelled_training_records(tmp_path: Path) -> None:
 def write_model(path: Path, data: bytes) -> None:
     """A model file and a card whose sha256 matches it (the content need not unpickle)."""
     path.write_bytes(data)
-    card = {"name": "medspam", "version": "0.1.0", "sha256": sha256_of(data), "threshold": 0.5}
+    card = {"name": "medspam", "version": "0.1.0", "sha256": sha256_of(data), "threshold": 0.5,
+            "features_version": FEATURES_VERSION}
     card_path_for(path).write_text(json.dumps(card))
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from medspam import Classifier, ModelError, ModelIntegrityError
-from medspam.card import card_path_for
+from medspam.card import card_path_for, read_card
+from medspam.features import FEATURES_VERSION
 from medspam.modelio import default_model_path
 
 
@@ -66,9 +67,29 @@ def write_model(folder, data, card_text=None):
 
     path = folder / "x.pkl.gz"
     path.write_bytes(data)
-    card = {"name": "x", "version": "0", "sha256": sha256_of(data), "threshold": 0.5}
+    card = {"name": "x", "version": "0", "sha256": sha256_of(data), "threshold": 0.5,
+            "features_version": FEATURES_VERSION}
     card_path_for(path).write_text(json.dumps(card) if card_text is None else card_text)
     return path
+
+
+@pytest.mark.parametrize("version", [None, 1, "2", FEATURES_VERSION + 1],
+                         ids=["absent", "old", "text", "newer"])
+def test_a_model_of_other_features_is_refused_before_unpickling(tmp_path, version):
+    """Its transformers would run this code and score nonsense without an error."""
+    card = {"name": "x", "version": "0", "sha256": "0" * 64, "threshold": 0.5}
+    if version is not None:
+        card["features_version"] = version
+    path = write_model(tmp_path, b"not even a pickle", json.dumps(card))
+    expected = 1 if version is None else version
+    with pytest.raises(ModelError, match=(
+            f"trained with features version {expected!r}, and this medspam computes version "
+            f"{FEATURES_VERSION}.*medspam train")):
+        Classifier.load(path, trusted=True)
+
+
+def test_the_shipped_card_records_this_codes_features_version():
+    assert read_card(card_path_for(default_model_path()))["features_version"] == FEATURES_VERSION
 
 
 @pytest.mark.parametrize("card_text", ["5", "null", '"name version sha256 threshold"', "[]"],

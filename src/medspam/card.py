@@ -101,7 +101,8 @@ def render_markdown(card: dict[str, Any]) -> str:
         "## Model description",
         card.get("description", ""),
         (f"- file sha256: `{card['sha256']}`\n- scikit-learn {card['sklearn_version']}"
-         f"\n- operating threshold: {card['threshold']:.4f}"),
+         f"\n- operating threshold: {card['threshold']:.4f}"
+         f"\n- features version: {card.get('features_version', 1)} (loading refuses another)"),
         "## Intended uses & limitations",
         card.get("intended_use", ""),
         "\n".join(f"- {item}" for item in card.get("limitations", [])),

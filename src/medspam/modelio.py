@@ -14,7 +14,7 @@ from typing import Any
 
 from medspam.card import MODEL_SUFFIX, card_path_for, read_card, sha256_of
 from medspam.errors import ModelError, ModelIntegrityError
-from medspam.features import Scorer
+from medspam.features import FEATURES_VERSION, Scorer
 
 _UNREADABLE = (OSError, EOFError, zlib.error,  # gzip: bad header, truncated, bad deflate
               pickle.UnpicklingError, ValueError, AttributeError, ImportError, IndexError)
@@ -150,6 +150,7 @@ def read_checked(path: Path, *, trusted: bool) -> tuple[dict[str, Any], bytes]:
                "pass trusted=True (CLI: --trust-model) if you made it or trust its source")
         raise ModelError(msg)
     card = read_card(card_path_for(path))
+    _check_features_version(card, path)
     if not path.is_file():
         msg = f"model file {path} not found beside its card"
         raise ModelError(msg)
@@ -159,6 +160,24 @@ def read_checked(path: Path, *, trusted: bool) -> tuple[dict[str, Any], bytes]:
         msg = f"model file {path} has sha256 {actual}, its card expects {card['sha256']}: refused"
         raise ModelIntegrityError(msg)
     return card, data
+
+
+def _check_features_version(card: dict[str, Any], path: Path) -> None:
+    """Refuse a model trained when the feature transformers computed something else.
+
+    A card without ``features_version`` is of version 1 (the models before the field).
+
+    Raises
+    ------
+    ModelError
+        If the card's version is not this code's :data:`~medspam.features.FEATURES_VERSION`.
+    """
+    version = card.get("features_version", 1)
+    if version != FEATURES_VERSION:
+        msg = (f"{path} was trained with features version {version!r}, and this medspam "
+               f"computes version {FEATURES_VERSION}: its scores would be wrong, so it is "
+               "refused; retrain it with `medspam train` (or `medspam learn`)")
+        raise ModelError(msg)
 
 
 def _check_bundle(bundle: object, path: Path) -> None:

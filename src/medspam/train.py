@@ -19,7 +19,7 @@ from medspam.classifier import Classifier
 from medspam.corpus import POOLS, build_corpus
 from medspam.evaluate import Scored, classify_records, document_weights, metrics, report
 from medspam.extract import extract_page
-from medspam.features import ScoredPage, Scorer, links_to_score
+from medspam.features import FEATURES_VERSION, ScoredPage, Scorer, links_to_score
 from medspam.features.pipeline import (
     build_link_model,
     build_medical_model,
@@ -234,7 +234,7 @@ def train(out_dir: Path, *, seed: int = 0, n_jobs: int = -1,
                          medical_model=medical_model, sale_text_model=sale_text_model,
                          threshold=0.5, meta={"seed": seed})
     card = {"name": "medspam", "version": __version__, "sha256": "", "threshold": 0.5,
-            "sklearn_version": sklearn.__version__}
+            "features_version": FEATURES_VERSION, "sklearn_version": sklearn.__version__}
     classifier = Classifier(LoadedModel(bundle, card, out_dir), settings=Settings(threshold=0.5))
     progress("choosing the threshold on the validation pool")
     valid = classify_records(classifier, _in_pools(records, records, "valid"),
@@ -384,7 +384,8 @@ def _card(  # noqa: PLR0917 - private, called once, reads in order
     webpages = [r for r in test if r.record["kind"] == "real-page"]
     return {
         "name": "medspam", "version": __version__, "sha256": sha,
-        "threshold": bundle.threshold, "sklearn_version": sklearn.__version__,
+        "threshold": bundle.threshold, "features_version": FEATURES_VERSION,
+        "sklearn_version": sklearn.__version__,
         "python_version": platform.python_version(),
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "description": (
