@@ -112,9 +112,9 @@ def test_links_are_external_when_page_url_is_unknown_and_relative_links_dropped(
     assert [(link.url, link.is_external) for link in page.links] == [("https://example.org/", True)]
 
 
-DECLARING_PAGE = (
-    '<head><link rel="alternate canonical" href="https://news.example.com/health/a-story">'
-    '<meta property="og:url" content="https://share.example.net/1.234"></head><body>'
+DECLARING_PAGE = (  # syndicated: its canonical names the original on another site
+    '<head><link rel="alternate canonical" href="https://original.example.net/a-story">'
+    '<meta property="og:url" content="https://news.example.com/health/a-story"></head><body>'
     '<a href="/category/cannabis">Cannabis</a><a href="https://shop.example.org/buy">x</a></body>'
 )
 
@@ -128,12 +128,14 @@ def test_without_a_url_the_page_is_judged_at_the_address_it_declares() -> None:
         ("https://news.example.com/category/cannabis", False),
         ("https://shop.example.org/buy", True),
     ]
-    assert page.notes == ("no URL given: judged at the address the page declares (canonical)",)
+    assert page.notes == ("no URL given: judged at the address the page declares (og:url)",)
 
 
 @pytest.mark.parametrize(("head", "url"), [
-    ('<meta property="OG:URL" content="https://share.example.net/1.234">',
-     "https://share.example.net/1.234"),  # og:url when there is no canonical
+    ('<link rel="Canonical" href="https://a.example.net/1.234">',
+     "https://a.example.net/1.234"),  # canonical when there is no og:url
+    ('<meta property="OG:URL" content="/relative"><link rel="canonical" href="https://b.example/">',
+     "https://b.example/"),  # a relative og:url names no site
     ('<link rel="canonical" href="/relative"><meta property="og:url" content="//x.example/">',
      None),  # relative addresses name no site
     ('<link rel="canonical" href="javascript:alert(1)">', None),

@@ -93,8 +93,8 @@ def _declared(doc: ParsedHtml, settings: Settings, notes: list[str]) -> tuple[st
 
     Without an address every link counts as leaving the page's site, so a news page's own
     "cannabis" section scored as a shop (2 of the 661 real web pages were flagged without
-    their URLs, none with them). A page can declare any address: callers who know the URL
-    should give it.
+    their URLs, none with them or with the addresses they declare). A page can declare any
+    address: callers who know the URL should give it.
     """
     declared, tag = doc.declared_url
     page_url = urls.normalise_url(declared, max_chars=settings.max_url_chars)
