@@ -8,7 +8,7 @@ import os
 import stat
 import sys
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -150,8 +150,16 @@ class InputSet:
             yield Record(f"{source.path}#error", error=f"cannot read: {one_line(exc)}")
 
     def _warc_pages(self, records: Iterable[Any], source: Source, start: int) -> Iterator[Record]:
-        """Yield the responses with an HTML or text body as records; count the others."""
+        """Yield the responses with an HTML or text body as records; count the others.
+
+        Only the file's last record can be cut short (a record follows only a whole one), so
+        each page waits for the next record; the last one is checked (:func:`_cut_short`).
+        """
+        last: tuple[Record, int] | None = None  # a page and where its record starts
         for warc in records:
+            if last is not None:
+                yield last[0]
+                last = None
             self.bytes_read = start + warc.stream_pos
             record_id = str(warc.record_id or f"{source.path}@{warc.stream_pos}")
             if "Content-Length" not in warc.headers:
@@ -167,56 +175,20 @@ class InputSet:
             except OSError as exc:  # a bad Content-Encoding or chunking of this one record
                 yield Record(record_id, url=url, error=f"cannot decode: {one_line(exc)}")
                 continue
-            yield Record(record_id, url=url, body=body, content_type=content_type,
-                         notes=_cut_short(warc, body, source.path))
+            record = Record(record_id, url=url, body=body, content_type=content_type)
+            last = (record, warc.stream_pos)
+        if last is not None:
+            record, stream_pos = last
+            yield replace(record, notes=_cut_short(source.path, stream_pos, record.id))
 
 
-def _cut_short(warc: Any, body: bytes, path: Path) -> tuple[str, ...]:
+def _cut_short(path: Path, stream_pos: int, record_id: str) -> tuple[str, ...]:
     """Note a record whose block the file ends inside (its ``Content-Length`` promises more).
 
-    Such a record is still classified: the part the file holds may be enough. Only the last
-    record of a cut file can be short; a record whole in the file gets no note, however
-    much of its body ``max_bytes`` keeps.
-    """
-    try:
-        declared = int(warc.headers["Content-Length"])
-    except ValueError:
-        return ()
-    held = _block_bytes(warc, body, declared, path)
-    if held is None or held >= declared:
-        return ()
-    return (f"WARC record cut short: {held} of {declared} bytes (the file ends inside it)",)
-
-
-def _block_bytes(warc: Any, body: bytes, declared: int, path: Path) -> int | None:
-    """Count the bytes of a record's block that the file holds; ``None`` if unsure.
-
-    A payload FastWARC passes through unchanged is counted as read: the HTTP headers
-    (``Content-Length`` less FastWARC's payload ``content_length``), the body read, and the
-    rest past ``max_bytes``. A chunked or compressed payload decodes to another length (and a
-    cut one may decode without an error), so its block is read again, undecoded.
-    """
-    try:
-        if _is_decoded(warc.http_headers):
-            return _raw_block_bytes(path, warc.stream_pos, warc.record_id)
-        return declared - int(warc.content_length) + len(body) + int(warc.reader.consume())
-    except OSError:
-        return None
-
-
-def _is_decoded(http_headers: Any) -> bool:
-    """Whether FastWARC decodes the payload (``auto_decode``), which changes its length."""
-    return http_headers is not None and any(
-        value.strip().lower() not in ("", "identity")
-        for name in ("Content-Encoding", "Transfer-Encoding")
-        for value in http_headers.get_multiple(name))
-
-
-def _raw_block_bytes(path: Path, stream_pos: int, record_id: str | None) -> int | None:
-    """Count the block bytes of the record at ``stream_pos``, read again without decoding.
-
-    ``None`` when the record found there is not the one expected (``stream_pos`` is not where
-    a record starts, as inside a WARC gzipped as one stream).
+    Such a record is still classified: the part the file holds may be enough. The block is
+    read again, undecoded: a chunked or compressed payload decodes to another length, and a
+    cut one may decode without an error. No note when the record at ``stream_pos`` is not the
+    one expected (inside a WARC gzipped as one stream, ``stream_pos`` is no record's start).
     """
     from fastwarc.warc import ArchiveIterator  # noqa: PLC0415 - imported by _read_warc
 
@@ -224,11 +196,15 @@ def _raw_block_bytes(path: Path, stream_pos: int, record_id: str | None) -> int 
         with path.open("rb") as stream:
             stream.seek(stream_pos)
             warc = next(iter(ArchiveIterator(stream, parse_http=False, fsspec_args=False)), None)
-            if warc is None or warc.record_id != record_id:
-                return None
-            return int(warc.reader.consume())
-    except (OSError, ValueError):
-        return None
+            if warc is None or str(warc.record_id) != record_id:
+                return ()
+            declared = int(warc.headers["Content-Length"])
+            held = int(warc.reader.consume())
+    except (OSError, ValueError, KeyError):
+        return ()
+    if held >= declared:
+        return ()
+    return (f"WARC record cut short: {held} of {declared} bytes (the file ends inside it)",)
 
 
 def _payload_type(warc: Any) -> str | None:
