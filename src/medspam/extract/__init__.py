@@ -76,7 +76,7 @@ def extract_page(
     if decoded.is_binary:
         return _page(ParsedHtml(), (), page_url, url, notes)
     if _TAG_START.search(decoded.text):
-        doc = parse_html(decoded.text, settings)
+        doc = parse_html(decoded.text, settings, find_declared_url=not url)
         _hide_after_html_end(decoded.text, doc.anchors)
     else:
         doc = _plain_text(decoded.text, settings)
