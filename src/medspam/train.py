@@ -105,10 +105,10 @@ LIMITATIONS = (
     "Labels of realpages are one reader's judgement; a few are borderline.",
     ("Real sale pages are caught less often than the design asks. Cross-validated over all 247 "
      "real pages (four folds by host, each held out in turn; benchmarks/realpages_cv.py, model "
-     "52fcfe71's code, 2026-12-03): ROC-AUC 0.80, recall at 5 % FPR 0.53 (0.29 to 0.69 by "
-     "fold), and at each fold model's threshold 0.43 with 4 of 127 look-alikes flagged (corpus "
-     "seed 0); with corpus seed 1, 0.79, 0.45 and 0.45 with 6 flagged. The 88 pages of the test "
-     "hosts allow one look-alike at 5 % FPR and read lower (0.43). Missed: mostly a shop's "
+     "4b0f9c39's code, 2026-12-03): ROC-AUC 0.80, recall at 5 % FPR 0.55 (0.32 to 0.69 by "
+     "fold), and at each fold model's threshold 0.45 with 4 of 127 look-alikes flagged (corpus "
+     "seed 0); with corpus seed 1, 0.79, 0.48 and 0.44 with 5 flagged. The 88 pages of the test "
+     "hosts allow one look-alike at 5 % FPR and read lower (0.41). Missed: mostly a shop's "
      "informative page, whose first sentence reads like drug information and whose address "
      "sells only through the host or a product path."),
     ("The sale-text scorer reads words and word-list matches, learnt from English spam mail, "
@@ -128,8 +128,8 @@ LIMITATIONS = (
     ("These numbers are measured on the corpus composed with seed 0, on which the design was "
      "tuned over many sessions. Retrained on corpora composed with seeds 1 and 2 (the same "
      "documents and splits, other page shapes, drugs and injections; measured with model "
-     "52fcfe71's code, 2026-12-03), recall at 0.5 % FPR was 0.837 and 0.862 (0.861 on seed 0) "
-     "and realpages recall at 5 % FPR on the test hosts 0.39 and 0.41 (0.43 on seed 0): "
+     "4b0f9c39's code, 2026-12-03), recall at 0.5 % FPR was 0.818 and 0.875 (0.865 on seed 0) "
+     "and realpages recall at 5 % FPR on the test hosts 0.39 and 0.41 (0.41 on seed 0): "
      "expect the lower numbers on new pages, and read differences of a few points between "
      "models as noise."),
 )
