@@ -277,7 +277,7 @@ def test_page_words_name_no_drug():
     """The page words read how a page talks, not which drug it names (disguised ones too)."""
     page = ScoredPage.from_page(Page(blocks=(TextBlock("Buy k3tamine or Xanax online today."),)))
     text = PageWords().fit([page]).transform([page])[0]
-    assert text.split() == ["Buy", DRUG_TOKEN, "or", DRUG_TOKEN, "online", "today."]
+    assert text.split() == ["buy", DRUG_TOKEN, DRUG_TOKEN, "online"]  # "or", "today": English
     assert PageText().fit([page]).transform([page])[0] == page.text
 
 
@@ -291,3 +291,15 @@ def test_only_links_that_leave_the_site_name_a_drug_for_the_page():
 
     assert not mentions_drug(page_linking(is_external=False))
     assert mentions_drug(page_linking(is_external=True))
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("Ich verkaufe Tramadol und wer will, der schreibt mir", ["verkaufe", DRUG_TOKEN, "schreibt"]),
+    ("Je vends du Xanax et en plus la livraison", ["vends", DRUG_TOKEN, "livraison"]),
+    ("Me sobran unas cajas de oxicodona", ["sobran", "cajas", DRUG_TOKEN]),
+    ("Order cheap pills online", ["order", "cheap", "pills", "online"]),
+])
+def test_page_words_leave_out_function_words(text: str, words: list[str]) -> None:
+    """Function words say which language a page is in, not whether it sells; sale words stay."""
+    page = ScoredPage.from_page(Page(blocks=(TextBlock(text),)))
+    assert PageWords().fit([page]).transform([page])[0].split() == words
