@@ -362,7 +362,8 @@ STOP_WORD_LANGUAGES = ("english", "spanish", "french", "german", "italian", "por
 """The languages whose function words :class:`PageWords` leaves out: the corpus's four, and
 Italian, Polish, Dutch and Portuguese, the next languages of the real sale pages (8, 7, 3 and 3
 of 247 pages). Russian, with 3 pages too, was not in the list the model was measured with."""
-_WORD = re.compile(r"(?u)\b\w\w+\b")  # the word vectorizer's default token pattern
+WORD_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+"""A word as scikit-learn's word vectorizers see it by default (their ``token_pattern``)."""
 
 
 @functools.cache
@@ -417,4 +418,4 @@ class PageWords(PageText):
             pieces.append(text[last:])
             text = "".join(pieces)
         stop = stop_words()
-        return " ".join(word for word in _WORD.findall(text.lower()) if word not in stop)
+        return " ".join(word for word in WORD_TOKEN.findall(text.lower()) if word not in stop)

@@ -23,6 +23,7 @@ from medspam.features.base import ObjectTransformer
 from medspam.features.links import LinkCues, LinkDomainText, LinkSuffix, LinkTokens
 from medspam.features.pages import (
     MEDICAL_LEXICONS,
+    WORD_TOKEN,
     LinkScoreSummary,
     MedicalCues,
     PageText,
@@ -85,16 +86,16 @@ def _calibrated(c: float, random_state: int) -> CalibratedClassifierCV:
 
 def medical_vocabulary() -> list[str]:
     """The single words of the medical scorer's word lists, as the default tokenizer sees them."""
-    token = re.compile(r"(?u)\b\w\w+\b")
     return sorted({w for name in MEDICAL_LEXICONS for term in lexicons.load(name)
-                   for w in token.findall(term.lower())})
+                   for w in WORD_TOKEN.findall(term.lower())})
 
 
 def _words(**options: Any) -> TfidfVectorizer:
     """A word vectorizer with sublinear term frequencies.
 
-    Page vectorizers drop words found in more than 30 % of pages (``max_df``): function
-    words in every language, which explain nothing.
+    Page vectorizers drop words found in more than 30 % of pages (``max_df``), which catches
+    English function words (most pages are English) but not those of the other languages:
+    :class:`PageWords` leaves those out itself.
     """
     return TfidfVectorizer(sublinear_tf=True, **options)
 
