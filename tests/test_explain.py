@@ -133,3 +133,13 @@ def test_the_page_url_is_one_reason_with_the_cues_on_its_side(classifier: Classi
     assert own[0].weight > 0
     assert "shop or order word in the path" in own[0].text
     assert "information" not in own[0].text  # 'dosage' counts against: not on the winning side
+
+
+def test_link_reasons_leave_out_the_outbound_baseline(classifier: Classifier) -> None:
+    """Every outbound link carries the weight of being outbound; its reasons say what else."""
+    verdict = classifier.classify(*PAGES[0])
+    shop = next(ev for ev in verdict.links if ev.link.domain == "buyketamine.example")
+    texts = [r.text for r in shop.reasons]
+    assert texts, shop
+    assert "is external" not in texts
+    assert any("drug" in text for text in texts), texts

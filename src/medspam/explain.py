@@ -117,8 +117,17 @@ def _describe_link_feature(name: str, link: Link) -> str:
     return f"{labels.get(kind, kind)} '{word}'"
 
 
+BASELINE_LINK_FEATURES = frozenset({"cues__is_external"})
+"""Link features that are the starting point of every link a moderator reads, not a reason:
+each outbound link carries the large weight of being outbound (internal links are nearly never
+sale links), so "is external" led every link's reasons and told nothing about that link. It
+still counts in the score, as the intercept does."""
+
+
 def link_reasons(link: Link, contribs: list[tuple[str, float]]) -> tuple[Reason, ...]:
-    """Reasons for one link's score."""
+    """Reasons for one link's score, leaving out its baseline (``BASELINE_LINK_FEATURES``)."""
+    contribs = [(name, weight) for name, weight in contribs
+                if name not in BASELINE_LINK_FEATURES]
     reasons = _group(contribs, lambda name: _describe_link_feature(name, link))
     return _order([Reason(r.text, r.weight, "link") for r in reasons])
 
