@@ -143,3 +143,54 @@ def test_link_reasons_leave_out_the_outbound_baseline(classifier: Classifier) ->
     assert texts, shop
     assert "is external" not in texts
     assert any("drug" in text for text in texts), texts
+
+
+WRITTEN_OUT = (("<p>Ketamine infusions and esketamine sprays ease treatment-resistant "
+                "depression for many patients. For home treatment, order ketamine at "
+                "ketaminestore.shop/product/k-500mg today.</p>"),
+               "https://blog.example.org/ketamine-therapy")
+
+
+def _contributions(classifier: Classifier, html: str, url: str) -> dict[str, float]:
+    """The page scorer's contribution of each feature to the page's score."""
+    scorer = classifier._model.bundle.page_model  # noqa: SLF001 - checking internals
+    scored = classifier._score_sale_text(  # noqa: SLF001
+        classifier._score_links([extract_page(html, url)]))[0].scored  # noqa: SLF001
+    return dict(LinearExplainer(scorer).contributions(scorer.features([scored]))[0])
+
+
+def test_the_features_that_read_a_link_are_one_reason_with_their_net_weight(
+        classifier: Classifier) -> None:
+    """The top link's score, its log-odds and the share of sale links are fit against each
+    other; a moderator sees the link once, with what they add up to, never as a counter-reason
+    such as "a large share of the links look like drug sales"."""
+    verdict = classifier.classify(*WRITTEN_OUT)
+    naming = [r for r in verdict.reasons if "ketaminestore.shop (link score" in r.text]
+    assert len(naming) == 1, verdict.reasons
+    assert naming[0].text.startswith("shop address written out in the text: ketaminestore.shop")
+    structure = {"links__link_count", "links__hidden_link_count", "links__page_url_score",
+                 "links__page_url_log_odds"}
+    net = sum(weight for name, weight in _contributions(classifier, *WRITTEN_OUT).items()
+              if name.startswith("links__") and name not in structure)
+    assert naming[0].weight == pytest.approx(net, abs=1e-9)
+    assert not any("share of the links" in r.text for r in verdict.reasons)
+
+
+@pytest.mark.parametrize(("cues", "start"), [
+    ({"drug_terms", "distinct_drugs", "drug_density"},
+     "names controlled substances: 'ketamine', 'esketamine'"),
+    ({"medical_terms", "medical_density"}, "reads like a health article: "),
+])
+def test_the_cues_that_read_the_same_words_are_one_reason(
+        classifier: Classifier, cues: set[str], start: str) -> None:
+    """A count, a number of kinds and a density of the same words are one reason, net."""
+    verdict = classifier.classify(*WRITTEN_OUT)
+    reasons = [r for r in verdict.reasons if r.text.startswith(start.partition(":")[0])]
+    assert len(reasons) == 1, verdict.reasons
+    assert reasons[0].text.startswith(start)
+    net = sum(weight for name, weight in _contributions(classifier, *WRITTEN_OUT).items()
+              if name.partition("__")[::2] in {(step, cue) for step in ("cues", "unlinked")
+                                                 for cue in cues})
+    assert reasons[0].weight == pytest.approx(net, abs=1e-9)
+    assert not any(r.text in {"distinct drugs", "drug density", "medical vocabulary"}
+                   for r in verdict.reasons)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Any
 
@@ -179,14 +179,20 @@ def _best_link(
 
 
 def _named(link: LinkEvidence) -> str:
-    """A link as a reason names it: its domain and its score."""
-    return f"{link.link.domain or link.link.url} (link score {link.score:.2f})"
+    """A link as a reason names it: how the page carries it, its domain and its score.
 
-
-def _top_link(evidence: tuple[LinkEvidence, ...], keep: Callable[[Link], bool]) -> str:
-    """Describe the highest-scoring outbound link that ``keep`` accepts."""
-    best = _best_link(evidence, keep)
-    return "no such link" if best is None else _named(best)
+    Every feature that reads a link describes it this way, so the features that read the
+    same link (its score, its log-odds, gated or not; the top link of its kind; how many
+    links look like sales) add up to one reason that names it once.
+    """
+    name = f"{link.link.domain or link.link.url} (link score {link.score:.2f})"
+    if link.link.found == "contact":
+        return f"sells through a contact: {name}"
+    if link.link.is_hidden:
+        return f"hidden link to {name}"
+    if link.link.found in {"text", "obfuscated"}:
+        return f"shop address written out in the text: {name}"
+    return f"links to {name}"
 
 
 def _links_to(evidence: tuple[LinkEvidence, ...], keep: Callable[[Link], bool]) -> str:
@@ -195,28 +201,35 @@ def _links_to(evidence: tuple[LinkEvidence, ...], keep: Callable[[Link], bool]) 
     A page whose links all stay on its own site has none: its links scored 0.
     """
     best = _best_link(evidence, keep)
-    return "no link leaves the site" if best is None else f"links to {_named(best)}"
+    return "no link leaves the site" if best is None else _named(best)
 
 
 _Describe = Callable[[ScoredPage, tuple[LinkEvidence, ...]], str]
 _LINK_SUMMARY_TEXTS: dict[str, _Describe] = {
-    # Built on demand: each looks through every link of the page. The features that read the
-    # top link (its score, its log-odds, gated or not, external or any) describe it alike, so
-    # a moderator sees one reason per link, weighted by all of them together.
+    # Built on demand: each looks through every link of the page. The page scorer fits these
+    # features against each other (the top link's score counts for a sale, its log-odds or
+    # the share of sale links partly against), so a reason per feature would show the same
+    # link for and against a sale. Each names the link it reads; the reasons that name the
+    # same link add up to one, and a moderator sees one net weight per link.
     "max_link_score": lambda _, ev: _links_to(ev, lambda _: True),
     "max_external_link_score": lambda _, ev: _links_to(ev, lambda link: link.is_external),
-    "max_text_link_score": lambda _, ev: "shop address written out in the text: " + _top_link(
-        ev, lambda link: link.found in {"text", "obfuscated"}),
-    "max_hidden_link_score":
-        lambda _, ev: f"hidden link to {_top_link(ev, lambda link: link.is_hidden)}",
-    "max_contact_score": lambda _, ev: "sells through a contact: "
-                                       + _top_link(ev, lambda link: link.found == "contact"),
+    "max_text_link_score":
+        lambda _, ev: _links_to(ev, lambda link: link.found in {"text", "obfuscated"}),
+    "max_hidden_link_score": lambda _, ev: _links_to(ev, lambda link: link.is_hidden),
+    "max_contact_score": lambda _, ev: _links_to(ev, lambda link: link.found == "contact"),
     "max_link_log_odds": lambda _, ev: _links_to(ev, lambda _: True),
     "any_link_log_odds": lambda _, ev: _links_to(ev, lambda _: True),
-    "links_over_half": lambda _, __: "several drug-sales links",
-    "share_of_links_over_half":
-        lambda _, __: "a large share of the links look like drug sales",
+    "links_over_half": lambda _, ev: _links_to(ev, lambda _: True),
+    "share_of_links_over_half": lambda _, ev: _links_to(ev, lambda _: True),
+    "link_count": lambda scored, _: f"number of links ({len(_scored_links(scored))})",
+    "hidden_link_count": lambda scored, _:
+        f"number of hidden links ({sum(link.is_hidden for link in _scored_links(scored))})",
 }
+
+
+def _scored_links(scored: ScoredPage) -> tuple[Link, ...]:
+    """The links the link-score summary counts (one score per link; 0 where not scored)."""
+    return scored.page.links[: len(scored.link_scores)]
 
 
 def _describe_page_feature(
@@ -227,27 +240,54 @@ def _describe_page_feature(
     if step == "links":
         describe = _LINK_SUMMARY_TEXTS.get(feature)
         return describe(scored, evidence) if describe else feature.replace("_", " ")
-    phrase = _sale_phrase(scored) if feature == "sale_words_near_drug" else ""
     if step == "sentences":
         return _sentence_reason(scored)
     if feature == "sale_text_log_odds":
         score = scored.sale_text_score or 0.0
         return f"the text reads like a drug-sales offer (sale-text score {score:.2f})"
-    texts = {
-        "sale_words_near_drug": f"commercial phrase near a controlled substance: '{phrase}'",
-        "no_prescription": "offers drugs without a prescription",
-        "crypto_payment": "mentions crypto payment",
-        "prices": "lists prices",
-        "doses": "lists doses",
-        "drug_terms": "names controlled substances",
-        "disguised_drug_terms": "writes drug names in disguise (leet digits, look-alike letters)",
-        "title_has_drug": "title names a drug",
-        "title_has_commerce": "title sells",
-        "medical_terms": "medical vocabulary",
-        "medical_density": "reads like a health article",
-        "legit_terms": "wording of legitimate drug pages (prescriptions, warnings, law)",
-    }
-    return texts.get(feature, feature.replace("_", " "))
+    describe_cue = _TEXT_CUE_TEXTS.get(feature)
+    return describe_cue(scored) if describe_cue else feature.replace("_", " ")
+
+
+def _names_drugs(scored: ScoredPage) -> str:
+    """The reason of the cues that read the page's drug names, quoting the most frequent."""
+    return "names controlled substances: " + _most_common(scored, "drugs")
+
+
+def _reads_medical(scored: ScoredPage) -> str:
+    """The reason of the cues that read the page's medical words, quoting the most frequent."""
+    return "reads like a health article: " + _most_common(scored, "medical")
+
+
+_TEXT_CUE_TEXTS: dict[str, Callable[[ScoredPage], str]] = {
+    # The cues that read the same words -- the drug names as a count, a number of kinds and a
+    # density; the medical words as a count and a density -- are fit against each other (the
+    # drug count against a sale, the kinds for it: drug-law and information pages name one drug
+    # often), so they describe alike and add up to one reason.
+    "drug_terms": _names_drugs,
+    "distinct_drugs": _names_drugs,
+    "drug_density": _names_drugs,
+    "medical_terms": _reads_medical,
+    "medical_density": _reads_medical,
+    "commerce_terms": lambda scored: "commerce words: " + _most_common(scored, "commerce"),
+    "sale_words_near_drug":
+        lambda scored: f"commercial phrase near a controlled substance: '{_sale_phrase(scored)}'",
+    "no_prescription": lambda _: "offers drugs without a prescription",
+    "crypto_payment": lambda _: "mentions crypto payment",
+    "prices": lambda _: "lists prices",
+    "doses": lambda _: "lists doses",
+    "disguised_drug_terms":
+        lambda _: "writes drug names in disguise (leet digits, look-alike letters)",
+    "title_has_drug": lambda _: "title names a drug",
+    "title_has_commerce": lambda _: "title sells",
+    "legit_terms": lambda _: "wording of legitimate drug pages (prescriptions, warnings, law)",
+}
+
+
+def _most_common(scored: ScoredPage, lexicon: str) -> str:
+    """The page's most frequent terms of ``lexicon``, quoted (``'ketamine', 'cocaine'``)."""
+    counts = Counter(term for _, _, term in lexicons.find_spans(lexicon, scored.unmasked))
+    return _words_list(tuple(term for term, _ in counts.most_common(4)))
 
 
 def _wording_reasons(words: list[tuple[str, float]]) -> list[Reason]:
