@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -286,7 +287,13 @@ _TEXT_CUE_TEXTS: dict[str, Callable[[ScoredPage], str]] = {
 
 def _most_common(scored: ScoredPage, lexicon: str) -> str:
     """The page's most frequent terms of ``lexicon``, quoted (``'ketamine', 'cocaine'``)."""
-    counts = Counter(term for _, _, term in lexicons.find_spans(lexicon, scored.unmasked))
+    return _most_common_terms(lexicon, scored.unmasked)
+
+
+@lru_cache(maxsize=16)
+def _most_common_terms(lexicon: str, text: str) -> str:
+    """:func:`_most_common` of a text, remembered: the cues of one reason ask alike."""
+    counts = Counter(term for _, _, term in lexicons.find_spans(lexicon, text))
     return _words_list(tuple(term for term, _ in counts.most_common(4)))
 
 
