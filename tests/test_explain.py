@@ -167,7 +167,7 @@ def test_the_features_that_read_a_link_are_one_reason_with_their_net_weight(
     verdict = classifier.classify(*WRITTEN_OUT)
     naming = [r for r in verdict.reasons if "ketaminestore.shop (link score" in r.text]
     assert len(naming) == 1, verdict.reasons
-    assert naming[0].text.startswith("shop address written out in the text: ketaminestore.shop")
+    assert naming[0].text.startswith("address written out in the text: ketaminestore.shop")
     structure = {"links__link_count", "links__hidden_link_count", "links__page_url_score",
                  "links__page_url_log_odds"}
     net = sum(weight for name, weight in _contributions(classifier, *WRITTEN_OUT).items()
@@ -194,3 +194,22 @@ def test_the_cues_that_read_the_same_words_are_one_reason(
     assert reasons[0].weight == pytest.approx(net, abs=1e-9)
     assert not any(r.text in {"distinct drugs", "drug density", "medical vocabulary"}
                    for r in verdict.reasons)
+
+
+@pytest.mark.parametrize(("found", "url", "expected"), [
+    ("contact", "tel:+493318667011", "contact channel: tel:+493318667011 (link score 0.11)"),
+    ("text", "https://clinic.example/", "address written out in the text: clinic.example"),
+])
+def test_a_link_is_named_by_how_it_is_carried_not_as_a_sale(
+        found: str, url: str, expected: str) -> None:
+    """The same words name a link for and against a sale: a clinic's phone number that scores
+    0.11 is a reason against, and must not read "sells through a contact"."""
+    from medspam.explain import _named  # noqa: PLC0415 - a private helper, tested alone
+    from medspam.page import Link  # noqa: PLC0415
+    from medspam.verdict import LinkEvidence  # noqa: PLC0415
+
+    domain = "" if found == "contact" else "clinic.example"
+    named = _named(LinkEvidence(Link(url=url, found=found, domain=domain), 0.11))
+    assert named.startswith(expected)
+    assert "sell" not in named
+    assert "shop" not in named

@@ -185,14 +185,17 @@ def _named(link: LinkEvidence) -> str:
     Every feature that reads a link describes it this way, so the features that read the
     same link (its score, its log-odds, gated or not; the top link of its kind; how many
     links look like sales) add up to one reason that names it once.
+
+    The words say how the link is carried, not that it sells: the same link is a reason
+    against a sale when it scores low (a clinic's phone number, a news site's own domain).
     """
     name = f"{link.link.domain or link.link.url} (link score {link.score:.2f})"
     if link.link.found == "contact":
-        return f"sells through a contact: {name}"
+        return f"contact channel: {name}"
     if link.link.is_hidden:
         return f"hidden link to {name}"
     if link.link.found in {"text", "obfuscated"}:
-        return f"shop address written out in the text: {name}"
+        return f"address written out in the text: {name}"
     return f"links to {name}"
 
 
