@@ -570,6 +570,22 @@ def test_rows_with_lone_surrogates_are_written(tmp_path: Path, is_csv: bool) -> 
         assert rows[0] == row, "JSON escapes read back as the very same text"
 
 
+def test_csv_reasons_that_quote_a_separator_read_back_as_written(tmp_path: Path) -> None:
+    """A reason quoting "Buy xanax online | no prescription" stays one reason in a report."""
+    out = tmp_path / "r.csv"
+    writer = ResultWriter(out, is_csv=True)
+    row = error_row(Record("p"), "x")
+    row.update(error=None, verdict="spam", category="drug-sales", score=0.9, threshold=0.5,
+               reasons=[{"text": "a sentence sells a drug: 'Buy xanax online | no rx'",
+                         "weight": 1.0, "source": "text"},
+                        {"text": "commerce words: 'buy'", "weight": 0.5, "source": "text"}])
+    writer.write(row)
+    writer.close()
+    (read,) = read_rows(out)
+    assert [r["text"] for r in read["reasons"]] == [
+        "a sentence sells a drug: 'Buy xanax online ¦ no rx'", "commerce words: 'buy'"]
+
+
 @pytest.mark.parametrize("flags", [["--overwrite"], ["--resume"], []],
                          ids=["overwrite", "resume", "no-flag"])
 def test_output_that_is_a_directory_is_refused(

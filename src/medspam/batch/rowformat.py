@@ -112,8 +112,9 @@ def parse_csv_line(line: bytes) -> Row | None:
     urls, domains = (row.pop("links") or "").split(), (row.pop("domains") or "").split()
     row["links"] = [{"url": u, "domain": "" if d == "-" else d}
                     for u, d in zip(urls, domains, strict=False)]
-    row["reasons"] = [{"text": text} for text in (row["reasons"] or "").split(" | ") if text]
-    row["notes"] = [note for note in (row["notes"] or "").split(" | ") if note]
+    row["reasons"] = [{"text": text} for text in (row["reasons"] or "").split(LIST_SEPARATOR)
+                      if text]
+    row["notes"] = [note for note in (row["notes"] or "").split(LIST_SEPARATOR) if note]
     try:
         for name in ("score", "threshold"):
             row[name] = None if row[name] is None else float(row[name])
@@ -134,14 +135,27 @@ def _allow_long_csv_cells() -> None:
     csv.field_size_limit(max(csv.field_size_limit(), MAX_ROW_LINE))
 
 
+LIST_SEPARATOR = " | "
+"""Between the items of a list cell (``reasons``, ``notes``)."""
+
+
+def _joined(items: Any) -> str:
+    """Items as one cell, each item's own ``" | "`` written ``" ¦ "``.
+
+    So the cell splits back into the same items (a reason quoting a title such as "Buy xanax
+    online | no prescription").
+    """
+    return LIST_SEPARATOR.join(item.replace(LIST_SEPARATOR, " ¦ ") for item in items)
+
+
 def csv_cells(row: Row) -> list[Any]:
     """Flatten a row into CSV cells: lists become ``|``- or space-separated text."""
     flat = {
         **row,
-        "reasons": " | ".join(r["text"] for r in row["reasons"]),
+        "reasons": _joined(r["text"] for r in row["reasons"]),
         "links": " ".join(link["url"] for link in row["links"]),
         "domains": " ".join(link["domain"] or "-" for link in row["links"]),
-        "notes": " | ".join(row["notes"]),
+        "notes": _joined(row["notes"]),
     }
     return [flat[name] for name in CSV_FIELDS]
 
