@@ -119,7 +119,7 @@ def test_page_words_quote_a_drug_name_as_drug():
     from medspam.features.pages import DRUG_TOKEN  # noqa: PLC0415
 
     reasons = _wording_reasons([(f"buy {DRUG_TOKEN}", 1.2), ("online", 0.4)])
-    assert reasons[0].text == "wording typical of drug-sales pages: 'buy <drug>', 'online'"
+    assert reasons[0].text == "words that raise the score: 'buy <drug>', 'online'"
 
 
 def test_the_page_url_is_one_reason_with_the_cues_on_its_side(classifier: Classifier) -> None:
@@ -213,3 +213,13 @@ def test_a_link_is_named_by_how_it_is_carried_not_as_a_sale(
     assert named.startswith(expected)
     assert "sell" not in named
     assert "shop" not in named
+
+
+def test_a_contact_handle_is_not_called_a_domain() -> None:
+    from medspam.explain import _describe_link_feature  # noqa: PLC0415 - one description
+    from medspam.page import Link  # noqa: PLC0415
+
+    assert _describe_link_feature("chars__lug", Link(url="tg:oxyplug", found="contact")) == (
+        "handle spelled like drug-shop domains")
+    assert _describe_link_feature("chars__lug", Link(url="https://oxyplug.shop/")) == (
+        "domain spelled like drug-shop domains")

@@ -111,7 +111,8 @@ def _describe_link_feature(name: str, link: Link) -> str:
     if step == "cues":
         return _link_cue(feature, link)
     if step == "chars":
-        return "domain spelled like drug-shop domains"
+        what = "handle" if link.found == "contact" else "domain"
+        return f"{what} spelled like drug-shop domains"
     kind, _, word = feature.partition("=")
     labels = {"dom": "domain word", "path": "path word", "anchor": "anchor word",
               "tld": "top-level domain", "found": "found as"}
@@ -301,15 +302,21 @@ def _most_common_terms(lexicon: str, text: str) -> str:
 
 
 def _wording_reasons(words: list[tuple[str, float]]) -> list[Reason]:
-    """One reason for the words that push towards spam, one for those that push against."""
+    """One reason for the words that push towards spam, one for those that push against.
+
+    They say what the words do to the score, not what pages they are typical of: the page
+    scorer weighs its words beside the sale-text score and the text cues, so 'buy <drug>' can
+    lower the score (the sale-text score has counted it already, and warnings say it too)
+    while being anything but typical of legitimate pages.
+    """
     reasons = []
-    for sign, label in ((1, "drug-sales"), (-1, "legitimate")):
+    for sign, effect in ((1, "raise"), (-1, "lower")):
         side = sorted((w for w in words if w[1] * sign > 0), key=lambda w: -abs(w[1]))
         total = sum(w[1] for w in side)
         if abs(total) >= MIN_WEIGHT:
             # The page words read every drug name as one token; a moderator reads "<drug>".
             quoted = _words_list(tuple(w.replace(DRUG_TOKEN, "<drug>") for w, _ in side[:4]))
-            reasons.append(Reason(f"wording typical of {label} pages: {quoted}", total, "text"))
+            reasons.append(Reason(f"words that {effect} the score: {quoted}", total, "text"))
     return reasons
 
 
