@@ -94,6 +94,20 @@ def test_a_long_selling_sentence_is_quoted_where_it_names_the_drug(
     assert "buying ketamine online" in quoted[0]
 
 
+def test_a_clipped_quote_ends_on_a_whole_word_and_says_it_goes_on(
+        classifier: Classifier) -> None:
+    """A quote cut mid-word ("the options available whe") reads as the sentence's end."""
+    verdict = classifier.classify(
+        "<p>Anyone considering buying ketamine for home treatment should first discuss the "
+        "options available when other treatments have failed with a qualified clinician.</p>",
+        "https://forum.example/t/8")
+    quoted = [r.text for r in verdict.reasons if r.text.startswith("a sentence sells a drug:")]
+    assert quoted, verdict.reasons
+    assert quoted[0].endswith(" …'"), quoted[0]
+    words = quoted[0].removeprefix("a sentence sells a drug: '").removesuffix(" …'").split()
+    assert words[-1] in {"options", "available", "when", "other", "treatments"}, quoted[0]
+
+
 def test_a_page_without_url_is_not_explained_by_one(classifier: Classifier) -> None:
     """Without a URL the page-URL feature still weighs in; its reason must not name "None"."""
     verdict = classifier.classify("<p>Fresh bread every morning.</p>")

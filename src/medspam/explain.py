@@ -168,8 +168,19 @@ def _sentence_reason(scored: ScoredPage) -> str:
     if len(quote) > _QUOTE_CHARS:
         before = scored.text[start:drug].split()
         quote = " ".join(before[-_WORDS_BEFORE_DRUG:] + scored.text[drug:end].split())
-        quote = ("… " if len(before) > _WORDS_BEFORE_DRUG else "") + quote[:_QUOTE_CHARS]
+        quote = ("… " if len(before) > _WORDS_BEFORE_DRUG else "") + _clipped(quote)
     return f"a sentence sells a drug: '{quote}'"
+
+
+def _clipped(text: str) -> str:
+    """``text`` cut after its last whole word within :data:`_QUOTE_CHARS`, marked ``…`` if cut.
+
+    A quote that stops mid-word, or with no mark, reads as the sentence's end.
+    """
+    if len(text) <= _QUOTE_CHARS:
+        return text
+    cut = text.rfind(" ", 0, _QUOTE_CHARS + 1)
+    return (text[:cut] if cut > 0 else text[:_QUOTE_CHARS]) + " …"
 
 
 def _best_link(
