@@ -28,6 +28,7 @@ from typing import Any
 from medspam import Classifier
 from medspam.card import card_path_for, write_card
 from medspam.corpus import build_corpus
+from medspam.corpus.compose import DISGUISES
 from medspam.evaluate import classify_records, metrics
 from medspam.features import Scorer
 from medspam.features.pipeline import build_page_model, scorer_of
@@ -49,8 +50,7 @@ FAMILIES = {"without link scores": ["links"], "without page-URL cues": ["url"],
             "without page words": ["words"],
             "without text (cues + sale-text score + words)": ["cues", "unlinked", "sentences",
                                                               "text", "words"]}
-CYRILLIC = str.maketrans({"a": "а", "e": "е", "o": "о", "c": "с", "p": "р", "x": "х"})  # noqa: RUF001 - look-alikes on purpose
-LEET = str.maketrans({"a": "4", "e": "3", "i": "1", "o": "0"})
+CYRILLIC, LEET = DISGUISES["cyrillic"], DISGUISES["leet"]  # as the corpus writes them
 DRUGS = re.compile(r"\b(ketamine|oxycodone|xanax|tramadol|adderall|fentanyl|cocaine|valium|"
                    r"percocet|hydrocodone|alprazolam|diazepam|ambien|codeine|morphine)\b",
                    re.IGNORECASE)

@@ -71,6 +71,40 @@ def test_some_legitimate_sites_are_named_for_a_drug(records):
     assert {"clinic", "rehab", "warning", "harm-reduction", "drug-info"} <= named
 
 
+@pytest.mark.shared_data
+def test_a_share_of_composed_sales_writes_drug_names_in_disguise(records):
+    """As drug spam does; never ham, never real spam, and never inside an address."""
+    from medspam.corpus.build import REAL_TEXT_SOURCES  # noqa: PLC0415
+    from medspam.corpus.compose import DISGUISES, SPAM_DRUGS  # noqa: PLC0415
+
+    written = re.compile("|".join(re.escape(drug.translate(table)) for drug in SPAM_DRUGS
+                                  for table in DISGUISES.values() if drug.translate(table) != drug))
+
+    def disguised(record):
+        page = record["html"]
+        text = page.decode("utf-8", "replace") if isinstance(page, bytes) else page
+        return written.search(re.sub(r"<[^>]*>", " ", text).lower()) is not None
+
+    composed = [r for r in records if r["label"] == "spam"
+                and not r["source"].startswith(REAL_TEXT_SOURCES)]
+    share = sum(map(bool, map(disguised, composed))) / len(composed)
+    assert 0.05 < share < 0.15, share
+    real_spam = [r for r in records if r["label"] == "spam" and r not in composed]
+    composed_ham = [r for r in records if r["label"] == "ham" and r["source"].startswith(
+        "composition/")]
+    assert not any(map(disguised, real_spam + composed_ham))
+
+
+def test_disguise_leaves_addresses_as_written() -> None:
+    from medspam.corpus.compose import disguise_drug_names  # noqa: PLC0415
+
+    page = ('<p>Order Xanax at <a href="https://xanax.example/xanax">xanax shop</a> or '
+            "xanax.example/buy-xanax, (xanax).</p>")
+    assert disguise_drug_names(page, "leet") == (
+        '<p>Order X4n4x at <a href="https://xanax.example/xanax">x4n4x shop</a> or '
+        "xanax.example/buy-xanax, (x4n4x).</p>")
+
+
 def test_a_shared_data_folder_named_on_purpose_is_not_replaced_by_another(tmp_path, monkeypatch):
     monkeypatch.setenv("MEDSPAM_SHARED_DATA", str(tmp_path))  # no SOURCES.md there
     with pytest.raises(InputError, match=r"MEDSPAM_SHARED_DATA=.*: no SOURCES\.md"):

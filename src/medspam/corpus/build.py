@@ -14,12 +14,14 @@ from typing import Any
 from medspam import urls
 from medspam.corpus import sources
 from medspam.corpus.compose import (
+    DISGUISES,
     PLACEMENTS,
     PRESCRIBED_DRUGS,
     SPAM_DRUGS,
     Injection,
     Material,
     community_url,
+    disguise_drug_names,
     generated_shop_domain,
     info_page_url,
     legit_links,
@@ -209,7 +211,24 @@ class Builder:
                     self._short_pages)
         for family in families:
             self.rng = random.Random(f"{self.seed}:{family.__name__}")
-            yield from family()
+            yield from map(self._disguised, family())
+
+    def _disguised(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The record, or for a share of composed sale pages, its drug names in disguise.
+
+        The share is fixed by a hash of the seed and the record's id, so no family's draws
+        move. Real spam (Enron, SMS, the real pages) stays as it was sent.
+        """
+        key = f"disguise:{self.seed}:{record['id']}"
+        if (record["label"] != "spam" or record["source"].startswith(REAL_TEXT_SOURCES)
+                or stable_fraction(key) >= DISGUISED_SHARE):
+            return record
+        kinds = sorted(DISGUISES)
+        how = kinds[min(int(stable_fraction(key + ":how") * len(kinds)), len(kinds) - 1)]
+        page = record["html"]
+        text = page.decode("utf-8") if isinstance(page, bytes) else page
+        text = disguise_drug_names(text, how)
+        return {**record, "html": text.encode("utf-8") if isinstance(page, bytes) else text}
 
     def _composed(self, *, group: str, title: str, paragraphs: list[str], lang: str,
                   source: str, kind: str, medical: bool, spam: bool,
@@ -409,6 +428,14 @@ class Builder:
                                # medical scorer that drug information is not health text.
                                medical=None)
 
+
+DISGUISED_SHARE = 0.1
+"""Share of the composed sale pages whose visible drug names are written in disguise (leet
+digits or Cyrillic look-alike letters, :data:`DISGUISES`), as drug spam writes them to get past
+word filters. Without them no training page held a disguised name, and the page and link
+scorers gave the disguise itself no weight (0.0) though a legitimate page never writes one."""
+REAL_TEXT_SOURCES = ("realpages", "enron-spam", "sms-spam-collection")
+"""Sources of real spam text, kept as it was written."""
 
 HOME_PAGE_SHARE = 1 / 3
 """Share of the short real-page records put at their site's home page (``https://host/``)."""

@@ -157,6 +157,48 @@ class Injection:
     targets: list[str] = field(default_factory=list)
 
 
+DISGUISES = {
+    "leet": str.maketrans({"a": "4", "e": "3", "i": "1", "o": "0"}),
+    "cyrillic": str.maketrans({"a": "\u0430", "e": "\u0435", "o": "\u043e", "c": "\u0441",
+                               "p": "\u0440", "x": "\u0445"}),
+}
+"""How drug-spam writes drug names past word filters: leet digits (``k3t4m1n3``) and Cyrillic
+look-alike letters (``\u0445\u0430nax``), one character for one."""
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>?)|([^<]+)")
+_SPAM_DRUG = re.compile(r"\b(?:" + "|".join(sorted(SPAM_DRUGS, key=len, reverse=True)) + r")\b",
+                        re.IGNORECASE)
+_IN_ADDRESS = frozenset("/.@:-_=")
+
+
+def disguise_drug_names(page: str, how: str) -> str:
+    """``page`` with the drug names of its visible text written in disguise ``how``.
+
+    Names inside tags (URLs, attributes) and inside addresses written out in the text
+    (``shop.example/ketamine-500mg``) stay as they are: spam disguises what a reader and a
+    word filter see, not the shop's address.
+
+    Examples
+    --------
+    >>> disguise_drug_names('<a href="/ketamine">Buy ketamine</a> at x.shop/ketamine', "leet")
+    '<a href="/ketamine">Buy k3t4m1n3</a> at x.shop/ketamine'
+    """
+    table = DISGUISES[how]
+
+    def name(match: re.Match[str]) -> str:
+        text, start, end = match.string, match.start(), match.end()
+        if (start and text[start - 1] in _IN_ADDRESS) or text[end:end + 1] in _IN_ADDRESS - {"."}:
+            return match.group()
+        if text[end:end + 1] == "." and text[end + 1:end + 2].isalnum():
+            return match.group()  # ketamine.shop
+        return match.group().translate(table)
+
+    def piece(match: re.Match[str]) -> str:
+        tag, text = match.groups()
+        return tag if tag is not None else _SPAM_DRUG.sub(name, text)
+
+    return _TAG_OR_TEXT.sub(piece, page)
+
+
 def slugify(text: str) -> str:
     """Lower-case ASCII-ish slug of a title."""
     return re.sub(r"[^\w]+", "-", text.lower()).strip("-")[:60] or "page"
