@@ -105,11 +105,11 @@ LIMITATIONS = (
     "Labels of realpages are one reader's judgement; a few are borderline.",
     ("Real sale pages are caught less often than the design asks. Cross-validated over all 247 "
      "real pages (four folds by host, each held out in turn; benchmarks/realpages_cv.py, model "
-     "2ca44b77's code, 2026-12-03/04): ROC-AUC 0.80, recall at 5 % FPR 0.51 (0.35 to 0.66 by "
-     "fold), and at each fold model's threshold 0.48 with 4 of 127 look-alikes flagged (corpus "
-     "seed 0); with corpus seeds 1 and 2, 0.78 / 0.78, 0.51 / 0.49 and 0.47 / 0.45 with 5 "
-     "flagged. The 88 pages of the test hosts allow one look-alike at 5 % FPR and read lower "
-     "(0.47). Missed: mostly a shop's informative page, whose first sentence reads like drug "
+     "1d9806ea's code, 2026-12-04): ROC-AUC 0.80, recall at 5 % FPR 0.54 (0.43 to 0.66 by "
+     "fold), and at each fold model's threshold 0.48 with 5 of 127 look-alikes flagged (corpus "
+     "seed 0); with corpus seed 1, 0.78, 0.49 and 0.48 with 5 flagged. "
+     "The 88 pages of the test hosts allow one look-alike at 5 % FPR (0.51 there). "
+     "Missed: mostly a shop's informative page, whose first sentence reads like drug "
      "information and whose address sells only through the host or a product path."),
     ("The sale-text scorer reads words and word-list matches, learnt from English spam mail, "
      "our shop pages and our posts: ham that describes an offer reads as one (news of a seized "
@@ -128,8 +128,8 @@ LIMITATIONS = (
     ("These numbers are measured on the corpus composed with seed 0, on which the design was "
      "tuned over many sessions. Retrained on corpora composed with seeds 1 to 4 (the same "
      "documents and splits, other page shapes, drugs and injections; measured with model "
-     "2ca44b77's code, 2026-12-04), recall at 0.5 % FPR was 0.826, 0.871, 0.873 and 0.792 "
-     "(0.879 on seed 0) and realpages recall at 5 % FPR on the test hosts 0.47 to 0.49 (0.47 "
+     "1d9806ea's code, 2026-12-04), recall at 0.5 % FPR was 0.830, 0.874, 0.874 and 0.800 "
+     "(0.881 on seed 0) and realpages recall at 5 % FPR on the test hosts 0.45 to 0.51 (0.51 "
      "on seed 0): expect the lower numbers on new pages, and read differences of a few points "
      "between models as noise."),
 )
