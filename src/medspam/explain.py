@@ -220,6 +220,11 @@ def _links_to(evidence: tuple[LinkEvidence, ...], keep: Callable[[Link], bool]) 
     return "no link leaves the site" if best is None else _named(best)
 
 
+def _any_link(_: Link) -> bool:
+    """Every outbound link: the features that read the page's top link."""
+    return True
+
+
 _Describe = Callable[[ScoredPage, tuple[LinkEvidence, ...]], str]
 _LINK_SUMMARY_TEXTS: dict[str, _Describe] = {
     # Built on demand: each looks through every link of the page. The page scorer fits these
@@ -227,16 +232,14 @@ _LINK_SUMMARY_TEXTS: dict[str, _Describe] = {
     # the share of sale links partly against), so a reason per feature would show the same
     # link for and against a sale. Each names the link it reads; the reasons that name the
     # same link add up to one, and a moderator sees one net weight per link.
-    "max_link_score": lambda _, ev: _links_to(ev, lambda _: True),
+    "max_link_score": lambda _, ev: _links_to(ev, _any_link),
     "max_external_link_score": lambda _, ev: _links_to(ev, lambda link: link.is_external),
     "max_text_link_score":
         lambda _, ev: _links_to(ev, lambda link: link.found in {"text", "obfuscated"}),
     "max_hidden_link_score": lambda _, ev: _links_to(ev, lambda link: link.is_hidden),
     "max_contact_score": lambda _, ev: _links_to(ev, lambda link: link.found == "contact"),
-    "max_link_log_odds": lambda _, ev: _links_to(ev, lambda _: True),
-    "any_link_log_odds": lambda _, ev: _links_to(ev, lambda _: True),
-    "links_over_half": lambda _, ev: _links_to(ev, lambda _: True),
-    "share_of_links_over_half": lambda _, ev: _links_to(ev, lambda _: True),
+    **dict.fromkeys(("max_link_log_odds", "any_link_log_odds", "links_over_half",
+                     "share_of_links_over_half"), lambda _, ev: _links_to(ev, _any_link)),
     "link_count": lambda scored, _: f"number of links ({len(_scored_links(scored))})",
     "hidden_link_count": lambda scored, _:
         f"number of hidden links ({sum(link.is_hidden for link in _scored_links(scored))})",

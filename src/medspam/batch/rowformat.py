@@ -21,7 +21,7 @@ from medspam.lines import LineStream, capped_lines
 from medspam.settings import MB
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
     from io import BufferedReader
     from pathlib import Path
 
@@ -139,7 +139,7 @@ LIST_SEPARATOR = " | "
 """Between the items of a list cell (``reasons``, ``notes``)."""
 
 
-def _joined(items: Any) -> str:
+def _joined(items: Iterable[str]) -> str:
     """Items as one cell, each item's own ``" | "`` written ``" ¦ "``.
 
     So the cell splits back into the same items (a reason quoting a title such as "Buy xanax

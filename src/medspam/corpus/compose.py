@@ -167,7 +167,10 @@ look-alike letters (``\u0445\u0430nax``), one character for one."""
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>?)|([^<]+)")
 _SPAM_DRUG = re.compile(r"\b(?:" + "|".join(sorted(SPAM_DRUGS, key=len, reverse=True)) + r")\b",
                         re.IGNORECASE)
-_IN_ADDRESS = frozenset("/.@:-_=")
+_BEFORE_IN_ADDRESS = frozenset("/.@:-_=")
+"""A character before a drug name that puts it inside an address (``x.shop/ketamine``)."""
+_AFTER_IN_ADDRESS = _BEFORE_IN_ADDRESS - {"."}
+"""The same after it; a dot there ends a sentence unless a letter or digit follows."""
 
 
 def disguise_drug_names(page: str, how: str) -> str:
@@ -186,9 +189,10 @@ def disguise_drug_names(page: str, how: str) -> str:
 
     def name(match: re.Match[str]) -> str:
         text, start, end = match.string, match.start(), match.end()
-        if (start and text[start - 1] in _IN_ADDRESS) or text[end:end + 1] in _IN_ADDRESS - {"."}:
+        before, after = text[start - 1:start], text[end:end + 1]
+        if before in _BEFORE_IN_ADDRESS or after in _AFTER_IN_ADDRESS:
             return match.group()
-        if text[end:end + 1] == "." and text[end + 1:end + 2].isalnum():
+        if after == "." and text[end + 1:end + 2].isalnum():
             return match.group()  # ketamine.shop
         return match.group().translate(table)
 
