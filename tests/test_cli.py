@@ -131,6 +131,17 @@ def test_report_names_the_shop(capsys):
     assert "suspicious links" in out
 
 
+def test_report_says_a_link_is_a_hidden_frame_or_a_redirect(tmp_path, monkeypatch, capsys):
+    page = ("<p>Anxiety is common; therapy helps.</p>"
+            '<iframe src="https://benzo-direct.example/buy-xanax" width="1" height="1"></iframe>'
+            "<script>window.location.href = 'https://pills.example.net/order';</script>")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(page.encode())))
+    main(["check", "-", "--all-links"])
+    out = capsys.readouterr().out
+    assert "https://benzo-direct.example/buy-xanax  (frame, hidden)" in out
+    assert "https://pills.example.net/order  (redirect)" in out
+
+
 @pytest.mark.parametrize("argv", [["check"], ["check", SPAM, "--threshold", "2"], ["nope"]],
                          ids=["no-file", "bad-threshold", "unknown-command"])
 def test_usage_errors_exit_2(argv, capsys):

@@ -95,6 +95,30 @@ def test_a_share_of_composed_sales_writes_drug_names_in_disguise(records):
     assert not any(map(disguised, real_spam + composed_ham))
 
 
+@pytest.mark.shared_data
+def test_a_share_of_composed_sales_frame_or_redirect_to_the_shop(records):
+    """Carried shops are found as frames or redirects; ham pages frame and redirect too."""
+    from medspam.extract import extract_page  # noqa: PLC0415
+
+    def kinds(record, keep):
+        page = extract_page(record["html"], record["url"])
+        return {link.found for link in page.links if keep(link)}
+
+    carried = [r for r in records if r["placement"] in {"frame", "redirect"}]
+    placed = [r for r in records if r["placement"] in {"inline", "sidebar", "footer"}]
+    assert 0.25 < len(carried) / (len(carried) + len(placed)) < 0.55
+    assert {r["label"] for r in carried} == {"spam"}
+    for record in carried[::10]:
+        assert kinds(record, lambda link, r=record: link.domain in r["targets"]) == {
+            record["placement"]}, record["id"]
+    composed_ham = [r for r in records if r["label"] == "ham"
+                    and r["source"] != "webpages" and r["source"].startswith(
+                        ("composition/", "medquad/"))]
+    framing = [r for r in composed_ham[::20] if kinds(
+        r, lambda link: link.found in {"frame", "redirect"})]
+    assert 0.05 < len(framing) / len(composed_ham[::20]) < 0.25
+
+
 def test_disguise_leaves_addresses_as_written() -> None:
     from medspam.corpus.compose import disguise_drug_names  # noqa: PLC0415
 

@@ -213,6 +213,8 @@ def test_the_cues_that_read_the_same_words_are_one_reason(
 @pytest.mark.parametrize(("found", "url", "expected"), [
     ("contact", "tel:+493318667011", "contact channel: tel:+493318667011 (link score 0.11)"),
     ("text", "https://clinic.example/", "address written out in the text: clinic.example"),
+    ("redirect", "https://clinic.example/", "redirects to clinic.example (link score 0.11)"),
+    ("frame", "https://clinic.example/", "loads clinic.example (link score 0.11) in a frame"),
 ])
 def test_a_link_is_named_by_how_it_is_carried_not_as_a_sale(
         found: str, url: str, expected: str) -> None:

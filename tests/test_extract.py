@@ -223,6 +223,58 @@ def test_links_after_html_end_are_hidden() -> None:
         ("example.org", False), ("pills.example.com", True), ("rx.example.net", True)]
 
 
+# --- frames and redirects ------------------------------------------------------------------------
+
+
+SHOP = "https://benzo-direct.example/buy-xanax-2mg"
+
+
+@pytest.mark.parametrize(("markup", "found", "hidden"), [
+    (f'<head><meta http-equiv="Refresh" content="0; URL=\'{SHOP}\'"></head>', "redirect", False),
+    ((f'<head><script>if (/google/.test(document.referrer)) top.location.replace("{SHOP}")'
+      "</script></head>"), "redirect", False),
+    ((f'<p>Text</p><script>setTimeout(function(){{window.location.href = "{SHOP}"}}, 3000)'
+      "</script>"), "redirect", False),
+    (f"<button onclick=\"location.href='{SHOP}'\">Get it now</button>", "redirect", False),
+    (f"<span onclick=\"window.open('{SHOP}', '_blank')\">more</span>", "redirect", False),
+    (f'<iframe src="{SHOP}" width="1" height="1" frameborder="0"></iframe>', "frame", True),
+    (f'<iframe src="{SHOP}" style="display:none"></iframe>', "frame", True),
+    (f'<div style="position:absolute;left:-9999px"><iframe src="{SHOP}"></iframe></div>',
+     "frame", True),
+    (f'<iframe src="{SHOP}" width="100%" height="480"></iframe>', "frame", False),
+    (f'<frameset><frame src="{SHOP}"></frameset>', "frame", False),
+])
+def test_frames_and_redirects_are_links_of_their_own_kind(
+        markup: str, found: str, hidden: bool) -> None:
+    """Hacked pages load or send visitors to a shop without an anchor anyone sees."""
+    link = one_link(markup)
+    assert (link.url, link.found, link.is_hidden, link.anchor) == (SHOP, found, hidden, "")
+    assert link.how == found  # a hidden frame is told by is_hidden, and stays a frame
+
+
+@pytest.mark.parametrize("markup", [
+    '<meta http-equiv="refresh" content="600">',  # reloads the page
+    "<script>location.href = base + '/next'</script>",  # not a whole literal address
+    "<script>location.replace('https://' + location.host + location.pathname)</script>",
+    "<button onclick=\"location.href='mailto:desk@example.org'\">Mail us</button>",
+    '<script type="application/ld+json">{"url": "https://shop.example/"}</script>',
+    '<iframe src="about:blank"></iframe>',
+    "<p>Our location.href = 'https://shop.example/' explained</p>",  # text, not a script
+])
+def test_what_is_no_frame_or_redirect(markup: str) -> None:
+    page = extract_page(markup, PAGE_URL)
+    assert not [link for link in page.links if link.found in {"frame", "redirect"}]
+
+
+def test_a_redirect_resolves_against_the_page_and_an_anchor_to_it_wins() -> None:
+    page = extract_page("<button onclick=\"location.href='/newsletter'\">Subscribe</button>"
+                        '<a href="https://a.example.com/x">x</a>'
+                        "<script>window.open('https://a.example.com/x')</script>", PAGE_URL)
+    assert [(link.url, link.found, link.is_external) for link in page.links] == [
+        ("https://health.example.org/newsletter", "redirect", False),
+        ("https://a.example.com/x", "anchor", True)]
+
+
 # --- links written as text ----------------------------------------------------------------------
 
 

@@ -100,6 +100,8 @@ def _link_cue(cue: str, link: Link) -> str:
         "is_contact": "contact channel used to sell",
         "found_obfuscated": f"obfuscated link ('{link.raw[:60]}')",
         "found_text": "written as plain text, not a link",
+        "found_frame": "loaded in a frame, not shown as a link",
+        "found_redirect": "a redirect (meta refresh or script), not a link to click",
         "has_disguised_drug_word": "drug name in disguise (leet digits or look-alike letters)",
     }
     return texts.get(cue, cue.replace("_", " "))
@@ -204,6 +206,10 @@ def _named(link: LinkEvidence) -> str:
     name = f"{link.link.domain or link.link.url} (link score {link.score:.2f})"
     if link.link.found == "contact":
         return f"contact channel: {name}"
+    if link.link.found == "redirect":
+        return f"redirects to {name}"
+    if link.link.found == "frame":
+        return f"loads {name} in a {'hidden ' if link.link.is_hidden else ''}frame"
     if link.link.is_hidden:
         return f"hidden link to {name}"
     if link.link.found in {"text", "obfuscated"}:

@@ -5,10 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Found = Literal["anchor", "text", "obfuscated", "contact", "page"]
-"""How a link was found: an ``<a>``/``<area>`` element, a plain-text URL or bare domain,
-an obfuscated form (``hxxps://``, ``example[.]com``), a contact channel (Telegram, WhatsApp,
-phone), or the page's own address."""
+Found = Literal["anchor", "frame", "redirect", "text", "obfuscated", "contact", "page"]
+"""How a link was found: an ``<a>``/``<area>`` element, a frame the page loads (``iframe``,
+``frame``), a redirect (``meta`` refresh, script or ``onclick`` navigation), a plain-text URL
+or bare domain, an obfuscated form (``hxxps://``, ``example[.]com``), a contact channel
+(Telegram, WhatsApp, phone), or the page's own address."""
+
+
+_CARRIED = frozenset({"frame", "redirect"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +54,12 @@ class Link:
 
     @property
     def how(self) -> str:
-        """How the link was found, with ``hidden`` taking precedence."""
-        return "hidden" if self.is_hidden else self.found
+        """How the link was found, with ``hidden`` taking precedence over a link's own kind.
+
+        A frame or redirect keeps its kind (``is_hidden`` tells a hidden frame): that a page
+        loads an address without showing a link says more than that the frame is hidden.
+        """
+        return "hidden" if self.is_hidden and self.found not in _CARRIED else self.found
 
 
 @dataclass(frozen=True, slots=True)

@@ -118,8 +118,9 @@ def render(verdict: Verdict, console: Console, *, all_links: bool = False) -> No
         for evidence in shown[:MAX_LINKS_SHOWN if not all_links else None]:
             link = evidence.link
             anchor = f", anchor: {escape(repr(link.anchor[:50]))}" if link.found == "anchor" else ""
-            console.print(
-                f"  {evidence.score:.2f}  {escape(link.url)}  [dim]({link.how}{anchor})[/]")
+            hidden = ", hidden" if link.is_hidden and link.how != "hidden" else ""
+            console.print(f"  {evidence.score:.2f}  {escape(link.url)}  "
+                          f"[dim]({link.how}{hidden}{anchor})[/]")
             for reason in evidence.reasons[:3]:
                 if reason.weight > 0:
                     console.print(f"        - {escape(reason.text)}")

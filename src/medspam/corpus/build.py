@@ -13,6 +13,7 @@ from typing import Any
 
 from medspam import urls
 from medspam.corpus import sources
+from medspam.corpus.carriers import legit_carrier
 from medspam.corpus.compose import (
     DISGUISES,
     PLACEMENTS,
@@ -116,6 +117,7 @@ class Builder:
         self.material = material
         self.seed = seed
         self.rng = random.Random(seed)
+        self.carrier_rng = random.Random(f"{seed}:carriers")
         self.shops = self._shop_domains()
         self.trusted = self._trusted_domains()
         self.count = 0
@@ -161,7 +163,8 @@ class Builder:
         drug = rng.choice(SPAM_DRUGS)
         domains = [rng.choice(self.shops[pool]) for _ in range(rng.choice((1, 1, 2, 3)))]
         return build_injection(rng, self.material, lang=lang, drug=drug, domains=domains,
-                               placement=rng.choice(PLACEMENTS), legit=legit)
+                               placement=rng.choice(PLACEMENTS), legit=legit,
+                               carrier_rng=self.carrier_rng)
 
     def compose(
         self, *, title: str, paragraphs: list[str], lang: str, pool: str, spam: bool,
@@ -190,11 +193,17 @@ class Builder:
             as_text = rng.random() < 0.3  # noqa: PLR2004
             block = f"<h3>{html.escape(heading)}</h3>" + anchors_html(legit, as_text=as_text)
         shape = rng.choice(self.material.shapes)
+        # Frames and redirects are no sign of a sale by themselves: pages of both labels embed
+        # videos and share buttons.
+        head, footer = legit_carrier(self.carrier_rng)
+        head, footer = inj.head_html or head, inj.footer_html or footer
         page = shape["html"].format(
             lang=lang, title=html.escape(title), body=body, links=block,
-            sidebar=inj.sidebar_html, footer=inj.footer_html, site_name=rng.choice(
+            sidebar=inj.sidebar_html, footer=footer, site_name=rng.choice(
                 ("Community", "Voices", "Neighbours Hub", "Health Stories", "Daily Post")),
         )
+        if head:
+            page = page.replace("</head>", head + "</head>", 1)
         url = inj.page_url or url or community_url(rng, title)
         if not spam and not inj.page_url and rng.random() < 0.15:  # noqa: PLR2004 - drug slugs on ham pages too
             url = info_page_url(rng, rng.choice(SPAM_DRUGS))
@@ -211,6 +220,7 @@ class Builder:
                     self._short_pages)
         for family in families:
             self.rng = random.Random(f"{self.seed}:{family.__name__}")
+            self.carrier_rng = random.Random(f"{self.seed}:{family.__name__}:carriers")
             yield from map(self._disguised, family())
 
     def _disguised(self, record: dict[str, Any]) -> dict[str, Any]:

@@ -154,6 +154,7 @@ class Injection:
     footer_html: str = ""
     inline_html: str = ""
     page_url: str = ""
+    head_html: str = ""
     targets: list[str] = field(default_factory=list)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import random
 
+from medspam.corpus.carriers import carry
 from medspam.corpus.compose import (
     SHORTENERS,
     Injection,
@@ -39,9 +40,14 @@ def _contact(rng: random.Random, material: Material, lang: str, drug: str) -> tu
 
 def build_injection(  # noqa: C901 - one branch per placement reads best
     rng: random.Random, material: Material, *, lang: str, drug: str, domains: list[str],
-    placement: str, legit: list[tuple[str, str]],
+    placement: str, legit: list[tuple[str, str]], carrier_rng: random.Random | None = None,
 ) -> Injection:
-    """Build the injection for ``placement`` with shop links on ``domains``."""
+    """Build the injection for ``placement`` with shop links on ``domains``.
+
+    With ``carrier_rng``, a share of inline, sidebar and footer placements carry their shops
+    as frames or a redirect instead (:func:`medspam.corpus.carriers.carry`), drawing only
+    from ``carrier_rng``.
+    """
     inj = Injection(placement=placement)
     if rng.random() < 0.6:  # noqa: PLR2004 - the seed's only cue was one word; often none at all
         inj.sentence = material.pick(rng, "sales_sentences", lang).format(drug=drug)
@@ -78,6 +84,8 @@ def build_injection(  # noqa: C901 - one branch per placement reads best
     elif placement == "page_url":
         inj.page_url = sale_page_url(rng, drug)
         inj.targets = []
+    if carrier_rng is not None:
+        carry(carrier_rng, inj, shops)
     return inj
 
 

@@ -118,7 +118,7 @@ def _anchor_link(anchor: Anchor, doc: ParsedHtml, context: LinkContext, total: i
     return Link(
         url=url,
         raw=anchor.href[: max_chars * 2],
-        found="anchor",
+        found=anchor.carrier,
         host=info.host,
         domain=info.site,
         anchor=text,

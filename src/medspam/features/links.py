@@ -12,7 +12,7 @@ from medspam.features.base import ObjectTransformer, TokenSelector
 from medspam.features.linkparts import link_parts, vocabulary
 from medspam.page import Link
 
-_FOUND = ("anchor", "text", "obfuscated", "contact", "page")
+_FOUND = ("anchor", "frame", "redirect", "text", "obfuscated", "contact", "page")
 _TRUSTED_SUFFIXES = ("gov", "edu", "mil", "int", "gov.uk", "nhs.uk", "ac.uk", "gc.ca", "gouv.fr")
 
 CUE_NAMES = (

@@ -113,7 +113,9 @@ class LinkOut(BaseModel):
     url: str
     domain: str
     anchor: str
-    found: str = Field(description="anchor | text | obfuscated | contact | hidden")
+    found: str = Field(
+        description="anchor | frame | redirect | text | obfuscated | contact | hidden "
+                    "(a hidden link of another kind; a hidden frame stays a frame)")
     hidden: bool
     external: bool
     rel: list[str]
