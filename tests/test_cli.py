@@ -131,7 +131,7 @@ def test_report_names_the_shop(capsys):
     assert "suspicious links" in out
 
 
-def test_report_says_a_link_is_a_hidden_frame_or_a_redirect(tmp_path, monkeypatch, capsys):
+def test_report_says_a_link_is_a_hidden_frame_or_a_redirect(monkeypatch, capsys):
     page = ("<p>Anxiety is common; therapy helps.</p>"
             '<iframe src="https://benzo-direct.example/buy-xanax" width="1" height="1"></iframe>'
             "<script>window.location.href = 'https://pills.example.net/order';</script>")
