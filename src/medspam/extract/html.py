@@ -1,9 +1,9 @@
 """HTML walking: one iterative pass over a lexbor tree for title, language, text blocks, anchors.
 
-Anchors are every address the page sends a visitor to or loads without asking: ``a`` and
-``area`` links, ``iframe``/``frame`` sources, a ``meta`` refresh and the literal addresses a
-script or ``onclick`` handler navigates to (``location.href = "…"``, ``window.open("…")``),
-the redirects and hidden frames of hacked pages.
+Anchors are every address the page links to, loads or sends a visitor to: ``a`` and ``area``
+links, and, without a link anyone sees, ``iframe``/``frame`` sources, a ``meta`` refresh and
+the literal addresses a script or ``onclick`` handler navigates to (``location.href = "…"``,
+``window.open("…")``): the hidden frames and redirects of hacked pages.
 
 selectolax's lexbor parser is fast (tens of MB/s) and the walk uses ``child``/``next``/``parent``
 with an explicit stack, so no nesting depth can overflow Python's stack. Lexbor itself slows
