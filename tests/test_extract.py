@@ -296,9 +296,12 @@ def test_a_redirect_resolves_against_the_page_and_an_anchor_to_it_wins() -> None
         ("Go to \uff50\uff49\uff4c\uff4c\uff53\uff0e\uff43\uff4f\uff4d", "http://pills.com/",
          "obfuscated"),
         ("Go to xn--pypal-4ve.com/login", "http://p\u0430ypal.com/login", "text"),
+        ("Get it from benzo-direct[.]cc today", "http://benzo-direct.cc/", "obfuscated"),
+        ("Pide en farmacia-online[.]es ya", "http://farmacia-online.es/", "obfuscated"),
     ],
     ids=["scheme", "www", "bare-path", "bare", "hxxps", "bracket-dots", "spoken-dot",
-         "spoken-dot-word-tld-with-path", "spaced-scheme", "zero-width", "full-width", "punycode"],
+         "spoken-dot-word-tld-with-path", "spaced-scheme", "zero-width", "full-width", "punycode",
+         "bracket-dot-file-extension-tld", "bracket-dot-word-tld"],
 )
 def test_text_links(text: str, url: str, found: str) -> None:
     link = one_link(f"<p>{text}</p>", None)
@@ -324,7 +327,7 @@ def test_punycode_text_link_is_noted() -> None:
     ["Dr.med. Anna Weber", "Common side effects, e.g. nausea, i.e. mild", "U.S. guidance",
      "Chanel No.5", "Open file.txt or image.png or index.html", "Release v1.2.3 is out",
      "Run setup.py and read README.md", "Write to nurse@example.org",
-     "Take 2.5 mg twice daily", "Patients.It works well."],
+     "Take 2.5 mg twice daily", "Patients.It works well.", "Build main.cc, then run it.js"],
 )
 def test_prose_is_not_a_link(text: str) -> None:
     assert extract_page(f"<p>{text}</p>").links == ()

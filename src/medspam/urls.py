@@ -400,7 +400,7 @@ def _is_mixed_script(label: str) -> bool:
     return bool(lookalikes) and ("LATIN" in scripts or len(lookalikes) > 1)
 
 
-def is_plausible_host(text: str) -> bool:
+def is_plausible_host(text: str, *, disguised: bool = False) -> bool:
     """Whether a bare-domain candidate found in text is plausibly a real host.
 
     The rule: the host has valid labels and a real public suffix (bundled list) whose last
@@ -410,12 +410,16 @@ def is_plausible_host(text: str) -> bool:
     common short word (``.il``, ``.je``, ``.to``: ``géographiques.il`` is a missing space),
     and not written in title case after a lower-case name (``patients.It``).
     So ``Dr.med``, ``e.g``, ``U.S``, ``No.5``, ``v1.2``, ``file.txt``, ``setup.py`` are not
-    hosts, while ``buycocaineonline.info``, ``www.rx.ru`` and ``t.co/abc`` are.
+    hosts, while ``buycocaineonline.info``, ``www.rx.ru`` and ``t.co/abc`` are. A candidate
+    whose dots were ``disguised`` (``pills[.]cc``, ``farmacia dot es``) was written as an
+    address on purpose: the valid labels and real suffix are enough.
 
     Parameters
     ----------
     text
         A candidate such as ``buycocaineonline.info`` or ``shop.example/p/1``.
+    disguised
+        The writer disguised the candidate's dots, as only addresses are.
 
     Returns
     -------
@@ -426,6 +430,8 @@ def is_plausible_host(text: str) -> bool:
     --------
     >>> [is_plausible_host(t) for t in ("buycocaineonline.info", "Dr.med", "file.txt")]
     [True, False, False]
+    >>> is_plausible_host("pills.cc"), is_plausible_host("pills.cc", disguised=True)
+    (False, True)
 
     """
     head, slash, path = text.partition("/")
@@ -433,7 +439,7 @@ def is_plausible_host(text: str) -> bool:
     info = _host_facts(_clean_host(written))
     if not info.is_valid or info.is_ip or not info.suffix.rsplit(".", 1)[-1].isalpha():
         return False
-    if written.lower().startswith("www.") or (slash and path):
+    if disguised or written.lower().startswith("www.") or (slash and path):
         return True
     tld_written = written.rsplit(".", 1)[-1]
     is_title_case = tld_written[:1].isupper() and not written.isupper()

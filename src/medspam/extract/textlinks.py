@@ -123,17 +123,26 @@ def find_text_links(text: str, *, max_url_chars: int = 2048) -> list[TextMatch]:
 
     """
     mapped = deobfuscate_mapped(text)
+
+    def written(start: int, end: int) -> tuple[int, int, str]:
+        raw_start, raw_end = mapped.source_span(start, end)
+        return raw_start, raw_end, text[raw_start:raw_end]
+
+    def disguised(start: int, end: int) -> bool:
+        return written(start, end)[2].replace("&amp;", "&") != mapped.text[start:end]
+
     taken: list[tuple[int, int]] = []
     out: list[TextMatch] = []
     for finder in (_contacts, _phones, _web_links):
-        for url, start, end in finder(mapped.text, max_url_chars):
+        hits = (_web_links(mapped.text, max_url_chars, disguised) if finder is _web_links
+                else finder(mapped.text, max_url_chars))
+        for url, start, end in hits:
             if any(start < t_end and t_start < end for t_start, t_end in taken):
                 continue
             taken.append((start, end))
-            raw_start, raw_end = mapped.source_span(start, end)
-            raw = text[raw_start:raw_end]
+            raw_start, raw_end, raw = written(start, end)
             found: Found = "contact" if finder is not _web_links else (
-                "text" if raw.replace("&amp;", "&") == mapped.text[start:end] else "obfuscated")
+                "obfuscated" if disguised(start, end) else "text")
             out.append(TextMatch(url, raw, found, raw_start, raw_end))
     return sorted(out, key=lambda m: m.start)
 
@@ -226,8 +235,15 @@ def _is_phone_shape(number: str, digits: str) -> bool:
     )
 
 
-def _web_links(text: str, max_url_chars: int) -> Iterator[_Hit]:
-    """URLs with a scheme, ``www.`` URLs, and plausible bare domains."""
+def _web_links(
+    text: str, max_url_chars: int, disguised: Callable[[int, int], bool] | None = None,
+) -> Iterator[_Hit]:
+    """URLs with a scheme, ``www.`` URLs, and plausible bare domains.
+
+    ``disguised(start, end)`` tells whether the span was written with disguised dots
+    (``pills[.]cc``): such a bare domain is taken on any real suffix, even one that is a file
+    extension or a short word when written plainly (``main.cc``, ``ir a.es``).
+    """
     finders: tuple[tuple[re.Pattern[str], Callable[[str], bool]], ...] = (
         (_SCHEME_URL, _always),
         (_WWW_URL, _always),
@@ -238,11 +254,14 @@ def _web_links(text: str, max_url_chars: int) -> Iterator[_Hit]:
     for pattern, accept in finders:
         for match in pattern.finditer(text):
             written = _trim(match.group())
-            if not accept(written):
+            start, end = match.start(), match.start() + len(written)
+            if not accept(written) and not (
+                    pattern is _BARE and disguised is not None and disguised(start, end)
+                    and urls.is_plausible_host(written, disguised=True)):
                 continue
             url = urls.normalise_url(written, max_chars=max_url_chars)
             if url:
-                yield url, match.start(), match.start() + len(written)
+                yield url, start, end
 
 
 def _always(_: str) -> bool:
