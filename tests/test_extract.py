@@ -237,6 +237,7 @@ SHOP = "https://benzo-direct.example/buy-xanax-2mg"
       "</script>"), "redirect", False),
     (f"<button onclick=\"location.href='{SHOP}'\">Get it now</button>", "redirect", False),
     (f"<span onclick=\"window.open('{SHOP}', '_blank')\">more</span>", "redirect", False),
+    (f"<body onload=\"window.location = '{SHOP}'\"><p>Text</p></body>", "redirect", False),
     (f'<iframe src="{SHOP}" width="1" height="1" frameborder="0"></iframe>', "frame", True),
     (f'<iframe src="{SHOP}" style="display:none"></iframe>', "frame", True),
     (f'<div style="position:absolute;left:-9999px"><iframe src="{SHOP}"></iframe></div>',
@@ -259,11 +260,18 @@ def test_frames_and_redirects_are_links_of_their_own_kind(
     "<button onclick=\"location.href='mailto:desk@example.org'\">Mail us</button>",
     '<script type="application/ld+json">{"url": "https://shop.example/"}</script>',
     '<iframe src="about:blank"></iframe>',
+    '<a href="javascript:void(0)">Menu</a>',
+    "<div onload=\"location.href='https://shop.example/'\">only a body loads</div>",
     "<p>Our location.href = 'https://shop.example/' explained</p>",  # text, not a script
 ])
 def test_what_is_no_frame_or_redirect(markup: str) -> None:
     page = extract_page(markup, PAGE_URL)
     assert not [link for link in page.links if link.found in {"frame", "redirect"}]
+
+
+def test_a_javascript_link_is_a_redirect_with_its_text() -> None:
+    link = one_link(f"<a href=\"javascript:location.href='{SHOP}'\">buy xanax</a>")
+    assert (link.url, link.found, link.anchor) == (SHOP, "redirect", "buy xanax")
 
 
 def test_a_redirect_resolves_against_the_page_and_an_anchor_to_it_wins() -> None:

@@ -93,7 +93,8 @@ LIMITATIONS = (
      "is caught less often than spam that links to a shop (see the by-placement table)."),
     ("Frames and redirects are read where the address is written whole: an iframe or frame "
      'source, a meta refresh, `location.href = "…"`, `location.replace(…)` or '
-     "`window.open(…)` with a literal address in an inline script or onclick handler. A script "
+     "`window.open(…)` with a literal address in an inline script, a javascript: link, an "
+     "onclick or a body onload handler. A script "
      "that builds the address (joined strings, encoded, fetched from another file) or writes "
      "links with document.write is not read; the frames and redirects of the corpus are ours, "
      "written after the hacks Sucuri and Rspamd describe, on a share of the sale pages."),

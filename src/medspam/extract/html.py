@@ -2,8 +2,9 @@
 
 Anchors are every address the page links to, loads or sends a visitor to: ``a`` and ``area``
 links, and, without a link anyone sees, ``iframe``/``frame`` sources, a ``meta`` refresh and
-the literal addresses a script or ``onclick`` handler navigates to (``location.href = "…"``,
-``window.open("…")``): the hidden frames and redirects of hacked pages.
+the literal addresses a script, a ``javascript:`` link, an ``onclick`` or ``<body onload>``
+handler navigates to (``location.href = "…"``, ``window.open("…")``): the hidden frames and
+redirects of hacked pages.
 
 selectolax's lexbor parser is fast (tens of MB/s) and the walk uses ``child``/``next``/``parent``
 with an explicit stack, so no nesting depth can overflow Python's stack. Lexbor itself slows
@@ -399,12 +400,9 @@ class _Walker:
             new = new._replace(anchor=self.open_anchor(tag, attributes, new.is_hidden))
         elif tag == "img" and state.anchor is not None and not state.anchor.alt:
             state.anchor.alt = _fold(attributes.get("alt") or attributes.get("title") or "")
-        elif tag in _FRAME_TAGS and attributes.get("src") and not state.is_skipped:
-            tiny = attributes.get("width") in _TINY or attributes.get("height") in _TINY
-            self.add_target("frame", attributes.get("src") or "", new.is_hidden or tiny)
-        if "onclick" in attributes and not new.is_skipped:
-            for url in script_urls(attributes.get("onclick") or ""):
-                self.add_target("redirect", url, new.is_hidden)
+        if (tag in _FRAME_TAGS or "onclick" in attributes or "onload" in attributes) and (
+                not state.is_skipped):
+            self.add_carried(tag, attributes, new.is_hidden)
         self.stack.append((state, is_block))
         self.state = new
 
@@ -419,17 +417,32 @@ class _Walker:
     def open_anchor(self, tag: str, attributes: dict[str, str | None], is_hidden: bool) -> Anchor:
         """Record an anchor element."""
         rel = tuple(token.lower() for token in (attributes.get("rel") or "").split())
+        href = attributes.get("href") or ""
+        carrier: Carrier = "anchor"
+        if href[:11].lower() == "javascript:":  # href="javascript:location.href='…'"
+            href, carrier = next(iter(script_urls(href)), href), "redirect"
         anchor = Anchor(
-            href=attributes.get("href") or "",
+            href=href,
             rel=rel,
             element_index=self.doc.element_count,
             is_hidden=is_hidden,
             block_serial=self.serial,
+            carrier=carrier,
         )
         if tag == "area":
             anchor.alt = _fold(attributes.get("alt") or attributes.get("title") or "")
         self.doc.anchors.append(anchor)
         return anchor
+
+    def add_carried(self, tag: str, attributes: dict[str, str | None], is_hidden: bool) -> None:
+        """Record the frame an element loads and the addresses its handlers navigate to."""
+        if tag in _FRAME_TAGS and attributes.get("src"):
+            tiny = attributes.get("width") in _TINY or attributes.get("height") in _TINY
+            self.add_target("frame", attributes.get("src") or "", is_hidden or tiny)
+        handlers = ("onclick", "onload") if tag == "body" else ("onclick",)
+        for handler in handlers:
+            for url in script_urls(attributes.get(handler) or ""):
+                self.add_target("redirect", url, is_hidden)
 
     def add_target(self, carrier: Carrier, href: str, is_hidden: bool) -> None:
         """Record an address the page frames or redirects to (no text of its own)."""
