@@ -29,12 +29,13 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 from selectolax.lexbor import LexborHTMLParser
 
 from medspam.extract.hidden import HidingRules, is_hidden_element
+from medspam.extract.scripts import navigates, script_urls
 from medspam.settings import Settings
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborNode
 
-__all__ = ["MAX_DEPTH", "Anchor", "Block", "Carrier", "ParsedHtml", "parse_html", "script_urls"]
+__all__ = ["MAX_DEPTH", "Anchor", "Block", "Carrier", "ParsedHtml", "parse_html"]
 
 MAX_DEPTH = 1_000
 """Deepest element nesting parsed as written; deeper tags are dropped (text and links stay)."""
@@ -61,17 +62,6 @@ _LINK_TAGS = frozenset({"a", "area"})
 _FRAME_TAGS = frozenset({"iframe", "frame"})
 _TINY = frozenset({"0", "1", "0px", "1px"})
 """Frame widths or heights that show nothing: the hidden frame of a hacked page."""
-_ADDRESS = r"""(["'])((?:https?:)?//[^"'\s<>]+|/[^"'\s<>]*)\{n}"""
-_NAVIGATIONS = (
-    re.compile(r"location(?:\.href)?\s*=\s*" + _ADDRESS.format(n=1)
-               + r"|location\.(?:replace|assign)\s*\(\s*" + _ADDRESS.format(n=3)),
-    re.compile(r"window\.open\s*\(\s*" + _ADDRESS.format(n=1)),
-)
-"""A script navigating to a literal address: ``location.href = "…"``, ``location.replace("…")``,
-``window.open("…")``. Only whole absolute or root-relative literals: ``"?u=" + url`` is not one.
-Each pattern starts with a literal, which ``re`` finds fast (0.15 ms over a real page's HTML)."""
-_MAX_SCRIPT_CHARS = 200_000
-"""Characters of one script searched for navigation (a page's own scripts can run to MBs)."""
 _REFRESH_URL = re.compile(r"""url\s*=\s*["']?([^"'\s;]+)""", re.IGNORECASE)
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
 _VOID = frozenset(
@@ -182,7 +172,7 @@ def parse_html(
         markup = _flatten_deep(markup, notes)
     tree = LexborHTMLParser(markup)
     rules = HidingRules.from_styles(node.text(deep=True) for node in tree.css("style"))
-    walker = _Walker(rules, settings, read_scripts=_navigates(markup))
+    walker = _Walker(rules, settings, read_scripts=navigates(markup))
     _head_redirects(tree, walker)
     if tree.root is not None:
         walker.walk(tree.root)
@@ -238,38 +228,6 @@ def _head_redirects(tree: LexborHTMLParser, walker: _Walker) -> None:
                 walker.add_target("redirect", match.group(1), is_hidden=False)
         elif "src" not in node.attributes:
             walker.add_script(node.text(deep=True))
-
-
-def script_urls(script: str) -> list[str]:
-    """The literal addresses a script navigates to, in the order written.
-
-    Examples
-    --------
-    >>> script_urls("setTimeout(function(){ window.location.href = 'https://x.example/buy' })")
-    ['https://x.example/buy']
-    >>> script_urls("window.open('https://fb.example/share?u=' + encodeURIComponent(url))")
-    ['https://fb.example/share?u=']
-    >>> script_urls("location.href = base + '/next'; geolocation = '/x'")
-    []
-
-    """
-    found = []
-    for pattern in _NAVIGATIONS:
-        for match in pattern.finditer(script, 0, _MAX_SCRIPT_CHARS):
-            start = match.start()
-            if start and (script[start - 1].isalnum() or script[start - 1] in "_$"):
-                continue  # geolocation = "…", mylocation = "…": not the browser's location
-            found.append((start, next(url for url in match.groups()[1::2] if url)))
-    return [url for _, url in sorted(found)]
-
-
-def _navigates(markup: str) -> bool:
-    """Whether any script of the page can navigate to a literal address.
-
-    A script's text is its markup as written, so a page whose HTML holds no navigation holds
-    none in its scripts either, and the walk need not read them: most pages.
-    """
-    return any(pattern.search(markup) for pattern in _NAVIGATIONS)
 
 
 def _title(tree: LexborHTMLParser) -> str:
@@ -331,7 +289,8 @@ class _Walker:
     def __init__(self, rules: HidingRules, settings: Settings, *, read_scripts: bool) -> None:
         """Start an empty walk with hiding ``rules`` and ``settings`` limits.
 
-        ``read_scripts``: look in inline scripts for navigation (see :func:`_navigates`).
+        ``read_scripts``: look in inline scripts for navigation (see
+        :func:`medspam.extract.scripts.navigates`).
         """
         self.rules = rules
         self.read_scripts = read_scripts
