@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import random
 import time
@@ -267,6 +268,41 @@ def test_frames_and_redirects_are_links_of_their_own_kind(
 def test_what_is_no_frame_or_redirect(markup: str) -> None:
     page = extract_page(markup, PAGE_URL)
     assert not [link for link in page.links if link.found in {"frame", "redirect"}]
+
+
+def _encoded(address: str) -> dict[str, str]:
+    return {"base64": base64.b64encode(address.encode()).decode(),
+            "codes": ",".join(str(ord(c)) for c in address),
+            "escaped": "".join(f"%{ord(c):02x}" for c in address)}
+
+
+@pytest.mark.parametrize("script", [
+    'window.location = atob("{base64}");',
+    "top.location.replace(String.fromCharCode({codes}))",
+    "document.location.href = unescape('{escaped}')",
+    "setTimeout(function () {{ window.open(window.atob('{base64}')) }}, 500)",
+])
+def test_a_redirect_to_an_encoded_address_is_read(script: str) -> None:
+    """Hacks encode the shop's address so that a scan for its name misses it."""
+    link = one_link(f"<script>{script.format(**_encoded(SHOP))}</script>")
+    assert (link.url, link.found) == (SHOP, "redirect")
+
+
+def test_an_encoded_redirect_script_is_read_once_decoded() -> None:
+    script = base64.b64encode(f'window.location.href = "{SHOP}";'.encode()).decode()
+    link = one_link(f'<script>eval(atob("{script}"))</script>')
+    assert (link.url, link.found) == (SHOP, "redirect")
+
+
+@pytest.mark.parametrize("script", [
+    'var u = atob("{base64}"); console.log(u)',  # decodes an address, navigates nowhere
+    'location.href = atob("SGVsbG8sIHdvcmxkIQ==")',  # decodes to no address
+    "location = String.fromCharCode(9999999, 1, 2, 3, 4, 5, 6, 7, 8)",  # no such character
+    'window.location = atob("not*base64*at*all")',
+])
+def test_what_decodes_to_no_redirect(script: str) -> None:
+    page = extract_page(f"<script>{script.format(**_encoded(SHOP))}</script>", PAGE_URL)
+    assert not [link for link in page.links if link.found == "redirect"]
 
 
 def test_a_javascript_link_is_a_redirect_with_its_text() -> None:

@@ -94,9 +94,11 @@ LIMITATIONS = (
     ("Frames and redirects are read where the address is written whole: an iframe or frame "
      'source, a meta refresh, `location.href = "…"`, `location.replace(…)` or '
      "`window.open(…)` with a literal address in an inline script, a javascript: link, an "
-     "onclick or a body onload handler. A script "
-     "that builds the address (joined strings, encoded, fetched from another file) or writes "
-     "links with document.write is not read; the frames and redirects of the corpus are ours, "
+     "onclick or a body onload handler, also when the call's address is encoded with atob, "
+     "String.fromCharCode or unescape, or the redirect is eval(atob(…)). A script that keeps "
+     "the address in a variable first, joins it from pieces, fetches it from another file or "
+     "writes links with document.write is not read; the frames and redirects of the corpus "
+     "are ours (none encoded), "
      "written after the hacks Sucuri and Rspamd describe, on a share of the sale pages."),
     ("The page scorer reads the page's own address (drug, shop and no-prescription words): "
      "real pages *about* a drug whose address names it and a sale verb "
