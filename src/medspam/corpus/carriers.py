@@ -72,6 +72,10 @@ _LEGIT_REDIRECTS = (
 _LEGIT_HEAD = (
     '<meta http-equiv="refresh" content="{delay}">',
 )
+_LEGIT = (*(("", frame) for frame in _LEGIT_FRAMES),
+          *(("", redirect) for redirect in _LEGIT_REDIRECTS),
+          *((head, "") for head in _LEGIT_HEAD))
+"""Every harmless carrier as (head, body) markup."""
 
 
 def carry(rng: random.Random, inj: Injection, shops: list[tuple[str, str]]) -> None:
@@ -108,10 +112,5 @@ def legit_carrier(rng: random.Random) -> tuple[str, str]:
         return "", ""
     fill = {"token": f"{rng.getrandbits(40):x}", "number": rng.randint(1000, 99999),
             "delay": rng.choice((300, 600, 900))}
-    choice = rng.randrange(len(_LEGIT_FRAMES) + len(_LEGIT_REDIRECTS) + len(_LEGIT_HEAD))
-    if choice < len(_LEGIT_FRAMES):
-        return "", _LEGIT_FRAMES[choice].format(**fill)
-    choice -= len(_LEGIT_FRAMES)
-    if choice < len(_LEGIT_REDIRECTS):
-        return "", _LEGIT_REDIRECTS[choice].format(**fill)
-    return _LEGIT_HEAD[choice - len(_LEGIT_REDIRECTS)].format(**fill), ""
+    head, body = rng.choice(_LEGIT)
+    return head.format(**fill), body.format(**fill)
