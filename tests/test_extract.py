@@ -245,6 +245,16 @@ SHOP = "https://benzo-direct.example/buy-xanax-2mg"
      "frame", True),
     (f'<iframe src="{SHOP}" width="100%" height="480"></iframe>', "frame", False),
     (f'<frameset><frame src="{SHOP}"></frameset>', "frame", False),
+    (f'<embed src="{SHOP}" width="1" height="1">', "frame", True),
+    (f'<object data="{SHOP}" type="text/html"></object>', "frame", False),
+    (f"<p onmouseover=\"location.href='{SHOP}'\">Read our guide</p>", "redirect", False),
+    (f"<img src=\"x.png\" onerror=\"window.location='{SHOP}'\">", "redirect", False),
+    ((f'<script>var target = "{SHOP}"; if (/google/.test(document.referrer)) '
+      "location.replace(target)</script>"), "redirect", False),
+    (('<script>window.location.href = "https://benzo-" + `direct.example` + "/buy-xanax-2mg";'
+      "</script>"), "redirect", False),
+    (("<script>var host = 'https://benzo-direct.example'; var u = host + '/buy-xanax-2mg';\n"
+      "setTimeout(function () { window.open(u) }, 900)</script>"), "redirect", False),
 ])
 def test_frames_and_redirects_are_links_of_their_own_kind(
         markup: str, found: str, hidden: bool) -> None:
@@ -264,6 +274,9 @@ def test_frames_and_redirects_are_links_of_their_own_kind(
     '<a href="javascript:void(0)">Menu</a>',
     "<div onload=\"location.href='https://shop.example/'\">only a body loads</div>",
     "<p>Our location.href = 'https://shop.example/' explained</p>",  # text, not a script
+    "<script>var u = document.querySelector('a').href; location.href = u</script>",
+    "<script>location.href = next; var next = makeUrl('/x')</script>",  # not a literal
+    "<script>var a = a + '/x'; location.href = a</script>",  # set from itself
 ])
 def test_what_is_no_frame_or_redirect(markup: str) -> None:
     page = extract_page(markup, PAGE_URL)
@@ -303,6 +316,48 @@ def test_an_encoded_redirect_script_is_read_once_decoded() -> None:
 def test_what_decodes_to_no_redirect(script: str) -> None:
     page = extract_page(f"<script>{script.format(**_encoded(SHOP))}</script>", PAGE_URL)
     assert not [link for link in page.links if link.found == "redirect"]
+
+
+# Markup a script writes is walked where the script stands, as a browser shows it.
+_WRITTEN = f'<div style="display:none"><a href="{SHOP}">buy xanax online</a></div>'
+
+
+@pytest.mark.parametrize("script", [
+    f"document.write('{_WRITTEN}');",
+    # one stream over several writes, as browsers join them
+    ("""document.write('<div style="display:none">');\n"""
+     f"""document.writeln('<a href="{SHOP}">buy xanax online</a>');\ndocument.write('</div>')"""),
+    "document.write(unescape('" + "".join(f"%{ord(c):02X}" for c in _WRITTEN) + "'))",
+    "document.write('" + "".join(f"\\x{ord(c):02x}" for c in _WRITTEN) + "')",
+    f"document.write('{_WRITTEN[:30]}' + '{_WRITTEN[30:60]}' +\n  '{_WRITTEN[60:]}')",
+    f"var block = '{_WRITTEN}'; document.getElementById('side').innerHTML = block;",
+    f"document.body.insertAdjacentHTML('beforeend', '{_WRITTEN}')",
+    "eval(atob('" + base64.b64encode(f"document.write('{_WRITTEN}')".encode()).decode() + "'))",
+])
+def test_links_a_script_writes_are_read_with_their_hiding(script: str) -> None:
+    page = extract_page(f"<p>Sleep well.</p><script>{script}</script><p>Rest.</p>", PAGE_URL)
+    [link] = page.links
+    assert (link.url, link.found, link.is_hidden, link.anchor) == (
+        SHOP, "anchor", True, "buy xanax online")
+
+
+def test_text_a_script_writes_stands_where_the_script_does() -> None:
+    page = extract_page("<p>Before.</p><script>document.write('<p>Written ' + \"text.</p>\")"
+                        "</script><p>After.</p>", PAGE_URL)
+    assert page.text.split() == ["Before.", "Written", "text.", "After."]
+
+
+@pytest.mark.parametrize("script", [
+    f"el.innerHTML = '<a href=\"{SHOP}\">' + item.title + '</a>'",  # not all literal
+    "document.write(new Date().getFullYear())",
+    f"var HTML = '<a href=\"{SHOP}\">x</a>'",  # a variable, not innerHTML
+    f"if (el.innerHTML == '<a href=\"{SHOP}\">x</a>') go()",  # a comparison
+    # what written scripts write is not read (one level)
+    f"document.write('<script>document.write(\\'<a href=\"{SHOP}\">x</a>\\')<\\/script>')",
+])
+def test_what_writes_no_link(script: str) -> None:
+    page = extract_page(f"<script>{script}</script>", PAGE_URL)
+    assert not [link for link in page.links if link.host == "benzo-direct.example"]
 
 
 def test_a_javascript_link_is_a_redirect_with_its_text() -> None:

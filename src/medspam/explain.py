@@ -101,7 +101,7 @@ def _link_cue(cue: str, link: Link) -> str:
         "found_obfuscated": f"obfuscated link ('{link.raw[:60]}')",
         "found_text": "written as plain text, not a link",
         "found_frame": "loaded in a frame, not shown as a link",
-        "found_redirect": "a redirect (meta refresh or script), not a link to click",
+        "found_redirect": "a redirect (meta refresh, script or handler), not a link to click",
         "has_disguised_drug_word": "drug name in disguise (leet digits or look-alike letters)",
     }
     return texts.get(cue, cue.replace("_", " "))

@@ -91,15 +91,15 @@ LIMITATIONS = (
      "the team wrote (compare test_realpages, which are real)."),
     ("Spam whose only evidence is a shortened link, a phone number or shop text without links "
      "is caught less often than spam that links to a shop (see the by-placement table)."),
-    ("Frames and redirects are read where the address is written whole: an iframe or frame "
-     'source, a meta refresh, `location.href = "…"`, `location.replace(…)` or '
-     "`window.open(…)` with a literal address in an inline script, a javascript: link, an "
-     "onclick or a body onload handler, also when the call's address is encoded with atob, "
-     "String.fromCharCode or unescape, or the redirect is eval(atob(…)). A script that keeps "
-     "the address in a variable first, joins it from pieces, fetches it from another file or "
-     "writes links with document.write is not read; the frames and redirects of the corpus "
-     "are ours (none encoded), "
-     "written after the hacks Sucuri and Rspamd describe, on a share of the sale pages."),
+    ("Frames, redirects and script-written links are read as far as their literal pieces go: "
+     "iframe, frame, embed and object sources, a meta refresh, `location.href = …`, "
+     "`location.replace(…)`, `window.open(…)` in an inline script, a javascript: link or an "
+     "event handler, and the markup `document.write`, `innerHTML` or `insertAdjacentHTML` "
+     "writes, also when joined from string pieces, kept in a variable, escaped, or encoded "
+     "with atob, String.fromCharCode, unescape or eval. An address a script computes, fetches "
+     "from another file or loads in an external script is not read. The frames and redirects "
+     "of the corpus are ours (none encoded, none written by a script), written after the "
+     "hacks Sucuri and Rspamd describe, on a share of the sale pages."),
     ("The page scorer reads the page's own address (drug, shop and no-prescription words): "
      "real pages *about* a drug whose address names it and a sale verb "
      "(`/what-happens-if-you-order-tramadol-online`) are the false positives it makes most."),

@@ -1,10 +1,11 @@
 """HTML walking: one iterative pass over a lexbor tree for title, language, text blocks, anchors.
 
 Anchors are every address the page links to, loads or sends a visitor to: ``a`` and ``area``
-links, and, without a link anyone sees, ``iframe``/``frame`` sources, a ``meta`` refresh and
-the literal addresses a script, a ``javascript:`` link, an ``onclick`` or ``<body onload>``
-handler navigates to (``location.href = "…"``, ``window.open("…")``): the hidden frames and
-redirects of hacked pages.
+links, and, without a link anyone sees, ``iframe``/``frame``/``embed``/``object`` sources, a
+``meta`` refresh and the addresses a script, a ``javascript:`` link or an event handler
+navigates to (``location.href = "…"``, ``window.open("…")``): the hidden frames and redirects
+of hacked pages. The markup a script writes (``document.write``, ``innerHTML``) is walked where
+the script stands, as a browser shows it (:mod:`medspam.extract.scripts`).
 
 selectolax's lexbor parser is fast (tens of MB/s) and the walk uses ``child``/``next``/``parent``
 with an explicit stack, so no nesting depth can overflow Python's stack. Lexbor itself slows
@@ -29,7 +30,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 from selectolax.lexbor import LexborHTMLParser
 
 from medspam.extract.hidden import HidingRules, is_hidden_element
-from medspam.extract.scripts import navigates, script_urls
+from medspam.extract.scripts import acts_on_page, read_script, script_urls
 from medspam.settings import Settings
 
 if TYPE_CHECKING:
@@ -59,7 +60,19 @@ _CHROME_WORDS = re.compile(
     re.IGNORECASE,
 )
 _LINK_TAGS = frozenset({"a", "area"})
-_FRAME_TAGS = frozenset({"iframe", "frame"})
+_SOURCE_OF = {"iframe": "src", "frame": "src", "embed": "src", "object": "data"}
+"""Elements that load another document into the page, and the attribute naming it."""
+_HANDLERS = frozenset({
+    "onclick", "ondblclick", "onauxclick", "oncontextmenu", "onmousedown", "onmouseup",
+    "onmouseover", "onmouseenter", "onmousemove", "onmouseout", "onmouseleave", "onpointerdown",
+    "onpointerup", "onpointerover", "onpointerenter", "ontouchstart", "ontouchend", "onkeydown",
+    "onkeyup", "onkeypress", "onfocus", "onfocusin", "onblur", "onchange", "oninput",
+    "onsubmit", "onscroll", "onwheel", "onload", "onerror", "onpageshow", "onbeforeunload",
+    "onunload", "onresize", "onanimationstart", "onanimationend", "ontransitionend", "onplay",
+})
+"""Event handlers read for navigation: the interaction and load events a page fires."""
+_LOADS = frozenset({"body", "frameset", "img", "iframe", "frame", "object", "embed", "input"})
+"""Elements whose ``onload`` runs (a ``div`` never loads)."""
 _TINY = frozenset({"0", "1", "0px", "1px"})
 """Frame widths or heights that show nothing: the hidden frame of a hacked page."""
 _REFRESH_URL = re.compile(r"""url\s*=\s*["']?([^"'\s;]+)""", re.IGNORECASE)
@@ -97,7 +110,7 @@ class Anchor:
     """Serial number of the text buffer the anchor began in (see ``ParsedHtml.block_of``)."""
     carrier: Carrier = "anchor"
     """``anchor`` (``a``, ``area``), ``frame`` (``iframe``, ``frame``) or ``redirect``
-    (``meta`` refresh, script or ``onclick`` navigation)."""
+    (``meta`` refresh, script or event-handler navigation)."""
 
     @property
     def text(self) -> str:
@@ -172,7 +185,7 @@ def parse_html(
         markup = _flatten_deep(markup, notes)
     tree = LexborHTMLParser(markup)
     rules = HidingRules.from_styles(node.text(deep=True) for node in tree.css("style"))
-    walker = _Walker(rules, settings, read_scripts=navigates(markup))
+    walker = _Walker(rules, settings, read_scripts=acts_on_page(markup))
     _head_redirects(tree, walker)
     if tree.root is not None:
         walker.walk(tree.root)
@@ -289,11 +302,13 @@ class _Walker:
     def __init__(self, rules: HidingRules, settings: Settings, *, read_scripts: bool) -> None:
         """Start an empty walk with hiding ``rules`` and ``settings`` limits.
 
-        ``read_scripts``: look in inline scripts for navigation (see
-        :func:`medspam.extract.scripts.navigates`).
+        ``read_scripts``: read inline scripts and event handlers (see
+        :func:`medspam.extract.scripts.acts_on_page`).
         """
         self.rules = rules
         self.read_scripts = read_scripts
+        self.writing = False
+        """Walking markup a script wrote."""
         self.max_elements = settings.max_elements
         self.max_chars = settings.max_text_chars
         self.doc = ParsedHtml()
@@ -305,31 +320,43 @@ class _Walker:
         self.chars = 0
 
     def walk(self, root: LexborNode) -> None:
-        """Visit every node under ``root`` in document order, without recursion."""
+        """Visit every node under ``root`` in document order, without recursion.
+
+        A script's written markup is walked the same way, from :meth:`add_script`, inside
+        this walk: it stops where it began (``base`` open elements).
+        """
         node: LexborNode | None = root
+        base = len(self.stack)
         while node is not None:
             tag = node.tag or ""
             if tag == "-text":
                 self.add_text(node.text_content or "")
             elif not tag.startswith("-"):
                 attributes = node.attributes
-                self.enter(tag, attributes)
                 if tag == "script" and self.read_scripts and "src" not in attributes:
                     self.add_script(node.text(deep=True))
+                self.enter(tag, attributes)
                 child = None if self.state.is_skipped else node.child
                 if child is not None:
                     node = child
                     continue
                 self.leave()
             if self.doc.element_count > self.max_elements:
-                self.doc.notes.append(f"stopped after {self.max_elements} elements")
+                note = f"stopped after {self.max_elements} elements"
+                if note not in self.doc.notes:
+                    self.doc.notes.append(note)
+                while len(self.stack) > base:
+                    self.leave()
                 break
-            node = self._next_node(node)
+            node = self._next_node(node, base)
         self.flush()
 
-    def _next_node(self, node: LexborNode) -> LexborNode | None:
-        """Return the node after ``node``'s subtree, leaving the parents it finishes."""
-        while self.stack:
+    def _next_node(self, node: LexborNode, base: int) -> LexborNode | None:
+        """Return the node after ``node``'s subtree, leaving the parents it finishes.
+
+        It leaves them down to ``base`` open elements: where the walk began.
+        """
+        while len(self.stack) > base:
             sibling = node.next
             if sibling is not None:
                 return sibling
@@ -359,8 +386,8 @@ class _Walker:
             new = new._replace(anchor=self.open_anchor(tag, attributes, new.is_hidden))
         elif tag == "img" and state.anchor is not None and not state.anchor.alt:
             state.anchor.alt = _fold(attributes.get("alt") or attributes.get("title") or "")
-        if (tag in _FRAME_TAGS or "onclick" in attributes or "onload" in attributes) and (
-                not state.is_skipped):
+        if not state.is_skipped and (tag in _SOURCE_OF or (
+                self.read_scripts and not _HANDLERS.isdisjoint(attributes))):
             self.add_carried(tag, attributes, new.is_hidden)
         self.stack.append((state, is_block))
         self.state = new
@@ -394,14 +421,20 @@ class _Walker:
         return anchor
 
     def add_carried(self, tag: str, attributes: dict[str, str | None], is_hidden: bool) -> None:
-        """Record the frame an element loads and the addresses its handlers navigate to."""
-        if tag in _FRAME_TAGS and attributes.get("src"):
+        """Record the document an element loads and the addresses its handlers navigate to.
+
+        Handlers are read only on pages that pass the script gate (``read_scripts``).
+        """
+        source = attributes.get(_SOURCE_OF.get(tag, ""))
+        if source:
             tiny = attributes.get("width") in _TINY or attributes.get("height") in _TINY
-            self.add_target("frame", attributes.get("src") or "", is_hidden or tiny)
-        handlers = ("onclick", "onload") if tag == "body" else ("onclick",)
-        for handler in handlers:
-            for url in script_urls(attributes.get(handler) or ""):
-                self.add_target("redirect", url, is_hidden)
+            self.add_target("frame", source, is_hidden or tiny)
+        if not self.read_scripts:
+            return
+        for name in attributes:
+            if name in _HANDLERS and (name != "onload" or tag in _LOADS):
+                for url in script_urls(attributes.get(name) or ""):
+                    self.add_target("redirect", url, is_hidden)
 
     def add_target(self, carrier: Carrier, href: str, is_hidden: bool) -> None:
         """Record an address the page frames or redirects to (no text of its own)."""
@@ -410,9 +443,20 @@ class _Walker:
             block_serial=self.serial, carrier=carrier))
 
     def add_script(self, script: str | None) -> None:
-        """Record the addresses an inline script navigates to."""
-        for url in script_urls(script or ""):
+        """Record the addresses an inline script navigates to, and walk the markup it writes.
+
+        The markup is walked where the script stands, as a browser shows it; what the scripts
+        in it write is not read (one level).
+        """
+        effects = read_script(script or "")
+        for url in effects.urls:
             self.add_target("redirect", url, self.state.is_hidden)
+        if effects.markup and not self.writing and not self.state.is_skipped:
+            written = LexborHTMLParser("<body>" + effects.markup).body  # scripts stay in it
+            if written is not None:
+                self.writing = True
+                self.walk(written)
+                self.writing = False
 
     def add_text(self, text: str) -> None:
         """Add a text node to the open block and to the open anchor."""

@@ -1,17 +1,23 @@
-"""The addresses a script navigates to: redirects a page makes without a link anyone sees.
+r"""What an inline script does to a page unseen: where it sends the visitor, what it writes.
 
-A hacked page sends visitors on with ``location.href = "…"``, ``location.replace("…")`` or
-``window.open("…")``, often with the address, or the whole redirect, encoded so that a scan
-for shop names misses it: ``location = atob("aHR0cHM6…")``, ``String.fromCharCode(104, …)``,
-``unescape("%68%74…")``, ``eval(atob("…"))``. This module finds both: literal addresses, and
-encoded ones decoded (an encoded script once, and read like any other).
+A hacked page sends visitors on with ``location.href = "…"``, ``location.replace(…)`` or
+``window.open(…)``, and writes its shop links with ``document.write('<div style="display:none">
+<a href=…>')`` or ``element.innerHTML = "…"``. The address or markup is often built so that a
+scan for shop names misses it: kept in a variable, joined from pieces (``"https://rx-" +
+"shop.example"``), escaped (``'\x3ca href…'``) or encoded (``atob("aHR0cHM6…")``,
+``String.fromCharCode(104, …)``, ``unescape("%68%74…")``), or the whole script run from an
+encoded string with ``eval(atob("…"))``. This module reads each of these as far as their
+literal pieces go: it evaluates no code, only joins string literals, the variables a script
+sets to them, and the three decoders (an ``eval``-ed script is decoded and read once).
 
 Examples
 --------
 >>> script_urls("setTimeout(function(){ window.location.href = 'https://x.example/buy' })")
 ['https://x.example/buy']
->>> script_urls('location.replace(atob("aHR0cHM6Ly9zaG9wLmV4YW1wbGUvYnV5"))')
+>>> script_urls('var u = "https://shop" + ".example/buy"; if (ref) location.replace(u)')
 ['https://shop.example/buy']
+>>> read_script("document.write('<a href=/x>' + unescape('%3Cb%3Ex%3C%2Fb%3E') + '</a>')").markup
+'<a href=/x><b>x</b></a>'
 
 """
 
@@ -20,41 +26,113 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-__all__ = ["navigates", "script_urls"]
+__all__ = ["ScriptEffects", "acts_on_page", "read_script", "script_urls"]
 
-_TARGET = (
-    r"""(?:(?P<q{n}>["'])(?P<url{n}>(?:https?:)?//[^"'\s<>]+|/[^"'\s<>]*)(?P=q{n})"""
-    r"|{call})"
+_NAVIGATE, _WRITE, _EVAL = "navigate", "write", "eval"
+_SINKS = (
+    (re.compile(r"location(?:\.href)?\s*=(?![=>])\s*|location\.(?:replace|assign)\s*\(\s*"),
+     _NAVIGATE),
+    (re.compile(r"window\.open\s*\(\s*"), _NAVIGATE),
+    (re.compile(r"document\.write(?:ln)?\s*\(\s*"), _WRITE),
+    (re.compile(r"HTML\s*=(?![=>])\s*"), _WRITE),  # innerHTML, outerHTML
+    (re.compile(r"insertAdjacentHTML\s*\(\s*[\"'][A-Za-z]+[\"']\s*,\s*"), _WRITE),
+    (re.compile(r"eval\(\s*"), _EVAL),
 )
-_CALL = (
-    r"""(?:window\.)?(?P<call{n}>atob|unescape|String\.fromCharCode)\(\s*"""
-    r"""(?P<arg{n}>"[A-Za-z0-9+/=%]{{8,}}"|'[A-Za-z0-9+/=%]{{8,}}'|\d{{1,7}}(?:\s*,\s*\d{{1,7}}){{7,}})"""
-    r"\s*\)"
+"""Where a script sends the visitor (the address follows), writes markup into the page (the
+markup follows) or runs a string (the script follows). Each pattern starts with a literal,
+which ``re`` finds fast: the six search a real page's HTML in 0.24 ms, its scripts in 0.09."""
+_MARKUP_PROPERTIES = ("inner", "outer")
+"""What comes before ``HTML =``: ``innerHTML``, ``outerHTML``."""
+
+_PIECE = re.compile(
+    r"""\s*(?:"(?P<dq>(?:[^"\\\n]|\\.)*)"|'(?P<sq>(?:[^'\\\n]|\\.)*)'"""
+    r"""|`(?P<bq>(?:[^`\\$]|\\.|\$(?!\{))*)`"""
+    r"""|(?:window\.)?(?P<call>atob|unescape|String\.fromCharCode)\(\s*"""
+    r"""(?P<arg>"[A-Za-z0-9+/=%]{8,}"|'[A-Za-z0-9+/=%]{8,}'|\d{1,7}(?:\s*,\s*\d{1,7}){7,})\s*\)"""
+    r"""|(?P<name>[A-Za-z_$][\w$]*)(?![\w$.(\[]))"""
 )
-_NAVIGATIONS = (
-    re.compile(r"location(?:\.href)?\s*=\s*" + _TARGET.format(n=1, call=_CALL.format(n=1))
-               + r"|location\.(?:replace|assign)\s*\(\s*"
-               + _TARGET.format(n=2, call=_CALL.format(n=2))),
-    re.compile(r"window\.open\s*\(\s*" + _TARGET.format(n=1, call=_CALL.format(n=1))),
-)
-"""A script navigating to an address, written out (``location.href = "…"``,
-``location.replace("…")``, ``window.open("…")``; only whole absolute or root-relative
-literals: ``"?u=" + url`` is not one) or encoded (``location = atob("…")``)."""
-_EVAL = re.compile(r"eval\(\s*" + _CALL.format(n=1))
-"""An encoded script run with ``eval``. Each pattern starts with a literal, which ``re`` finds
-fast: the three search a real page's HTML in 0.3 ms."""
+"""One piece of a string expression: a literal, a decoder called on a literal, a variable."""
+_PLUS = re.compile(r"\s*\+(?!\+)")
+_ESCAPE = re.compile(r"\\(?:x([0-9A-Fa-f]{2})|u([0-9A-Fa-f]{4})|u\{([0-9A-Fa-f]{1,6})\}|(.))",
+                     re.DOTALL)
+_ESCAPED = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 _WHOLE_ADDRESS = re.compile(r"(?:https?:)?//[^\s\"'<>]+|/[^\s\"'<>]*")
 _MAX_SCRIPT_CHARS = 200_000
-"""Characters of one script searched for navigation (a page's own scripts can run to MBs)."""
+"""Characters of one script searched (a page's own scripts can run to MBs)."""
+_MAX_MARKUP_CHARS = 200_000
+"""Characters of markup kept from one script's writes."""
+_MAX_VARIABLE_DEPTH = 3
+"""Variables followed through other variables (``a = b + "x"``; ``b = "…"``) this deep."""
+_MAX_LOOKUPS = 64
+"""Variables looked up in one script."""
 
 
-def script_urls(script: str, *, decoded: bool = False) -> list[str]:
-    """The addresses a script navigates to, in the order written.
+@dataclass(slots=True)
+class ScriptEffects:
+    """What one script does to the page, as far as its literals tell."""
+
+    urls: list[str] = field(default_factory=list)
+    """Addresses it sends the visitor to, in the order written."""
+    markup: str = ""
+    """The markup it writes into the page (``document.write``, ``innerHTML``, …), joined in
+    the order written, as a browser joins consecutive writes."""
+
+
+def read_script(script: str, *, decoded: bool = False) -> ScriptEffects:
+    """Where ``script`` navigates and what it writes.
 
     ``decoded``: ``script`` is itself decoded from an ``eval``, whose encoded scripts are not
     decoded again.
+
+    Examples
+    --------
+    >>> read_script("document.write('<div hidden>'); document.write('<a href=/x>x</a></div>')")
+    ScriptEffects(urls=[], markup='<div hidden><a href=/x>x</a></div>')
+    >>> read_script("el.innerHTML = '<b>' + user.name + '</b>'")  # not all literal
+    ScriptEffects(urls=[], markup='')
+
+    """
+    script = script[:_MAX_SCRIPT_CHARS]
+    found: list[tuple[int, str, str]] = []
+    expressions = _Expressions(script)
+    for sink, kind in _SINKS:
+        for match in sink.finditer(script):
+            start = match.start()
+            if kind is _WRITE and sink.pattern.startswith("HTML"):
+                start -= 5
+                if script[start:start + 5] not in _MARKUP_PROPERTIES:
+                    continue
+            if start > 0 and (script[start - 1].isalnum() or script[start - 1] in "_$"):
+                continue  # geolocation = "…", mylocation = "…": not the browser's location
+            value, whole = expressions.at(match.end())
+            found += [(start, *effect) for effect in _effects(kind, value, whole, decoded)]
+    found.sort()
+    effects = ScriptEffects(urls=[value for _, kind, value in found if kind == "url"])
+    effects.markup = "".join(value for _, kind, value in found if kind == "markup")[
+        :_MAX_MARKUP_CHARS]
+    return effects
+
+
+def _effects(kind: str, value: str, whole: bool, decoded: bool) -> list[tuple[str, str]]:
+    """What one sink does with the ``value`` that follows it: ("url" or "markup", value)."""
+    if kind is _NAVIGATE:
+        address = _WHOLE_ADDRESS.match(value)  # the known start may be a whole address
+        return [("url", value)] if address and address.end() == len(value) else []
+    if not whole:
+        return []
+    if kind is _WRITE:
+        return [("markup", value)]
+    if decoded:
+        return []
+    inner = read_script(value, decoded=True)
+    return [("url", url) for url in inner.urls] + ([("markup", inner.markup)] * bool(inner.markup))
+
+
+def script_urls(script: str) -> list[str]:
+    """The addresses a script (or a handler, or a ``javascript:`` link) navigates to.
 
     Examples
     --------
@@ -66,42 +144,99 @@ def script_urls(script: str, *, decoded: bool = False) -> list[str]:
     ['http://x.io']
 
     """
-    found: list[tuple[int, str]] = []
-    for pattern in (*_NAVIGATIONS, _EVAL):
-        for match in pattern.finditer(script, 0, _MAX_SCRIPT_CHARS):
-            start = match.start()
-            if start and (script[start - 1].isalnum() or script[start - 1] in "_$"):
-                continue  # geolocation = "…", mylocation = "…": not the browser's location
-            url, call = _group(match, "url"), _group(match, "call")
-            text = _decode(call, _group(match, "arg")) if call else None
-            if url:
-                found.append((start, url))
-            elif text is None:
-                continue
-            elif pattern is not _EVAL:
-                if _WHOLE_ADDRESS.fullmatch(text):
-                    found.append((start, text))
-            elif not decoded:
-                found += [(start, inner) for inner in script_urls(text, decoded=True)]
-    return [url for _, url in sorted(found)]
+    return read_script(script).urls
 
 
-def navigates(markup: str) -> bool:
-    """Whether any script of the page can navigate to a written-out or encoded address.
+def acts_on_page(markup: str) -> bool:
+    """Whether any script of the page may navigate or write: the page's HTML names a sink.
 
-    A script's text is its markup as written, so a page whose HTML holds no navigation holds
-    none in its scripts either, and the walk need not read them: most pages.
+    A script's text is its markup as written, so a page whose HTML names no ``location``,
+    ``window.open``, ``document.write``, ``…HTML =`` or ``eval(`` holds no script that
+    navigates or writes, and the walk need not read its scripts and handlers.
     """
-    return any(pattern.search(markup) for pattern in (*_NAVIGATIONS, _EVAL))
+    return any(sink.search(markup) for sink, _ in _SINKS)
 
 
-def _group(match: re.Match[str], name: str) -> str:
-    """The value of the group ``name``, ``name1`` or ``name2`` that matched, else ``""``.
+class _Expressions:
+    """Reads string expressions in one script, remembering the variables it looked up.
 
-    The patterns repeat a target under numbered names (``re`` allows one group per name).
+    Looking a variable up searches the whole script, so one script gets at most
+    :data:`_MAX_LOOKUPS` of them (a hostile ``a1 + a2 + … + a50000`` stays linear).
     """
-    return next((value for key, value in match.groupdict().items()
-                 if value and key.rstrip("0123456789") == name), "")
+
+    def __init__(self, script: str) -> None:
+        self.script = script
+        self.variables: dict[str, str | None] = {}
+
+    def at(self, position: int, depth: int = 0) -> tuple[str, bool]:
+        """The string a ``+``-joined expression at ``position`` makes, as far as it is known.
+
+        Returns the value of its leading known pieces and whether they are all of it:
+        literals, decoders called on literals, and variables the script sets to such an
+        expression.
+        """
+        script = self.script
+        parts: list[str] = []
+        while True:
+            piece = _PIECE.match(script, position)
+            value = None if piece is None else self._value(piece, depth)
+            if piece is None or value is None:
+                return "".join(parts), False
+            parts.append(value)
+            position = piece.end()
+            plus = _PLUS.match(script, position)
+            if plus is None:
+                return "".join(parts), _ends(script, position)
+            position = plus.end()
+
+    def _value(self, piece: re.Match[str], depth: int) -> str | None:
+        """The string one piece stands for, or None when it is not known."""
+        kind = piece.lastgroup
+        if kind in {"dq", "sq", "bq"}:
+            return _unescape(piece.group(kind))
+        if kind == "arg":
+            return _decode(piece.group("call"), piece.group("arg"))
+        name = piece.group("name")
+        if name not in self.variables:
+            if depth >= _MAX_VARIABLE_DEPTH or len(self.variables) >= _MAX_LOOKUPS:
+                return None
+            self.variables[name] = None  # a variable set from itself is not known
+            self.variables[name] = self._variable(name, depth)
+        return self.variables[name]
+
+    def _variable(self, name: str, depth: int) -> str | None:
+        """The whole value of the script's last assignment to ``name``, if it is known."""
+        end = -1
+        script = self.script
+        for setting in re.finditer(rf"{re.escape(name)}\s*=(?![=>])\s*", script):
+            start = setting.start()  # the pattern starts with a literal, which re finds fast
+            if not start or not (script[start - 1].isalnum() or script[start - 1] in "_$."):
+                end = setting.end()
+        if end < 0:
+            return None
+        value, whole = self.at(end, depth + 1)
+        return value if whole else None
+
+
+def _ends(script: str, position: int) -> bool:
+    """Whether an expression ends at ``position``: a statement, call or argument ends."""
+    while position < len(script) and script[position] in " \t":
+        position += 1
+    return position >= len(script) or script[position] in ");,]}\r\n"
+
+
+def _unescape(literal: str) -> str:
+    r"""A JavaScript string literal's value (``\x3c``, ``\u003c``, ``\'``, ``\n`` …)."""
+    if "\\" not in literal:
+        return literal
+    return _ESCAPE.sub(_unescaped, literal)
+
+
+def _unescaped(escape: re.Match[str]) -> str:
+    hex_code = escape.group(1) or escape.group(2) or escape.group(3)
+    if hex_code:
+        return chr(min(int(hex_code, 16), 0x10FFFF))
+    return _ESCAPED.get(escape.group(4), escape.group(4))
 
 
 def _decode(call: str, argument: str) -> str | None:
