@@ -21,13 +21,16 @@ from medspam import urls
         ("shop[dot]example(dot)com", "shop.example.com"),
         ("buycocaineonline dot info", "buycocaineonline.info"),
         ("alprazolam dot to/es/comprar", "alprazolam.to/es/comprar"),
+        ("oxyhub dot co dot uk", "oxyhub.co.uk"),
+        ("farmacia-rx dot com dot mx/tramadol", "farmacia-rx.com.mx/tramadol"),
         ("pills&#46;example&period;com", "pills.example.com"),
         ("pil\u200bls.exa\u00admple.co\ufeffm", "pills.example.com"),
         ("\uff50\uff49\uff4c\uff4c\uff53\uff0e\uff43\uff4f\uff4d", "pills.com"),
         ("pills\u3002com", "pills.com"),
     ],
     ids=["hxxps", "hXXp", "spaced-scheme", "bracket-colon", "bracket-dot", "paren-brace-dot",
-         "bracket-word-dot", "spoken-dot", "spoken-dot-any-tld-with-path", "entities",
+         "bracket-word-dot", "spoken-dot", "spoken-dot-any-tld-with-path",
+         "spoken-dots-second-level", "spoken-dots-second-level-path", "entities",
          "zero-width", "full-width", "ideographic-dot"],
 )
 def test_deobfuscate_recovers_links(text: str, expected: str) -> None:
@@ -39,11 +42,13 @@ def test_deobfuscate_recovers_links(text: str, expected: str) -> None:
     [
         "Connect each dot to the next one.",
         "The dot com bubble burst in 2000.",
+        "Mark the dot co dot uk way.",  # the name's first label is too short
         "Take one tablet (or two) [see label] {daily}.",
         "Dr.med. Anna Weber, e.g. in Jan. 2024",
         "Visit https://www.nhs.uk/ for advice.",
     ],
-    ids=["dot-to", "dot-com-bubble", "brackets", "abbreviations", "plain-url"],
+    ids=["dot-to", "dot-com-bubble", "short-first-label", "brackets", "abbreviations",
+         "plain-url"],
 )
 def test_deobfuscate_leaves_prose_alone(text: str) -> None:
     assert urls.deobfuscate(text) == text

@@ -64,7 +64,8 @@ _SPOKEN_DOT = re.compile(
     rf"(?<=[^\W_])[ \t]+(?:dot|DOT|Dot)[ \t]+"
     rf"(?=(?:{_SPAM_TLDS})(?![\w-])|[^\W\d_]{{2,24}}/[^\s/])"
 )
-_LABEL_TAIL = re.compile(r"[\w.-]+$")
+_LABEL_TAIL = re.compile(r"([\w.-]+)(?:[ \t]+(?:dot|DOT|Dot)[ \t]+[\w-]+)*$")
+"""The labels before a spoken dot, back to the first (``oxyhub dot co`` before `` dot uk``)."""
 
 _Edit = tuple[int, int, int, int]
 """One replacement: (new start, new end, old start, old end)."""
@@ -139,9 +140,13 @@ def _scheme(match: re.Match[str]) -> str:
 
 
 def _spoken_dot(match: re.Match[str]) -> str:
-    """Turn `` dot `` into ``.`` when the label before it looks like a domain label."""
+    """Turn `` dot `` into ``.`` when the first label of the name before it is long enough.
+
+    ``oxyhub dot co dot uk``: the label before the second dot is ``co``, and the name's first
+    label ``oxyhub``.
+    """
     tail = _LABEL_TAIL.search(match.string, 0, match.start())
-    return "." if tail and len(tail.group()) >= MIN_BARE_LABEL else match.group()
+    return "." if tail and len(tail.group(1)) >= MIN_BARE_LABEL else match.group()
 
 
 def deobfuscate_mapped(text: str) -> Deobfuscated:
