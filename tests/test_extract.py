@@ -245,6 +245,9 @@ SHOP = "https://benzo-direct.example/buy-xanax-2mg"
      "frame", True),
     (f'<iframe src="{SHOP}" width="100%" height="480"></iframe>', "frame", False),
     (f'<frameset><frame src="{SHOP}"></frameset>', "frame", False),
+    (f'<p>Text</p><meta http-equiv="refresh" content="3;url={SHOP}">', "redirect", False),
+    ((f"<script>document.write('<meta http-equiv=\"refresh\" content=\"0;url={SHOP}\">')"
+      "</script>"), "redirect", False),
     (f'<embed src="{SHOP}" width="1" height="1">', "frame", True),
     (f'<object data="{SHOP}" type="text/html"></object>', "frame", False),
     (f"<p onmouseover=\"location.href='{SHOP}'\">Read our guide</p>", "redirect", False),

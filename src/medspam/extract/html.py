@@ -236,9 +236,7 @@ def _head_redirects(tree: LexborHTMLParser, walker: _Walker) -> None:
         'meta[http-equiv="refresh" i]')
     for node in head.css(selector):
         if node.tag == "meta":
-            match = _REFRESH_URL.search(node.attributes.get("content") or "")
-            if match:
-                walker.add_target("redirect", match.group(1), is_hidden=False)
+            walker.add_refresh(node.attributes, is_hidden=False)
         elif "src" not in node.attributes:
             walker.add_script(node.text(deep=True))
 
@@ -389,6 +387,8 @@ class _Walker:
         if not state.is_skipped and (tag in _SOURCE_OF or (
                 self.read_scripts and not _HANDLERS.isdisjoint(attributes))):
             self.add_carried(tag, attributes, new.is_hidden)
+        elif tag == "meta" and not state.is_skipped:  # browsers refresh from the body too
+            self.add_refresh(attributes, is_hidden=new.is_hidden)
         self.stack.append((state, is_block))
         self.state = new
 
@@ -435,6 +435,13 @@ class _Walker:
             if name in _HANDLERS and (name != "onload" or tag in _LOADS):
                 for url in script_urls(attributes.get(name) or ""):
                     self.add_target("redirect", url, is_hidden)
+
+    def add_refresh(self, attributes: dict[str, str | None], *, is_hidden: bool) -> None:
+        """Record the address a ``meta`` refresh sends the visitor to, if it is one."""
+        if (attributes.get("http-equiv") or "").strip().lower() == "refresh":
+            match = _REFRESH_URL.search(attributes.get("content") or "")
+            if match:
+                self.add_target("redirect", match.group(1), is_hidden)
 
     def add_target(self, carrier: Carrier, href: str, is_hidden: bool) -> None:
         """Record an address the page frames or redirects to (no text of its own)."""
