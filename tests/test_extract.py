@@ -340,8 +340,14 @@ _WRITTEN = f'<div style="display:none"><a href="{SHOP}">buy xanax online</a></di
 def test_links_a_script_writes_are_read_with_their_hiding(script: str) -> None:
     page = extract_page(f"<p>Sleep well.</p><script>{script}</script><p>Rest.</p>", PAGE_URL)
     [link] = page.links
-    assert (link.url, link.found, link.is_hidden, link.anchor) == (
-        SHOP, "anchor", True, "buy xanax online")
+    assert (link.url, link.found, link.is_hidden, link.is_scripted, link.anchor) == (
+        SHOP, "anchor", True, True, "buy xanax online")
+
+
+def test_links_in_the_html_as_sent_are_not_scripted() -> None:
+    page = extract_page(f'<a href="{SHOP}">x</a><iframe src="https://v.example/e"></iframe>'
+                        "<script>location.replace('https://r.example/')</script>", PAGE_URL)
+    assert [link.is_scripted for link in page.links] == [False, False, False]
 
 
 def test_text_a_script_writes_stands_where_the_script_does() -> None:

@@ -50,6 +50,9 @@ class Link:
     """The link sits in an element hidden with CSS or after ``</html>``."""
     is_external: bool = True
     """The link leaves the page's site (always true when the page URL is unknown)."""
+    is_scripted: bool = False
+    """A script writes the link into the page (``document.write``, ``innerHTML``): it is not
+    in the HTML as sent, so a search of the page source for its address can miss it."""
     notes: tuple[str, ...] = ()
     """What normalisation did or could not do ("cut at 2048 characters", "punycode decoded")."""
 

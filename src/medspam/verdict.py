@@ -77,6 +77,7 @@ class LinkEvidence:
             "anchor": link.anchor,
             "found": link.how,
             "hidden": link.is_hidden,
+            "scripted": link.is_scripted,
             "external": link.is_external,
             "rel": list(link.rel),
             "raw": link.raw,
@@ -96,6 +97,7 @@ class LinkEvidence:
             anchor=data.get("anchor", ""),
             rel=tuple(data.get("rel", ())),
             is_hidden=bool(data.get("hidden", False)),
+            is_scripted=bool(data.get("scripted", False)),
             is_external=bool(data.get("external", True)),
         )
         reasons = tuple(Reason.from_dict(r) for r in data.get("reasons", ()))

@@ -111,6 +111,8 @@ class Anchor:
     carrier: Carrier = "anchor"
     """``anchor`` (``a``, ``area``), ``frame`` (``iframe``, ``frame``) or ``redirect``
     (``meta`` refresh, script or event-handler navigation)."""
+    is_scripted: bool = False
+    """Found in markup a script writes, not in the HTML as sent."""
 
     @property
     def text(self) -> str:
@@ -414,6 +416,7 @@ class _Walker:
             is_hidden=is_hidden,
             block_serial=self.serial,
             carrier=carrier,
+            is_scripted=self.writing,
         )
         if tag == "area":
             anchor.alt = _fold(attributes.get("alt") or attributes.get("title") or "")
@@ -447,7 +450,7 @@ class _Walker:
         """Record an address the page frames or redirects to (no text of its own)."""
         self.doc.anchors.append(Anchor(
             href=href, rel=(), element_index=self.doc.element_count, is_hidden=is_hidden,
-            block_serial=self.serial, carrier=carrier))
+            block_serial=self.serial, carrier=carrier, is_scripted=self.writing))
 
     def add_script(self, script: str | None) -> None:
         """Record the addresses an inline script navigates to, and walk the markup it writes.

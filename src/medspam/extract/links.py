@@ -127,6 +127,7 @@ def _anchor_link(anchor: Anchor, doc: ParsedHtml, context: LinkContext, total: i
         context=around,
         is_hidden=anchor.is_hidden,
         is_external=_is_external(info, context),
+        is_scripted=anchor.is_scripted,
         notes=_url_notes(anchor.href, max_chars),
     )
 

@@ -117,6 +117,9 @@ class LinkOut(BaseModel):
         description="anchor | frame | redirect | text | obfuscated | contact | hidden "
                     "(a hidden link of another kind; a hidden frame stays a frame)")
     hidden: bool
+    scripted: bool = Field(
+        default=False,
+        description="a script writes the link into the page (document.write, innerHTML)")
     external: bool
     rel: list[str]
     raw: str
