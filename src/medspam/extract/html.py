@@ -109,8 +109,8 @@ class Anchor:
     block_serial: int = -1
     """Serial number of the text buffer the anchor began in (see ``ParsedHtml.block_of``)."""
     carrier: Carrier = "anchor"
-    """``anchor`` (``a``, ``area``), ``frame`` (``iframe``, ``frame``) or ``redirect``
-    (``meta`` refresh, script or event-handler navigation)."""
+    """``anchor`` (``a``, ``area``), ``frame`` (``iframe``, ``frame``, ``embed``, ``object``)
+    or ``redirect`` (``meta`` refresh, script or event-handler navigation)."""
     is_scripted: bool = False
     """Found in markup a script writes, not in the HTML as sent."""
 
