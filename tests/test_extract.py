@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from medspam.extract import extract_page
+from medspam.extract.scripts import MAX_MARKUP_CHARS, read_script
 from medspam.page import Link, Page
 from medspam.settings import Settings
 
@@ -348,6 +349,12 @@ def test_links_in_the_html_as_sent_are_not_scripted() -> None:
     page = extract_page(f'<a href="{SHOP}">x</a><iframe src="https://v.example/e"></iframe>'
                         "<script>location.replace('https://r.example/')</script>", PAGE_URL)
     assert [link.is_scripted for link in page.links] == [False, False, False]
+
+
+def test_what_a_script_writes_is_bounded() -> None:
+    """A variable written a thousand times does not make a thousand copies."""
+    script = f"var a = '{'<b>x</b>' * 1_000}'; document.write({' + '.join(['a'] * 1_000)})"
+    assert len(read_script(script).markup) == MAX_MARKUP_CHARS
 
 
 def test_text_a_script_writes_stands_where_the_script_does() -> None:

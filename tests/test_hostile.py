@@ -75,6 +75,12 @@ def _homographs() -> str:
             '<a href="https://xn--80ak6aa92e.com/">apple</a> and ketamine-shop.xn--p1ai</p>')
 
 
+def _script_writes() -> str:
+    block = "<p>buy xanax</p><a href='https://h.example/x'>x</a>" * 80  # 4 KB, written 8 times
+    script = f'<script>var b = "{block}"; document.write(b + b + b + b + b + b + b + b)</script>'
+    return script * 1_000  # 4 MB of HTML writing 32 MB of markup
+
+
 CASES: dict[str, tuple[Callable[[], str | bytes], str | None, tuple[str, ...]]] = {
     "100k-deep-nesting": (_deep, None, ("nesting deeper than 1000 levels flattened",)),
     "50-mb-page": (_fifty_mb, None,
@@ -90,6 +96,8 @@ CASES: dict[str, tuple[Callable[[], str | bytes], str | None, tuple[str, ...]]] 
     "invalid-huge-urls": (_bad_urls, "http://" + "u" * 100_000 + ".example/%%%",
                           (f"URLs cut at {CAP.max_url_chars} characters",)),
     "idn-homographs": (_homographs, "https://xn--80ak6aa92e.com/", ()),
+    "script-writes-flood": (_script_writes, None,
+                            ("markup written by scripts cut at 1000000 characters",)),
 }
 
 

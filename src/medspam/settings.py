@@ -82,13 +82,15 @@ class Settings:
     Bounds: the caps below bound the work and memory of one page whatever it holds. At most
     ``max_bytes`` are decoded and parsed (lexbor builds the tree in C; nesting deeper than
     1,000 levels is flattened first), at most ``max_elements`` are walked, ``max_text_chars``
-    of text kept, ``max_links`` links scored, each URL cut at ``max_url_chars``, and the
-    features read ``max_feature_words`` words. With the defaults, every case of the hostile
-    suite (``tests/test_hostile.py``: 50 MB page, 100,000-deep nesting, 1,000,000 links,
-    10 MB attribute, entity flood, binary, UTF-16 without BOM, NUL bytes, huge and invalid
-    URLs, IDN homographs) got a verdict in at most about 2 s on one core, and the peak resident
-    memory grows by less than 1 GB (the suite's asserted bound; measured growth is in
-    ``benchmarks/README.md``). Each cap that bites adds a note to ``Verdict.notes``.
+    of text kept, ``max_written_chars`` of markup that scripts write read, ``max_links``
+    links scored, each URL cut at ``max_url_chars``, and the features read
+    ``max_feature_words`` words. With the defaults, every case of the hostile suite
+    (``tests/test_hostile.py``: 50 MB page, 100,000-deep nesting, 1,000,000 links, 10 MB
+    attribute, entity flood, binary, UTF-16 without BOM, NUL bytes, huge and invalid URLs, IDN
+    homographs, scripts writing 32 MB of markup) got a verdict in at most about 2 s on one
+    core, and the peak resident memory grows by less than 1 GB (the suite's asserted bound;
+    measured growth is in ``benchmarks/README.md``). Each cap that bites adds a note to
+    ``Verdict.notes``.
 
     Examples
     --------
@@ -109,6 +111,10 @@ class Settings:
     this bounds the link scorer's work ("links capped at 2000")."""
     max_text_chars: int = 400_000
     """Characters of visible text kept per page ("visible text cut at 400000 characters")."""
+    max_written_chars: int = 1_000_000
+    """Characters of markup that a page's scripts write (``document.write``, ``innerHTML``)
+    read per page, at most 200,000 a script ("markup written by scripts cut at 1000000
+    characters")."""
     max_url_chars: int = 2_048
     """Characters of one URL kept; longer URLs are cut and the link says so (page note
     "URLs cut at 2048 characters")."""
@@ -157,7 +163,8 @@ class Settings:
 
 _ENV_RULES: dict[str, ValueRule] = {
     "max_bytes": BYTES, "max_elements": POSITIVE_INT, "max_links": POSITIVE_INT,
-    "max_text_chars": POSITIVE_INT, "max_url_chars": POSITIVE_INT,
+    "max_text_chars": POSITIVE_INT, "max_written_chars": POSITIVE_INT,
+    "max_url_chars": POSITIVE_INT,
     "max_feature_words": POSITIVE_INT, "threshold": PROBABILITY, "workers": WORKERS,
     "record_timeout": SECONDS, "allow_list": TEXT, "deny_list": TEXT}
 """How :meth:`Settings.from_env` reads and checks each field: every field has a rule."""

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 from selectolax.lexbor import LexborHTMLParser
 
 from medspam.extract.hidden import HidingRules, is_hidden_element
-from medspam.extract.scripts import acts_on_page, read_script, script_urls
+from medspam.extract.scripts import MAX_MARKUP_CHARS, acts_on_page, read_script, script_urls
 from medspam.settings import Settings
 
 if TYPE_CHECKING:
@@ -309,6 +309,8 @@ class _Walker:
         self.read_scripts = read_scripts
         self.writing = False
         """Walking markup a script wrote."""
+        self.max_written = settings.max_written_chars
+        self.written_room = settings.max_written_chars
         self.max_elements = settings.max_elements
         self.max_chars = settings.max_text_chars
         self.doc = ParsedHtml()
@@ -458,9 +460,14 @@ class _Walker:
         The markup is walked where the script stands, as a browser shows it; what the scripts
         in it write is not read (one level).
         """
-        effects = read_script(script or "")
+        room = min(self.written_room, MAX_MARKUP_CHARS)
+        effects = read_script(script or "", room=room)
         for url in effects.urls:
             self.add_target("redirect", url, self.state.is_hidden)
+        self.written_room -= len(effects.markup)
+        if self.written_room <= 0 < room:
+            self.doc.notes.append(f"markup written by scripts cut at {self.max_written} "
+                                  "characters")
         if effects.markup and not self.writing and not self.state.is_skipped:
             written = LexborHTMLParser("<body>" + effects.markup).body  # scripts stay in it
             if written is not None:

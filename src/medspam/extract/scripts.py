@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-__all__ = ["ScriptEffects", "acts_on_page", "read_script", "script_urls"]
+__all__ = ["MAX_MARKUP_CHARS", "ScriptEffects", "acts_on_page", "read_script", "script_urls"]
 
 _NAVIGATE, _WRITE, _EVAL = "navigate", "write", "eval"
 _SINKS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
@@ -61,8 +61,10 @@ _ESCAPED = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0
 _WHOLE_ADDRESS = re.compile(r"(?:https?:)?//[^\s\"'<>]+|/[^\s\"'<>]*")
 _MAX_SCRIPT_CHARS = 200_000
 """Characters of one script searched (a page's own scripts can run to MBs)."""
-_MAX_MARKUP_CHARS = 200_000
-"""Characters of markup kept from one script's writes."""
+MAX_MARKUP_CHARS = 200_000
+"""Characters of markup kept from one script's writes, and of one variable's value."""
+_MAX_ADDRESS_CHARS = 8_192
+"""Characters of an address a script navigates to (URLs are cut at 2,048 later)."""
 _MAX_VARIABLE_DEPTH = 3
 """Variables followed through other variables (``a = b + "x"``; ``b = "…"``) this deep."""
 _MAX_LOOKUPS = 64
@@ -80,11 +82,14 @@ class ScriptEffects:
     the order written, as a browser joins consecutive writes."""
 
 
-def read_script(script: str, *, decoded: bool = False) -> ScriptEffects:
+def read_script(
+    script: str, *, room: int = MAX_MARKUP_CHARS, decoded: bool = False
+) -> ScriptEffects:
     """Where ``script`` navigates and what it writes.
 
-    ``decoded``: ``script`` is itself decoded from an ``eval``, whose encoded scripts are not
-    decoded again.
+    ``room``: characters of markup to read at most (a variable written a thousand times
+    stays bounded). ``decoded``: ``script`` is itself decoded from an ``eval``, whose encoded
+    scripts are not decoded again.
 
     Examples
     --------
@@ -107,13 +112,16 @@ def read_script(script: str, *, decoded: bool = False) -> ScriptEffects:
                 start -= len(prefix)
             if start > 0 and (script[start - 1].isalnum() or script[start - 1] in "_$"):
                 continue  # geolocation = "…", mylocation = "…": not the browser's location
-            value, whole = expressions.at(match.end())
-            found += [(start, *effect) for effect in _effects(kind, value, whole, decoded)]
+            if kind is not _NAVIGATE and room <= 0:
+                continue
+            limit = _MAX_ADDRESS_CHARS if kind is _NAVIGATE else room
+            value, whole = expressions.at(match.end(), limit)
+            done = _effects(kind, value, whole, decoded)
+            room -= sum(len(text) for what, text in done if what == "markup")
+            found += [(start, what, text) for what, text in done]
     found.sort(key=lambda item: item[0])  # stable: what one eval does stays in its order
-    effects = ScriptEffects(urls=[value for _, kind, value in found if kind == "url"])
-    effects.markup = "".join(value for _, kind, value in found if kind == "markup")[
-        :_MAX_MARKUP_CHARS]
-    return effects
+    return ScriptEffects(urls=[text for _, what, text in found if what == "url"],
+                         markup="".join(text for _, what, text in found if what == "markup"))
 
 
 def _effects(kind: str, value: str, whole: bool, decoded: bool) -> list[tuple[str, str]]:
@@ -127,7 +135,7 @@ def _effects(kind: str, value: str, whole: bool, decoded: bool) -> list[tuple[st
         return [("markup", value)]
     if decoded:
         return []
-    inner = read_script(value, decoded=True)
+    inner = read_script(value, room=len(value), decoded=True)
     effects = [("url", url) for url in inner.urls]
     if inner.markup:
         effects.append(("markup", inner.markup))
@@ -171,21 +179,25 @@ class _Expressions:
         self.script = script
         self.variables: dict[str, str | None] = {}
 
-    def at(self, position: int, depth: int = 0) -> tuple[str, bool]:
+    def at(self, position: int, limit: int, depth: int = 0) -> tuple[str, bool]:
         """The string a ``+``-joined expression at ``position`` makes, as far as it is known.
 
-        Returns the value of its leading known pieces and whether they are all of it:
-        literals, decoders called on literals, and variables the script sets to such an
-        expression.
+        Returns the value of its leading known pieces, cut at ``limit`` characters, and
+        whether they are all of it (a value cut at the limit counts as whole): literals,
+        decoders called on literals, and variables the script sets to such an expression.
         """
         script = self.script
         parts: list[str] = []
+        size = 0
         while True:
             piece = _PIECE.match(script, position)
             value = None if piece is None else self._value(piece, depth)
             if piece is None or value is None:
                 return "".join(parts), False
             parts.append(value)
+            size += len(value)
+            if size >= limit:
+                return "".join(parts)[:limit], True
             position = piece.end()
             plus = _PLUS.match(script, position)
             if plus is None:
@@ -217,7 +229,7 @@ class _Expressions:
                 end = setting.end()
         if end < 0:
             return None
-        value, whole = self.at(end, depth + 1)
+        value, whole = self.at(end, MAX_MARKUP_CHARS, depth + 1)
         return value if whole else None
 
 
