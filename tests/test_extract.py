@@ -288,9 +288,11 @@ def test_what_is_no_frame_or_redirect(markup: str) -> None:
 
 
 def _encoded(address: str) -> dict[str, str]:
-    return {"base64": base64.b64encode(address.encode()).decode(),
+    encoded = base64.b64encode(address.encode()).decode()
+    return {"base64": encoded, "base64_head": encoded[:10], "base64_tail": encoded[10:],
             "codes": ",".join(str(ord(c)) for c in address),
-            "escaped": "".join(f"%{ord(c):02x}" for c in address)}
+            "escaped": "".join(f"%{ord(c):02x}" for c in address),
+            "escaped_base64": "".join(f"%{ord(c):02x}" for c in encoded)}
 
 
 @pytest.mark.parametrize("script", [
@@ -298,6 +300,10 @@ def _encoded(address: str) -> dict[str, str]:
     "top.location.replace(String.fromCharCode({codes}))",
     "document.location.href = unescape('{escaped}')",
     "setTimeout(function () {{ window.open(window.atob('{base64}')) }}, 500)",
+    'location.href = atob("{base64_head}" + "{base64_tail}")',  # decoders read expressions
+    'var k = "{base64}"; location.replace(atob(k))',
+    "window.location = decodeURIComponent('{escaped}')",
+    "location = atob(unescape('{escaped_base64}'))",
 ])
 def test_a_redirect_to_an_encoded_address_is_read(script: str) -> None:
     """Hacks encode the shop's address so that a scan for its name misses it."""

@@ -96,8 +96,9 @@ LIMITATIONS = (
      "`location.replace(…)`, `window.open(…)` in an inline script, a javascript: link or an "
      "event handler, and the markup `document.write`, `innerHTML` or `insertAdjacentHTML` "
      "writes, also when joined from string pieces, kept in a variable, escaped, or encoded "
-     "with atob, String.fromCharCode, unescape or eval. An address a script computes, fetches "
-     "from another file or loads in an external script is not read. The frames and redirects "
+     "with atob, String.fromCharCode, unescape, decodeURIComponent or eval. An address a "
+     "script computes, fetches from another file or loads in an external script is not "
+     "read. The frames and redirects "
      "of the corpus are ours (none encoded, none written by a script), written after the "
      "hacks Sucuri and Rspamd describe, on a share of the sale pages."),
     ("The page scorer reads the page's own address (drug, shop and no-prescription words): "

@@ -8,7 +8,8 @@ scan for shop names misses it: kept in a variable, joined from pieces (``"https:
 ``String.fromCharCode(104, …)``, ``unescape("%68%74…")``), or the whole script run from an
 encoded string with ``eval(atob("…"))``. This module reads each of these as far as their
 literal pieces go: it evaluates no code, only joins string literals, the variables a script
-sets to them, and the three decoders (an ``eval``-ed script is decoded and read once).
+sets to them, and what ``atob``, ``unescape``, ``decodeURI(Component)`` and
+``String.fromCharCode`` make of them (an ``eval``-ed script is decoded and read once).
 
 Examples
 --------
@@ -49,11 +50,13 @@ a real page's HTML in 0.24 ms, its scripts in 0.09."""
 _PIECE = re.compile(
     r"""\s*(?:"(?P<dq>(?:[^"\\\n]|\\.)*)"|'(?P<sq>(?:[^'\\\n]|\\.)*)'"""
     r"""|`(?P<bq>(?:[^`\\$]|\\.|\$(?!\{))*)`"""
-    r"""|(?:window\.)?(?P<call>atob|unescape|String\.fromCharCode)\(\s*"""
-    r"""(?P<arg>"[A-Za-z0-9+/=%]{8,}"|'[A-Za-z0-9+/=%]{8,}'|\d{1,7}(?:\s*,\s*\d{1,7}){7,})\s*\)"""
+    r"""|(?:window\.)?String\.fromCharCode\(\s*(?P<codes>\d{1,7}(?:\s*,\s*\d{1,7}){7,})\s*\)"""
+    r"""|(?:window\.)?(?P<call>atob|unescape|decodeURIComponent|decodeURI)\(\s*"""
     r"""|(?P<name>[A-Za-z_$][\w$]*)(?![\w$.(\[]))"""
 )
-"""One piece of a string expression: a literal, a decoder called on a literal, a variable."""
+"""One piece of a string expression: a literal, character codes, the start of a decoder's
+call (its argument is an expression), a variable."""
+_CLOSE = re.compile(r"\s*\)")
 _PLUS = re.compile(r"\s*\+(?!\+)")
 _ESCAPE = re.compile(r"\\(?:x([0-9A-Fa-f]{2})|u([0-9A-Fa-f]{4})|u\{([0-9A-Fa-f]{1,6})\}|(.))",
                      re.DOTALL)
@@ -65,8 +68,9 @@ MAX_MARKUP_CHARS = 200_000
 """Characters of markup kept from one script's writes, and of one variable's value."""
 _MAX_ADDRESS_CHARS = 8_192
 """Characters of an address a script navigates to (URLs are cut at 2,048 later)."""
-_MAX_VARIABLE_DEPTH = 3
-"""Variables followed through other variables (``a = b + "x"``; ``b = "…"``) this deep."""
+_MAX_DEPTH = 3
+"""Variables followed through other variables (``a = b + "x"``; ``b = "…"``), and decoders
+called on decoders (``atob(unescape(…))``), this deep."""
 _MAX_LOOKUPS = 64
 """Variables looked up in one script."""
 
@@ -184,40 +188,54 @@ class _Expressions:
 
         Returns the value of its leading known pieces, cut at ``limit`` characters, and
         whether they are all of it (a value cut at the limit counts as whole): literals,
-        decoders called on literals, and variables the script sets to such an expression.
+        decoders called on such expressions, and variables the script sets to them.
         """
+        value, whole, _ = self._read(position, limit, depth)
+        return value, whole
+
+    def _read(self, position: int, limit: int, depth: int) -> tuple[str, bool, int]:
+        """:meth:`at`, and the position where the reading stopped."""
         script = self.script
         parts: list[str] = []
         size = 0
         while True:
             piece = _PIECE.match(script, position)
-            value = None if piece is None else self._value(piece, depth)
-            if piece is None or value is None:
-                return "".join(parts), False
+            known = None if piece is None else self._value(piece, limit, depth)
+            if known is None:
+                return "".join(parts), False, position
+            value, position = known
             parts.append(value)
             size += len(value)
             if size >= limit:
-                return "".join(parts)[:limit], True
-            position = piece.end()
+                return "".join(parts)[:limit], True, position
             plus = _PLUS.match(script, position)
             if plus is None:
-                return "".join(parts), _ends(script, position)
+                return "".join(parts), _ends(script, position), position
             position = plus.end()
 
-    def _value(self, piece: re.Match[str], depth: int) -> str | None:
-        """The string one piece stands for, or None when it is not known."""
+    def _value(self, piece: re.Match[str], limit: int, depth: int) -> tuple[str, int] | None:
+        """The string one piece stands for and where the piece ends, or None if not known."""
         kind = piece.lastgroup
         if kind in {"dq", "sq", "bq"}:
-            return _unescape(piece.group(kind))
-        if kind == "arg":
-            return _decode(piece.group("call"), piece.group("arg"))
+            return _unescape(piece.group(kind)), piece.end()
+        if kind == "codes":
+            value = _from_codes(piece.group("codes"))
+            return None if value is None else (value, piece.end())
+        if depth >= _MAX_DEPTH:
+            return None
+        if kind == "call":
+            argument, whole, end = self._read(piece.end(), 2 * limit, depth + 1)
+            close = _CLOSE.match(self.script, end)
+            value = _decode(piece.group("call"), argument) if whole and close else None
+            return None if value is None or close is None else (value, close.end())
         name = piece.group("name")
         if name not in self.variables:
-            if depth >= _MAX_VARIABLE_DEPTH or len(self.variables) >= _MAX_LOOKUPS:
+            if len(self.variables) >= _MAX_LOOKUPS:
                 return None
             self.variables[name] = None  # a variable set from itself is not known
             self.variables[name] = self._variable(name, depth)
-        return self.variables[name]
+        value = self.variables[name]
+        return None if value is None else (value, piece.end())
 
     def _variable(self, name: str, depth: int) -> str | None:
         """The whole value of the script's last assignment to ``name``, if it is known."""
@@ -255,14 +273,18 @@ def _unescaped(escape: re.Match[str]) -> str:
 
 
 def _decode(call: str, argument: str) -> str | None:
-    """What ``atob``, ``unescape`` or ``String.fromCharCode`` make of a literal argument."""
-    literal = argument.strip("\"'")
+    """What ``atob``, ``unescape``, ``decodeURI`` or ``decodeURIComponent`` make of a string."""
+    if call != "atob":
+        return unquote(argument)
     try:
-        if call == "atob":
-            return base64.b64decode(literal).decode("utf-8", "replace")
-        if call == "unescape":
-            return unquote(literal)
-        codes = [int(code) for code in literal.split(",")]
-        return "".join(map(chr, codes))
-    except (binascii.Error, ValueError):  # not base64; a code past the last character
+        return base64.b64decode(argument, validate=True).decode("utf-8", "replace")
+    except (binascii.Error, ValueError):  # not base64
+        return None
+
+
+def _from_codes(codes: str) -> str | None:
+    """What ``String.fromCharCode`` makes of comma-separated codes (None past the last)."""
+    try:
+        return "".join(map(chr, map(int, codes.split(","))))
+    except ValueError:  # a code past the last character
         return None
