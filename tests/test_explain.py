@@ -231,6 +231,22 @@ def test_a_link_is_named_by_how_it_is_carried_not_as_a_sale(
     assert "shop" not in named
 
 
+@pytest.mark.parametrize(("found", "hidden", "expected"), [
+    ("anchor", True, "hidden link to shop.example (link score 0.97), written by a script"),
+    ("anchor", False, "links to shop.example (link score 0.97), written by a script"),
+    ("frame", False, "loads shop.example (link score 0.97) in a frame, written by a script"),
+])
+def test_a_link_a_script_writes_says_so(found: str, hidden: bool, expected: str) -> None:
+    """Its address may be joined or escaped in the source, where a moderator would look."""
+    from medspam.explain import _named  # noqa: PLC0415 - a private helper, tested alone
+    from medspam.page import Link  # noqa: PLC0415
+    from medspam.verdict import LinkEvidence  # noqa: PLC0415
+
+    link = Link(url="https://shop.example/x", found=found, domain="shop.example",
+                is_hidden=hidden, is_scripted=True)
+    assert _named(LinkEvidence(link, 0.97)) == expected
+
+
 def test_a_contact_handle_is_not_called_a_domain() -> None:
     from medspam.explain import _describe_link_feature  # noqa: PLC0415 - one description
     from medspam.page import Link  # noqa: PLC0415

@@ -204,17 +204,18 @@ def _named(link: LinkEvidence) -> str:
     against a sale when it scores low (a clinic's phone number, a news site's own domain).
     """
     name = f"{link.link.domain or link.link.url} (link score {link.score:.2f})"
+    written = ", written by a script" if link.link.is_scripted else ""
     if link.link.found == "contact":
         return f"contact channel: {name}"
     if link.link.found == "redirect":
-        return f"redirects to {name}"
+        return f"redirects to {name}{written}"
     if link.link.found == "frame":
-        return f"loads {name} in a {'hidden ' if link.link.is_hidden else ''}frame"
+        return f"loads {name} in a {'hidden ' if link.link.is_hidden else ''}frame{written}"
     if link.link.is_hidden:
-        return f"hidden link to {name}"
+        return f"hidden link to {name}{written}"
     if link.link.found in {"text", "obfuscated"}:
         return f"address written out in the text: {name}"
-    return f"links to {name}"
+    return f"links to {name}{written}"
 
 
 def _links_to(evidence: tuple[LinkEvidence, ...], keep: Callable[[Link], bool]) -> str:
