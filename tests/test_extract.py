@@ -311,6 +311,12 @@ def test_a_redirect_to_an_encoded_address_is_read(script: str) -> None:
     assert (link.url, link.found) == (SHOP, "redirect")
 
 
+def test_a_handler_that_evals_an_encoded_redirect_is_read() -> None:
+    script = base64.b64encode(f'location.href = "{SHOP}"'.encode()).decode()
+    link = one_link(f"<button onclick=\"eval(atob('{script}'))\">Go</button>")
+    assert (link.url, link.found) == (SHOP, "redirect")
+
+
 def test_an_encoded_redirect_script_is_read_once_decoded() -> None:
     script = base64.b64encode(f'window.location.href = "{SHOP}";'.encode()).decode()
     link = one_link(f'<script>eval(atob("{script}"))</script>')

@@ -205,17 +205,22 @@ def _named(link: LinkEvidence) -> str:
     """
     name = f"{link.link.domain or link.link.url} (link score {link.score:.2f})"
     written = ", written by a script" if link.link.is_scripted else ""
-    if link.link.found == "contact":
+    return _carried(link.link, name) + written
+
+
+def _carried(link: Link, name: str) -> str:
+    """How the page carries the link ``name``s: a contact, redirect, frame, hidden link …."""
+    if link.found == "contact":
         return f"contact channel: {name}"
-    if link.link.found == "redirect":
-        return f"redirects to {name}{written}"
-    if link.link.found == "frame":
-        return f"loads {name} in a {'hidden ' if link.link.is_hidden else ''}frame{written}"
-    if link.link.is_hidden:
-        return f"hidden link to {name}{written}"
-    if link.link.found in {"text", "obfuscated"}:
+    if link.found == "redirect":
+        return f"redirects to {name}"
+    if link.found == "frame":
+        return f"loads {name} in a {'hidden ' if link.is_hidden else ''}frame"
+    if link.is_hidden:
+        return f"hidden link to {name}"
+    if link.found in {"text", "obfuscated"}:
         return f"address written out in the text: {name}"
-    return f"links to {name}{written}"
+    return f"links to {name}"
 
 
 def _links_to(evidence: tuple[LinkEvidence, ...], keep: Callable[[Link], bool]) -> str:

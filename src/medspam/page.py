@@ -8,9 +8,9 @@ from typing import Literal
 Found = Literal["anchor", "frame", "redirect", "text", "obfuscated", "contact", "page"]
 """How a link was found: an ``<a>``/``<area>`` element (also one a script writes), a frame the
 page loads (``iframe``, ``frame``, ``embed``, ``object``), a redirect (``meta`` refresh, script
-or event-handler navigation), a plain-text URL
-or bare domain, an obfuscated form (``hxxps://``, ``example[.]com``), a contact channel
-(Telegram, WhatsApp, phone), or the page's own address."""
+or event-handler navigation), a plain-text URL or bare domain, an obfuscated form
+(``hxxps://``, ``example[.]com``), a contact channel (Telegram, WhatsApp, phone), or the page's
+own address."""
 
 
 _CARRIED = frozenset({"frame", "redirect"})

@@ -68,6 +68,9 @@ MAX_MARKUP_CHARS = 200_000
 """Characters of markup kept from one script's writes, and of one variable's value."""
 _MAX_ADDRESS_CHARS = 8_192
 """Characters of an address a script navigates to (URLs are cut at 2,048 later)."""
+_LIMITS = {_NAVIGATE: _MAX_ADDRESS_CHARS, _EVAL: _MAX_SCRIPT_CHARS}
+"""Characters of the value read after a sink; a write reads as much markup as it has room
+for."""
 _MAX_DEPTH = 3
 """Variables followed through other variables (``a = b + "x"``; ``b = "…"``), and decoders
 called on decoders (``atob(unescape(…))``), this deep."""
@@ -116,11 +119,10 @@ def read_script(
                 start -= len(prefix)
             if start > 0 and (script[start - 1].isalnum() or script[start - 1] in "_$"):
                 continue  # geolocation = "…", mylocation = "…": not the browser's location
-            if kind is not _NAVIGATE and room <= 0:
+            if kind == _WRITE and room <= 0:
                 continue
-            limit = _MAX_ADDRESS_CHARS if kind is _NAVIGATE else room
-            value, whole = expressions.at(match.end(), limit)
-            done = _effects(kind, value, whole, decoded)
+            value, whole = expressions.at(match.end(), _LIMITS.get(kind, room))
+            done = _effects(kind, value, whole, decoded, room)
             room -= sum(len(text) for what, text in done if what == "markup")
             found += [(start, what, text) for what, text in done]
     found.sort(key=lambda item: item[0])  # stable: what one eval does stays in its order
@@ -128,18 +130,23 @@ def read_script(
                          markup="".join(text for _, what, text in found if what == "markup"))
 
 
-def _effects(kind: str, value: str, whole: bool, decoded: bool) -> list[tuple[str, str]]:
-    """What one sink does with the ``value`` that follows it: ("url" or "markup", value)."""
-    if kind is _NAVIGATE:
+def _effects(
+    kind: str, value: str, whole: bool, decoded: bool, room: int,
+) -> list[tuple[str, str]]:
+    """What one sink does with the ``value`` that follows it: ("url" or "markup", value).
+
+    ``room``: characters of markup an ``eval``-ed script may still write.
+    """
+    if kind == _NAVIGATE:
         address = _WHOLE_ADDRESS.match(value)  # the known start may be a whole address
         return [("url", value)] if address and address.end() == len(value) else []
     if not whole:
         return []
-    if kind is _WRITE:
+    if kind == _WRITE:
         return [("markup", value)]
     if decoded:
         return []
-    inner = read_script(value, room=len(value), decoded=True)
+    inner = read_script(value, room=room, decoded=True)
     effects = [("url", url) for url in inner.urls]
     if inner.markup:
         effects.append(("markup", inner.markup))
@@ -159,15 +166,16 @@ def script_urls(script: str) -> list[str]:
     ['http://x.io']
 
     """
-    return read_script(script).urls
+    return read_script(script, room=0).urls  # what a handler writes is not walked
 
 
 def acts_on_page(markup: str) -> bool:
     """Whether any script of the page may navigate or write: the page's HTML names a sink.
 
-    A script's text is its markup as written, so a page whose HTML names no ``location``,
-    ``window.open``, ``document.write``, ``…HTML =`` or ``eval(`` holds no script that
-    navigates or writes, and the walk need not read its scripts and handlers.
+    A script's text is its markup as written, so a page whose HTML names no sink
+    (``location… =``, ``location.replace(``, ``window.open(``, ``document.write``,
+    ``innerHTML =``, ``insertAdjacentHTML(``, ``eval(``) holds no script that navigates or
+    writes, and the walk need not read its scripts and handlers.
     """
     return any(sink.search(markup) for sink, _, _ in _SINKS)
 
