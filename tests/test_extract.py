@@ -388,6 +388,50 @@ def test_what_writes_no_link(script: str) -> None:
     assert not [link for link in page.links if link.host == "benzo-direct.example"]
 
 
+@pytest.mark.parametrize(("markup", "hidden", "scripted", "text"), [
+    (f'<svg viewBox="0 0 9 9"><a href="{SHOP}"><text>buy xanax</text></a></svg>',
+     False, False, "buy xanax"),
+    (f'<svg><a xlink:href="{SHOP}"><text>buy <tspan>xanax</tspan></text></a></svg>',
+     False, False, "buy xanax"),
+    (f'<svg style="display:none"><a href="{SHOP}"><text>buy xanax</text></a></svg>',
+     True, False, "buy xanax"),
+    (f"<iframe srcdoc='<p>Shop: <a href=\"{SHOP}\">buy xanax</a></p>'></iframe>",
+     False, False, "buy xanax"),
+    (f"<iframe width=1 height=1 srcdoc='<a href=\"{SHOP}\">buy xanax</a>'></iframe>",
+     True, False, "buy xanax"),
+    ((f'<a id="go" href="#">buy xanax</a><script>document.getElementById("go").href = '
+      f'"{SHOP}";</script>'), False, True, ""),
+    (("<a id=go>buy xanax</a><script>var a = document.querySelector('#go');\n"
+      "a.setAttribute('href', 'https://benzo-' + 'direct.example/buy-xanax-2mg')</script>"),
+     False, True, ""),
+    ((f'<div hidden><script>var a = document.createElement("a"); a.href = "{SHOP}";'
+      "document.currentScript.parentNode.appendChild(a)</script></div>"), True, True, ""),
+])
+def test_links_in_svg_srcdoc_and_given_by_scripts_are_read(
+        markup: str, hidden: bool, scripted: bool, text: str) -> None:
+    """A browser shows an SVG's links and a ``srcdoc`` frame's, and follows an address a
+    script gives a link: a hack can put its shop in any of them."""
+    link = next(link for link in extract_page(markup, PAGE_URL).links
+                if link.host == "benzo-direct.example")
+    assert (link.url, link.found, link.is_hidden, link.is_scripted, link.anchor) == (
+        SHOP, "anchor", hidden, scripted, text)
+
+
+@pytest.mark.parametrize("markup", [
+    ("<script>var s = document.createElement('link'); s.rel = 'stylesheet';"
+     "s.href = 'https://cdn.example/site.css?v=3'</script>"),  # a style sheet, not a link
+    "<script>location.href = 'https://r.example/next'</script>",  # a redirect
+    "<script>a.href = base + '/next'</script>",  # not a whole literal address
+    "<script>if (a.href == 'https://shop.example/') go()</script>",  # a comparison
+    "<svg><title>Share</title><use href='#icon-share'></use></svg>",  # no link
+    "<template><svg><a href='https://shop.example/'>x</a></svg></template>",  # not shown
+])
+def test_what_gives_no_link_from_svg_or_scripts(markup: str) -> None:
+    page = extract_page(markup, PAGE_URL)
+    assert not [link for link in page.links if link.found != "redirect"]
+    assert not [link for link in page.links if link.host in {"cdn.example", "shop.example"}]
+
+
 def test_a_javascript_link_is_a_redirect_with_its_text() -> None:
     link = one_link(f"<a href=\"javascript:location.href='{SHOP}'\">buy xanax</a>")
     assert (link.url, link.found, link.anchor) == (SHOP, "redirect", "buy xanax")

@@ -1,11 +1,12 @@
 """HTML walking: one iterative pass over a lexbor tree for title, language, text blocks, anchors.
 
 Anchors are every address the page links to, loads or sends a visitor to: ``a`` and ``area``
-links, and, without a link anyone sees, ``iframe``/``frame``/``embed``/``object`` sources, a
-``meta`` refresh and the addresses a script, a ``javascript:`` link or an event handler
-navigates to (``location.href = "…"``, ``window.open("…")``): the hidden frames and redirects
-of hacked pages. The markup a script writes (``document.write``, ``innerHTML``) is walked where
-the script stands, as a browser shows it (:mod:`medspam.extract.scripts`).
+links (an inline SVG's too), and, without a link anyone sees, ``iframe``/``frame``/``embed``/
+``object`` sources, a ``meta`` refresh and the addresses a script, a ``javascript:`` link or an
+event handler navigates to (``location.href = "…"``, ``window.open("…")``) or gives a link
+(``a.href = "…"``): the hidden frames and redirects of hacked pages. The markup a script writes
+(``document.write``, ``innerHTML``) and a frame's ``srcdoc`` document are walked where they
+stand, as a browser shows them (:mod:`medspam.extract.scripts`).
 
 selectolax's lexbor parser is fast (tens of MB/s) and the walk uses ``child``/``next``/``parent``
 with an explicit stack, so no nesting depth can overflow Python's stack. Lexbor itself slows
@@ -71,6 +72,8 @@ _HANDLERS = frozenset({
     "onunload", "onresize", "onanimationstart", "onanimationend", "ontransitionend", "onplay",
 })
 """Event handlers read for navigation: the interaction and load events a page fires."""
+_NESTING = frozenset({"script", "iframe"})
+"""Elements that may carry markup of their own: a script's writes, a frame's ``srcdoc``."""
 _LOADS = frozenset({"body", "frameset", "img", "iframe", "frame", "object", "embed", "input"})
 """Elements whose ``onload`` runs (a ``div`` never loads)."""
 _TINY = frozenset({"0", "1", "0px", "1px"})
@@ -308,7 +311,9 @@ class _Walker:
         self.rules = rules
         self.read_scripts = read_scripts
         self.writing = False
-        """Walking markup a script wrote."""
+        """Walking markup the page carries inside it (see :meth:`walk_markup`)."""
+        self.scripted = False
+        """… and a script wrote it."""
         self.max_written = settings.max_written_chars
         self.written_room = settings.max_written_chars
         self.max_elements = settings.max_elements
@@ -335,9 +340,11 @@ class _Walker:
                 self.add_text(node.text_content or "")
             elif not tag.startswith("-"):
                 attributes = node.attributes
-                if tag == "script" and self.read_scripts and "src" not in attributes:
-                    self.add_script(node.text(deep=True))
+                if tag in _NESTING:
+                    self.add_nested(node, tag, attributes)
                 self.enter(tag, attributes)
+                if tag == "svg" and not self.stack[-1][0].is_skipped:
+                    self.add_svg_links(node)
                 child = None if self.state.is_skipped else node.child
                 if child is not None:
                     node = child
@@ -418,7 +425,7 @@ class _Walker:
             is_hidden=is_hidden,
             block_serial=self.serial,
             carrier=carrier,
-            is_scripted=self.writing,
+            is_scripted=self.scripted,
         )
         if tag == "area":
             anchor.alt = _fold(attributes.get("alt") or attributes.get("title") or "")
@@ -448,11 +455,17 @@ class _Walker:
             if match:
                 self.add_target("redirect", match.group(1), is_hidden)
 
-    def add_target(self, carrier: Carrier, href: str, is_hidden: bool) -> None:
-        """Record an address the page frames or redirects to (no text of its own)."""
+    def add_target(
+        self, carrier: Carrier, href: str, is_hidden: bool, *, is_scripted: bool = False
+    ) -> None:
+        """Record an address the page frames, redirects or (by a script) links to.
+
+        It has no text of its own.
+        """
         self.doc.anchors.append(Anchor(
             href=href, rel=(), element_index=self.doc.element_count, is_hidden=is_hidden,
-            block_serial=self.serial, carrier=carrier, is_scripted=self.writing))
+            block_serial=self.serial, carrier=carrier,
+            is_scripted=is_scripted or self.scripted))
 
     def add_script(self, script: str | None) -> None:
         """Record the addresses an inline script navigates to, and walk the markup it writes.
@@ -460,20 +473,70 @@ class _Walker:
         The markup is walked where the script stands, as a browser shows it; what the scripts
         in it write is not read (one level).
         """
-        room = min(self.written_room, MAX_MARKUP_CHARS)
-        effects = read_script(script or "", room=room)
+        effects = read_script(script or "", room=self.room())
         for url in effects.urls:
             self.add_target("redirect", url, self.state.is_hidden)
-        self.written_room -= len(effects.markup)
-        if self.written_room <= 0 < room:
-            self.doc.notes.append(f"markup written by scripts cut at {self.max_written} "
-                                  "characters")
-        if effects.markup and not self.writing and not self.state.is_skipped:
-            written = LexborHTMLParser("<body>" + effects.markup).body  # scripts stay in it
-            if written is not None:
-                self.writing = True
-                self.walk(written)
-                self.writing = False
+        for url in effects.links:
+            self.add_target("anchor", url, self.state.is_hidden, is_scripted=True)
+        self.walk_markup(effects.markup, is_hidden=False, is_scripted=True)
+
+    def add_nested(self, node: LexborNode, tag: str, attributes: dict[str, str | None]) -> None:
+        """Read what an inline script does, or walk an ``iframe``'s ``srcdoc`` document.
+
+        The document stands where the frame does, hidden when the frame is (or is tiny).
+        """
+        if tag == "script":
+            if self.read_scripts and "src" not in attributes:
+                self.add_script(node.text(deep=True))
+        elif "srcdoc" in attributes:
+            markup = (attributes.get("srcdoc") or "")[: self.room()]
+            tiny = attributes.get("width") in _TINY or attributes.get("height") in _TINY
+            hidden = tiny or bool(is_hidden_element(attributes, self.rules))
+            self.walk_markup(markup, is_hidden=hidden, is_scripted=False)
+
+    def room(self) -> int:
+        """Characters of nested markup (script writes, ``srcdoc``) the page may still walk."""
+        return max(0, min(self.written_room, MAX_MARKUP_CHARS))
+
+    def walk_markup(self, markup: str, *, is_hidden: bool, is_scripted: bool) -> None:
+        """Walk markup that the page carries inside it, in place, one level deep.
+
+        A script's writes and a frame's ``srcdoc`` are parsed as a body and walked with the
+        state of where they stand (``is_hidden`` hides them further). Their characters count
+        against the page's budget, ``Settings.max_written_chars``.
+        """
+        if not markup or self.written_room <= 0:
+            return
+        self.written_room -= len(markup)
+        if self.written_room <= 0:
+            self.doc.notes.append(f"markup written by scripts or in srcdoc cut at "
+                                  f"{self.max_written} characters")
+        if self.writing or self.state.is_skipped:
+            return
+        root = LexborHTMLParser("<body>" + markup).body  # its scripts stay in the body
+        if root is None:
+            return
+        outer = self.state
+        if is_hidden:
+            self.state = outer._replace(is_hidden=True)
+        self.writing, self.scripted = True, is_scripted
+        self.walk(root)
+        self.writing, self.scripted = False, False
+        self.state = outer
+
+    def add_svg_links(self, svg: LexborNode) -> None:
+        """Record the links of an inline SVG (``<a href>`` or ``xlink:href``).
+
+        The walk skips the rest of an SVG: icons' titles are not text a visitor reads.
+        """
+        for node in svg.css("a"):
+            attributes = node.attributes
+            href = attributes.get("href") or attributes.get("xlink:href")
+            if href:
+                self.doc.anchors.append(Anchor(
+                    href=href, rel=(), element_index=self.doc.element_count,
+                    is_hidden=self.state.is_hidden, parts=[node.text(deep=True)],
+                    block_serial=self.serial, is_scripted=self.scripted))
 
     def add_text(self, text: str) -> None:
         """Add a text node to the open block and to the open anchor."""
