@@ -336,6 +336,7 @@ def test_what_decodes_to_no_redirect(script: str) -> None:
 
 # Markup a script writes is walked where the script stands, as a browser shows it.
 _WRITTEN = f'<div style="display:none"><a href="{SHOP}">buy xanax online</a></div>'
+_WRITTEN_QUOTED = _WRITTEN.replace('"', '\\"')
 
 
 @pytest.mark.parametrize("script", [
@@ -348,6 +349,9 @@ _WRITTEN = f'<div style="display:none"><a href="{SHOP}">buy xanax online</a></di
     f"document.write('{_WRITTEN[:30]}' + '{_WRITTEN[30:60]}' +\n  '{_WRITTEN[60:]}')",
     f"var block = '{_WRITTEN}'; document.getElementById('side').innerHTML = block;",
     f"document.body.insertAdjacentHTML('beforeend', '{_WRITTEN}')",
+    f"$('#side').html('{_WRITTEN}')",  # jQuery
+    f"var ad = '{_WRITTEN}';\njQuery(function ($) {{ $('body').append(ad); }});",
+    f'$("footer").before("{_WRITTEN_QUOTED}")',
     "eval(atob('" + base64.b64encode(f"document.write('{_WRITTEN}')".encode()).decode() + "'))",
 ])
 def test_links_a_script_writes_are_read_with_their_hiding(script: str) -> None:
@@ -379,6 +383,7 @@ def test_text_a_script_writes_stands_where_the_script_does() -> None:
     f"el.innerHTML = '<a href=\"{SHOP}\">' + item.title + '</a>'",  # not all literal
     "document.write(new Date().getFullYear())",
     f"var HTML = '<a href=\"{SHOP}\">x</a>'",  # a variable, not innerHTML
+    "var old = $('#side').html(); $('#side').append(item)",  # a getter; not a literal
     f"if (el.innerHTML == '<a href=\"{SHOP}\">x</a>') go()",  # a comparison
     # what written scripts write is not read (one level)
     f"document.write('<script>document.write(\\'<a href=\"{SHOP}\">x</a>\\')<\\/script>')",

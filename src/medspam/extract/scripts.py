@@ -1,8 +1,10 @@
 r"""What an inline script does to a page unseen: where it sends the visitor, what it writes.
 
 A hacked page sends visitors on with ``location.href = "…"``, ``location.replace(…)`` or
-``window.open(…)``, and writes its shop links with ``document.write('<div style="display:none">
-<a href=…>')`` or ``element.innerHTML = "…"``. The address or markup is often built so that a
+``window.open(…)``, gives a link its shop's address with ``a.href = "…"``, and writes its shop
+links with ``document.write('<div style="display:none"><a href=…>')``, ``element.innerHTML =
+"…"`` or jQuery's ``$(…).append("…")`` (``.html``, ``.prepend``, ``.after``, ``.before``,
+``.replaceWith``). The address or markup is often built so that a
 scan for shop names misses it: kept in a variable, joined from pieces (``"https://rx-" +
 "shop.example"``), escaped (``'\x3ca href…'``) or encoded (``atob("aHR0cHM6…")``,
 ``String.fromCharCode(104, …)``, ``unescape("%68%74…")``), or the whole script run from an
@@ -41,6 +43,7 @@ _SINKS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
     (re.compile(r"document\.write(?:ln)?\s*\(\s*"), _WRITE, ()),
     (re.compile(r"HTML\s*=(?![=>])\s*"), _WRITE, ("inner", "outer")),
     (re.compile(r"insertAdjacentHTML\s*\(\s*[\"'][A-Za-z]+[\"']\s*,\s*"), _WRITE, ()),
+    (re.compile(r"\.(?:html|append|prepend|after|before|replaceWith)\(\s*"), _WRITE, ()),
     (re.compile(r"eval\(\s*"), _EVAL, ()),
 )
 """Where a script sends the visitor (the address follows), gives a link its address
@@ -106,9 +109,11 @@ def read_script(
     Examples
     --------
     >>> read_script("document.write('<div hidden>'); document.write('<a href=/x>x</a></div>')")
-    ScriptEffects(urls=[], markup='<div hidden><a href=/x>x</a></div>')
+    ScriptEffects(urls=[], links=[], markup='<div hidden><a href=/x>x</a></div>')
     >>> read_script("el.innerHTML = '<b>' + user.name + '</b>'")  # not all literal
-    ScriptEffects(urls=[], markup='')
+    ScriptEffects(urls=[], links=[], markup='')
+    >>> read_script("var a = document.createElement('a'); a.href = 'https://x.example/'")
+    ScriptEffects(urls=[], links=['https://x.example/'], markup='')
 
     """
     script = script[:_MAX_SCRIPT_CHARS]
@@ -186,9 +191,10 @@ def acts_on_page(markup: str) -> bool:
     """Whether any script of the page may navigate or write: the page's HTML names a sink.
 
     A script's text is its markup as written, so a page whose HTML names no sink
-    (``location… =``, ``location.replace(``, ``window.open(``, ``document.write``,
-    ``innerHTML =``, ``insertAdjacentHTML(``, ``eval(``) holds no script that navigates or
-    writes, and the walk need not read its scripts and handlers.
+    (``location… =``, ``location.replace(``, ``window.open(``, ``.href =``,
+    ``.setAttribute("href",``, ``document.write``, ``innerHTML =``, ``insertAdjacentHTML(``,
+    jQuery's ``.append(`` and its kin, ``eval(``) holds no script that navigates or writes,
+    and the walk need not read its scripts and handlers.
     """
     return any(sink.search(markup) for sink, _, _ in _SINKS)
 
