@@ -352,6 +352,7 @@ _WRITTEN_QUOTED = _WRITTEN.replace('"', '\\"')
     f"$('#side').html('{_WRITTEN}')",  # jQuery
     f"var ad = '{_WRITTEN}';\njQuery(function ($) {{ $('body').append(ad); }});",
     f'$("footer").before("{_WRITTEN_QUOTED}")',
+    f"jQuery('{_WRITTEN}').appendTo('body')",
     "eval(atob('" + base64.b64encode(f"document.write('{_WRITTEN}')".encode()).decode() + "'))",
 ])
 def test_links_a_script_writes_are_read_with_their_hiding(script: str) -> None:
@@ -384,6 +385,7 @@ def test_text_a_script_writes_stands_where_the_script_does() -> None:
     "document.write(new Date().getFullYear())",
     f"var HTML = '<a href=\"{SHOP}\">x</a>'",  # a variable, not innerHTML
     "var old = $('#side').html(); $('#side').append(item)",  # a getter; not a literal
+    "$('#side').addClass('open'); $(document).ready(init)",  # selectors, not markup
     f"if (el.innerHTML == '<a href=\"{SHOP}\">x</a>') go()",  # a comparison
     # what written scripts write is not read (one level)
     f"document.write('<script>document.write(\\'<a href=\"{SHOP}\">x</a>\\')<\\/script>')",

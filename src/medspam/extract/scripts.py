@@ -3,8 +3,8 @@ r"""What an inline script does to a page unseen: where it sends the visitor, wha
 A hacked page sends visitors on with ``location.href = "…"``, ``location.replace(…)`` or
 ``window.open(…)``, gives a link its shop's address with ``a.href = "…"``, and writes its shop
 links with ``document.write('<div style="display:none"><a href=…>')``, ``element.innerHTML =
-"…"`` or jQuery's ``$(…).append("…")`` (``.html``, ``.prepend``, ``.after``, ``.before``,
-``.replaceWith``). The address or markup is often built so that a
+"…"`` or jQuery (``$(…).append("…")``, ``.html``, ``.prepend``, ``.after``, ``.before``,
+``.replaceWith``, or ``$("<a …>").appendTo(…)``). The address or markup is often built so that a
 scan for shop names misses it: kept in a variable, joined from pieces (``"https://rx-" +
 "shop.example"``), escaped (``'\x3ca href…'``) or encoded (``atob("aHR0cHM6…")``,
 ``String.fromCharCode(104, …)``, ``unescape("%68%74…")``), or the whole script run from an
@@ -44,6 +44,8 @@ _SINKS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
     (re.compile(r"HTML\s*=(?![=>])\s*"), _WRITE, ("inner", "outer")),
     (re.compile(r"insertAdjacentHTML\s*\(\s*[\"'][A-Za-z]+[\"']\s*,\s*"), _WRITE, ()),
     (re.compile(r"\.(?:html|append|prepend|after|before|replaceWith)\(\s*"), _WRITE, ()),
+    (re.compile(r"\$\(\s*(?=[\"'`]\s*<)"), _WRITE, ()),  # $('<a …>').appendTo(…)
+    (re.compile(r"jQuery\(\s*(?=[\"'`]\s*<)"), _WRITE, ()),
     (re.compile(r"eval\(\s*"), _EVAL, ()),
 )
 """Where a script sends the visitor (the address follows), gives a link its address
@@ -193,7 +195,7 @@ def acts_on_page(markup: str) -> bool:
     A script's text is its markup as written, so a page whose HTML names no sink
     (``location… =``, ``location.replace(``, ``window.open(``, ``.href =``,
     ``.setAttribute("href",``, ``document.write``, ``innerHTML =``, ``insertAdjacentHTML(``,
-    jQuery's ``.append(`` and its kin, ``eval(``) holds no script that navigates or writes,
+    jQuery's ``.append(`` and its kin or ``$("<``, ``eval(``) holds no script that navigates or writes,
     and the walk need not read its scripts and handlers.
     """
     return any(sink.search(markup) for sink, _, _ in _SINKS)
