@@ -407,9 +407,14 @@ def test_what_writes_no_link(script: str) -> None:
     (f"<iframe width=1 height=1 srcdoc='<a href=\"{SHOP}\">buy xanax</a>'></iframe>",
      True, False, "buy xanax"),
     ((f'<a id="go" href="#">buy xanax</a><script>document.getElementById("go").href = '
-      f'"{SHOP}";</script>'), False, True, ""),
+      f'"{SHOP}";</script>'), False, True, "buy xanax"),
     (("<a id=go>buy xanax</a><script>var a = document.querySelector('#go');\n"
       "a.setAttribute('href', 'https://benzo-' + 'direct.example/buy-xanax-2mg')</script>"),
+     False, True, "buy xanax"),
+    ((f"<head><script>$(function () {{ $('#go').attr('href', '{SHOP}') }})</script></head>"
+      '<div style="display:none"><a id="go" href="/offers">buy xanax</a></div>'),
+     True, True, "buy xanax"),
+    (f"<p>x</p><script>document.getElementById('no-such').href = '{SHOP}'</script>",
      False, True, ""),
     ((f'<div hidden><script>var a = document.createElement("a"); a.href = "{SHOP}";'
       "document.currentScript.parentNode.appendChild(a)</script></div>"), True, True, ""),

@@ -194,6 +194,7 @@ def parse_html(
     _head_redirects(tree, walker)
     if tree.root is not None:
         walker.walk(tree.root)
+    walker.finish()
     doc = walker.doc
     doc.title = _title(tree)
     doc.lang = _lang(tree)
@@ -314,6 +315,10 @@ class _Walker:
         """Walking markup the page carries inside it (see :meth:`walk_markup`)."""
         self.scripted = False
         """… and a script wrote it."""
+        self.by_id: dict[str, tuple[Anchor, bool]] = {}
+        """Anchors with an ``id``, and whether they are listed (have an address)."""
+        self.given: dict[str, str] = {}
+        """Addresses scripts gave to anchors by ``id`` before the anchors came."""
         self.max_written = settings.max_written_chars
         self.written_room = settings.max_written_chars
         self.max_elements = settings.max_elements
@@ -391,7 +396,8 @@ class _Walker:
         is_block = tag in _BLOCK
         if is_block or new is not state:
             self.flush()
-        if tag in _LINK_TAGS and "href" in attributes and not new.is_skipped:
+        if tag in _LINK_TAGS and not new.is_skipped and (
+                "href" in attributes or (self.read_scripts and "id" in attributes)):
             new = new._replace(anchor=self.open_anchor(tag, attributes, new.is_hidden))
         elif tag == "img" and state.anchor is not None and not state.anchor.alt:
             state.anchor.alt = _fold(attributes.get("alt") or attributes.get("title") or "")
@@ -412,7 +418,12 @@ class _Walker:
         self.state = outer
 
     def open_anchor(self, tag: str, attributes: dict[str, str | None], is_hidden: bool) -> Anchor:
-        """Record an anchor element."""
+        """Record an anchor element.
+
+        On pages whose scripts are read, an anchor with an ``id`` is kept by it, so that a
+        script can give it an address (:meth:`give_address`), before or after it; one
+        without an ``href`` is listed only once a script gives it one.
+        """
         rel = tuple(token.lower() for token in (attributes.get("rel") or "").split())
         href = attributes.get("href") or ""
         carrier: Carrier = "anchor"
@@ -429,8 +440,40 @@ class _Walker:
         )
         if tag == "area":
             anchor.alt = _fold(attributes.get("alt") or attributes.get("title") or "")
-        self.doc.anchors.append(anchor)
+        element_id = attributes.get("id") if self.read_scripts else None
+        listed = "href" in attributes
+        if element_id:
+            self.by_id.setdefault(element_id, (anchor, listed))
+            if element_id in self.given:
+                anchor.href, anchor.carrier = self.given.pop(element_id), "anchor"
+                anchor.is_scripted = listed = True
+        if listed:
+            self.doc.anchors.append(anchor)
         return anchor
+
+    def give_address(self, element_id: str, href: str) -> None:
+        """A script gives a link an address (``document.getElementById("go").href = …``).
+
+        The anchor with ``element_id`` takes it, keeping its text and hiding; with no such
+        anchor (yet), or none named, the address is a link of its own, with no text.
+        """
+        anchor, listed = self.by_id.get(element_id, (None, False))
+        if anchor is None:
+            if element_id:  # an anchor further on, or none: see finish()
+                self.given.setdefault(element_id, href)
+            else:
+                self.add_target("anchor", href, self.state.is_hidden, is_scripted=True)
+            return
+        anchor.href, anchor.carrier, anchor.is_scripted = href, "anchor", True
+        if not listed:
+            self.by_id[element_id] = (anchor, True)
+            self.doc.anchors.append(anchor)
+
+    def finish(self) -> None:
+        """Addresses scripts gave to anchors the page does not have are links of their own."""
+        for href in self.given.values():
+            self.add_target("anchor", href, is_hidden=False, is_scripted=True)
+        self.given.clear()
 
     def add_carried(self, tag: str, attributes: dict[str, str | None], is_hidden: bool) -> None:
         """Record the document an element loads and the addresses its handlers navigate to.
@@ -476,8 +519,8 @@ class _Walker:
         effects = read_script(script or "", room=self.room())
         for url in effects.urls:
             self.add_target("redirect", url, self.state.is_hidden)
-        for url in effects.links:
-            self.add_target("anchor", url, self.state.is_hidden, is_scripted=True)
+        for element_id, url in effects.links:
+            self.give_address(element_id, url)
         self.walk_markup(effects.markup, is_hidden=False, is_scripted=True)
 
     def add_nested(self, node: LexborNode, tag: str, attributes: dict[str, str | None]) -> None:

@@ -39,7 +39,8 @@ _SINKS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
     (re.compile(r"location(?:\.href)?\s*=(?![=>])\s*|location\.(?:replace|assign)\s*\(\s*"),
      _NAVIGATE, ()),
     (re.compile(r"window\.open\s*\(\s*"), _NAVIGATE, ()),
-    (re.compile(r"\.href\s*=(?![=>])\s*|\.setAttribute\(\s*[\"']href[\"']\s*,\s*"), _LINK, ()),
+    (re.compile(r"\.href\s*=(?![=>])\s*|\.(?:setAttribute|attr)\(\s*[\"']href[\"']\s*,\s*"),
+     _LINK, ()),
     (re.compile(r"document\.write(?:ln)?\s*\(\s*"), _WRITE, ()),
     (re.compile(r"HTML\s*=(?![=>])\s*"), _WRITE, ("inner", "outer")),
     (re.compile(r"insertAdjacentHTML\s*\(\s*[\"'][A-Za-z]+[\"']\s*,\s*"), _WRITE, ()),
@@ -68,6 +69,12 @@ _ESCAPE = re.compile(r"\\(?:x([0-9A-Fa-f]{2})|u([0-9A-Fa-f]{4})|u\{([0-9A-Fa-f]{
                      re.DOTALL)
 _ESCAPED = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 _WHOLE_ADDRESS = re.compile(r"(?:https?:)?//[^\s\"'<>]+|/[^\s\"'<>]*")
+_BY_ID_SOURCE = (r"""(?:document\.getElementById\(\s*["']|(?:document\.querySelector|\$|jQuery)"""
+                 r"""\(\s*["']#)(?P<id>[\w-]{1,64})["']\s*\)""")
+_BY_ID = re.compile(_BY_ID_SOURCE)
+"""An element named by its ``id``: ``document.getElementById("go")``, ``$("#go")``, …"""
+_BY_ID_BEFORE = re.compile(_BY_ID_SOURCE + r"\s*$")
+_NAME_BEFORE = re.compile(r"[A-Za-z_$][\w$]*$")
 _RESOURCE = re.compile(r"\.(?:css|m?js)(?:[?#]|$)", re.IGNORECASE)
 """A style sheet or script: what ``.href =`` gives a ``<link>`` a loader adds, not a link."""
 _MAX_SCRIPT_CHARS = 200_000
@@ -92,8 +99,10 @@ class ScriptEffects:
 
     urls: list[str] = field(default_factory=list)
     """Addresses it sends the visitor to, in the order written."""
-    links: list[str] = field(default_factory=list)
-    """Addresses it gives the page's links (``a.href = "…"``), in the order written."""
+    links: list[tuple[str, str]] = field(default_factory=list)
+    """Addresses it gives the page's links (``a.href = "…"``), in the order written, each with
+    the ``id`` of the element it gives it to when the script names one
+    (``document.getElementById("go").href = …``), else ``""``."""
     markup: str = ""
     """The markup it writes into the page (``document.write``, ``innerHTML``, …), joined in
     the order written, as a browser joins consecutive writes."""
@@ -115,11 +124,13 @@ def read_script(
     >>> read_script("el.innerHTML = '<b>' + user.name + '</b>'")  # not all literal
     ScriptEffects(urls=[], links=[], markup='')
     >>> read_script("var a = document.createElement('a'); a.href = 'https://x.example/'")
-    ScriptEffects(urls=[], links=['https://x.example/'], markup='')
+    ScriptEffects(urls=[], links=[('', 'https://x.example/')], markup='')
+    >>> read_script("var a = document.getElementById('go'); a.href = 'https://x.example/'")
+    ScriptEffects(urls=[], links=[('go', 'https://x.example/')], markup='')
 
     """
     script = script[:_MAX_SCRIPT_CHARS]
-    found: list[tuple[int, str, str]] = []
+    found: list[tuple[int, str, str, str]] = []
     expressions = _Expressions(script)
     for sink, kind, prefixes in _SINKS:
         for match in sink.finditer(script):
@@ -138,37 +149,42 @@ def read_script(
                 continue
             value, whole = expressions.at(match.end(), _LIMITS.get(kind, room))
             done = _effects(kind, value, whole, decoded, room)
-            room -= sum(len(text) for what, text in done if what == "markup")
-            found += [(start, what, text) for what, text in done]
+            room -= sum(len(text) for what, text, _ in done if what == "markup")
+            element_id = _receiver_id(script, start) if kind == _LINK and done else ""
+            found += [(start, what, text, element_id or given) for what, text, given in done]
     found.sort(key=lambda item: item[0])  # stable: what one eval does stays in its order
-    return ScriptEffects(urls=[text for _, what, text in found if what == "url"],
-                         links=[text for _, what, text in found if what == "link"],
-                         markup="".join(text for _, what, text in found if what == "markup"))
+    return ScriptEffects(
+        urls=[text for _, what, text, _ in found if what == "url"],
+        links=[(element_id, text) for _, what, text, element_id in found if what == "link"],
+        markup="".join(text for _, what, text, _ in found if what == "markup"))
 
 
 def _effects(
     kind: str, value: str, whole: bool, decoded: bool, room: int,
-) -> list[tuple[str, str]]:
-    """What one sink does with the ``value`` that follows it: ("url" or "markup", value).
+) -> list[tuple[str, str, str]]:
+    """What one sink does with the ``value`` that follows it.
 
-    ``room``: characters of markup an ``eval``-ed script may still write.
+    Each effect is ("url", "link" or "markup", its value, the ``id`` of the element an
+    ``eval``-ed script gives a link to or ""). ``room``: characters of markup an
+    ``eval``-ed script may still write.
     """
     if kind in {_NAVIGATE, _LINK}:
         address = _WHOLE_ADDRESS.match(value)  # the known start may be a whole address
         is_address = address is not None and address.end() == len(value)
         if kind == _LINK:  # a link given a style sheet's address is a <link> a loader adds
-            return [("link", value)] if is_address and not _RESOURCE.search(value) else []
-        return [("url", value)] if is_address else []
+            return [("link", value, "")] if is_address and not _RESOURCE.search(value) else []
+        return [("url", value, "")] if is_address else []
     if not whole:
         return []
     if kind == _WRITE:
-        return [("markup", value)]
+        return [("markup", value, "")]
     if decoded:
         return []
     inner = read_script(value, room=room, decoded=True)
-    effects = [("url", url) for url in inner.urls] + [("link", url) for url in inner.links]
+    effects = [("url", url, "") for url in inner.urls]
+    effects += [("link", url, element_id) for element_id, url in inner.links]
     if inner.markup:
-        effects.append(("markup", inner.markup))
+        effects.append(("markup", inner.markup, ""))
     return effects
 
 
@@ -186,7 +202,7 @@ def script_urls(script: str) -> list[str]:
 
     """
     effects = read_script(script, room=0)  # what a handler writes is not walked
-    return effects.urls + effects.links  # a clicked link given an address goes there
+    return effects.urls + [url for _, url in effects.links]  # a link given an address goes there
 
 
 def acts_on_page(markup: str) -> bool:
@@ -194,9 +210,9 @@ def acts_on_page(markup: str) -> bool:
 
     A script's text is its markup as written, so a page whose HTML names no sink
     (``location… =``, ``location.replace(``, ``window.open(``, ``.href =``,
-    ``.setAttribute("href",``, ``document.write``, ``innerHTML =``, ``insertAdjacentHTML(``,
-    jQuery's ``.append(`` and its kin or ``$("<``, ``eval(``) holds no script that navigates or writes,
-    and the walk need not read its scripts and handlers.
+    ``.setAttribute("href",`` or ``.attr("href",``, ``document.write``, ``innerHTML =``,
+    ``insertAdjacentHTML(``, jQuery's ``.append(`` and its kin or ``$("<``, ``eval(``) holds
+    no script that navigates or writes, and the walk need not read its scripts and handlers.
     """
     return any(sink.search(markup) for sink, _, _ in _SINKS)
 
@@ -278,6 +294,26 @@ class _Expressions:
             return None
         value, whole = self.at(end, MAX_MARKUP_CHARS, depth + 1)
         return value if whole else None
+
+
+def _receiver_id(script: str, dot: int) -> str:
+    """The ``id`` of the element whose ``.href`` (or ``.setAttribute``) is at ``dot``.
+
+    The element is named where it is used (``document.getElementById("go").href``,
+    ``querySelector("#go")``, ``$("#go")``) or by the variable set to it last before
+    (``var a = document.getElementById("go"); a.href = …``); otherwise ``""``.
+    """
+    named = _BY_ID_BEFORE.search(script, max(0, dot - 200), dot)
+    if named:
+        return named.group("id")
+    variable = _NAME_BEFORE.search(script, max(0, dot - 64), dot)
+    if variable is None:
+        return ""
+    settings = re.finditer(rf"(?<![\w$.]){re.escape(variable.group())}\s*=(?![=>])\s*",
+                           script[:dot])
+    last = max(settings, key=lambda setting: setting.start(), default=None)
+    by_id = _BY_ID.match(script, last.end()) if last else None
+    return by_id.group("id") if by_id else ""
 
 
 def _ends(script: str, position: int) -> bool:
