@@ -232,9 +232,9 @@ def test_a_link_is_named_by_how_it_is_carried_not_as_a_sale(
 
 
 @pytest.mark.parametrize(("found", "hidden", "expected"), [
-    ("anchor", True, "hidden link to shop.example (link score 0.97), written by a script"),
-    ("anchor", False, "links to shop.example (link score 0.97), written by a script"),
-    ("frame", False, "loads shop.example (link score 0.97) in a frame, written by a script"),
+    ("anchor", True, "hidden link to shop.example (link score 0.97), set by a script"),
+    ("anchor", False, "links to shop.example (link score 0.97), set by a script"),
+    ("frame", False, "loads shop.example (link score 0.97) in a frame, set by a script"),
 ])
 def test_a_link_a_script_writes_says_so(found: str, hidden: bool, expected: str) -> None:
     """Its address may be joined or escaped in the source, where a moderator would look."""

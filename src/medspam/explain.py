@@ -204,8 +204,8 @@ def _named(link: LinkEvidence) -> str:
     against a sale when it scores low (a clinic's phone number, a news site's own domain).
     """
     name = f"{link.link.domain or link.link.url} (link score {link.score:.2f})"
-    written = ", written by a script" if link.link.is_scripted else ""
-    return _carried(link.link, name) + written
+    scripted = ", set by a script" if link.link.is_scripted else ""
+    return _carried(link.link, name) + scripted
 
 
 def _carried(link: Link, name: str) -> str:

@@ -51,8 +51,9 @@ class Link:
     is_external: bool = True
     """The link leaves the page's site (always true when the page URL is unknown)."""
     is_scripted: bool = False
-    """A script writes the link into the page (``document.write``, ``innerHTML``): it is not
-    in the HTML as sent, so a search of the page source for its address can miss it."""
+    """A script sets the link: it writes it into the page (``document.write``, ``innerHTML``,
+    jQuery) or gives it its address (``a.href = …``). Its address is not in the HTML as sent,
+    so a search of the page source for it can miss it."""
     notes: tuple[str, ...] = ()
     """What normalisation did or could not do ("cut at 2048 characters", "punycode decoded")."""
 

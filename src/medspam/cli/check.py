@@ -119,7 +119,7 @@ def render(verdict: Verdict, console: Console, *, all_links: bool = False) -> No
             link = evidence.link
             anchor = f", anchor: {escape(repr(link.anchor[:50]))}" if link.found == "anchor" else ""
             hidden = ", hidden" if link.is_hidden and link.how != "hidden" else ""
-            scripted = ", written by a script" if link.is_scripted else ""
+            scripted = ", set by a script" if link.is_scripted else ""
             console.print(f"  {evidence.score:.2f}  {escape(link.url)}  "
                           f"[dim]({link.how}{hidden}{scripted}{anchor})[/]")
             for reason in evidence.reasons[:3]:

@@ -119,7 +119,8 @@ class LinkOut(BaseModel):
     hidden: bool
     scripted: bool = Field(
         default=False,
-        description="a script writes the link into the page (document.write, innerHTML)")
+        description="a script sets the link: writes it into the page (document.write, "
+                    "innerHTML, jQuery) or gives it its address (a.href = …)")
     external: bool
     rel: list[str]
     raw: str
