@@ -406,6 +406,11 @@ def test_what_writes_no_link(script: str) -> None:
      False, False, "buy xanax"),
     (f"<iframe width=1 height=1 srcdoc='<a href=\"{SHOP}\">buy xanax</a>'></iframe>",
      True, False, "buy xanax"),
+    ('<iframe src="data:text/html;base64,' + base64.b64encode(
+        f'<p>Shop: <a href="{SHOP}">buy xanax</a></p>'.encode()).decode() + '"></iframe>',
+     False, False, "buy xanax"),
+    ((f'<object width="0" data="data:text/html;charset=utf-8,%3Ca%20href%3D%22{SHOP}%22%3Ebuy'
+     '%20xanax%3C%2Fa%3E"></object>'), True, False, "buy xanax"),
     ((f'<a id="go" href="#">buy xanax</a><script>document.getElementById("go").href = '
       f'"{SHOP}";</script>'), False, True, "buy xanax"),
     (("<a id=go>buy xanax</a><script>var a = document.querySelector('#go');\n"
@@ -421,8 +426,8 @@ def test_what_writes_no_link(script: str) -> None:
 ])
 def test_links_in_svg_srcdoc_and_given_by_scripts_are_read(
         markup: str, hidden: bool, scripted: bool, text: str) -> None:
-    """A browser shows an SVG's links and a ``srcdoc`` frame's, and follows an address a
-    script gives a link: a hack can put its shop in any of them."""
+    """A browser shows an SVG's links and those of a frame's inline document (``srcdoc``,
+    ``data:``), and follows an address a script gives a link: a hack can use any of them."""
     link = next(link for link in extract_page(markup, PAGE_URL).links
                 if link.host == "benzo-direct.example")
     assert (link.url, link.found, link.is_hidden, link.is_scripted, link.anchor) == (
@@ -437,6 +442,8 @@ def test_links_in_svg_srcdoc_and_given_by_scripts_are_read(
     "<script>if (a.href == 'https://shop.example/') go()</script>",  # a comparison
     "<svg><title>Share</title><use href='#icon-share'></use></svg>",  # no link
     "<template><svg><a href='https://shop.example/'>x</a></svg></template>",  # not shown
+    '<iframe src="data:text/html;base64,%%%not-base64%%%"></iframe>',
+    "<iframe src='data:text/plain,<a href=\"https://shop.example/\">x</a>'></iframe>",  # text
 ])
 def test_what_gives_no_link_from_svg_or_scripts(markup: str) -> None:
     page = extract_page(markup, PAGE_URL)

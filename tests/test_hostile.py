@@ -97,7 +97,8 @@ CASES: dict[str, tuple[Callable[[], str | bytes], str | None, tuple[str, ...]]] 
                           (f"URLs cut at {CAP.max_url_chars} characters",)),
     "idn-homographs": (_homographs, "https://xn--80ak6aa92e.com/", ()),
     "script-writes-flood": (_script_writes, None,
-                            ("markup written by scripts or in srcdoc cut at 1000000 characters",)),
+                            (("markup nested in the page (script writes, frame documents) "
+                             "cut at 1000000 characters"),)),
 }
 
 

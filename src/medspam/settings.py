@@ -82,7 +82,7 @@ class Settings:
     Bounds: the caps below bound the work and memory of one page whatever it holds. At most
     ``max_bytes`` are decoded and parsed (lexbor builds the tree in C; nesting deeper than
     1,000 levels is flattened first), at most ``max_elements`` are walked, ``max_text_chars``
-    of text kept, ``max_written_chars`` of nested markup (script writes, ``srcdoc``) read,
+    of text kept, ``max_written_chars`` of nested markup (script writes, frame documents) read,
     ``max_links`` links scored, each URL cut at ``max_url_chars``, and the features read
     ``max_feature_words`` words. With the defaults, every case of the hostile suite
     (``tests/test_hostile.py``: 50 MB page, 100,000-deep nesting, 1,000,000 links, 10 MB
@@ -113,8 +113,9 @@ class Settings:
     """Characters of visible text kept per page ("visible text cut at 400000 characters")."""
     max_written_chars: int = 1_000_000
     """Characters of markup nested in a page read per page: what its scripts write
-    (``document.write``, ``innerHTML``) and its frames' ``srcdoc`` documents, at most 200,000
-    a script or frame ("markup written by scripts or in srcdoc cut at 1000000 characters")."""
+    (``document.write``, ``innerHTML``) and its frames' inline documents (``srcdoc``,
+    ``data:``), at most 200,000 a script or frame ("markup nested in the page (script
+    writes, frame documents) cut at 1000000 characters")."""
     max_url_chars: int = 2_048
     """Characters of one URL kept; longer URLs are cut and the link says so (page note
     "URLs cut at 2048 characters")."""

@@ -23,10 +23,13 @@ Examples
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal, NamedTuple
+from urllib.parse import unquote
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -72,8 +75,12 @@ _HANDLERS = frozenset({
     "onunload", "onresize", "onanimationstart", "onanimationend", "ontransitionend", "onplay",
 })
 """Event handlers read for navigation: the interaction and load events a page fires."""
-_NESTING = frozenset({"script", "iframe"})
-"""Elements that may carry markup of their own: a script's writes, a frame's ``srcdoc``."""
+_NESTING = frozenset({"script", *_SOURCE_OF})
+"""Elements that may carry markup of their own: a script's writes, a frame's ``srcdoc`` or
+``data:`` document."""
+_DATA_HTML = re.compile(r"\s*data:text/html(?P<parameters>[^,]{0,200}),", re.IGNORECASE)
+_MAX_DATA_CHARS = 2 * MAX_MARKUP_CHARS
+"""Characters of a ``data:`` address decoded (base64 grows a document by a third)."""
 _LOADS = frozenset({"body", "frameset", "img", "iframe", "frame", "object", "embed", "input"})
 """Elements whose ``onload`` runs (a ``div`` never loads)."""
 _TINY = frozenset({"0", "1", "0px", "1px"})
@@ -245,6 +252,21 @@ def _head_redirects(tree: LexborHTMLParser, walker: _Walker) -> None:
             walker.add_refresh(node.attributes, is_hidden=False)
         elif "src" not in node.attributes:
             walker.add_script(node.text(deep=True))
+
+
+def _data_document(source: str) -> str:
+    """The HTML document a ``data:text/html`` address carries, base64 or percent-encoded."""
+    header = _DATA_HTML.match(source)
+    if header is None:
+        return ""
+    data = source[header.end(): header.end() + _MAX_DATA_CHARS]
+    if ";base64" not in header.group("parameters").lower():
+        return unquote(data)
+    data = data[: len(data) // 4 * 4]
+    try:
+        return base64.b64decode(data).decode("utf-8", "replace")
+    except (binascii.Error, ValueError):  # not base64
+        return ""
 
 
 def _title(tree: LexborHTMLParser) -> str:
@@ -524,18 +546,22 @@ class _Walker:
         self.walk_markup(effects.markup, is_hidden=False, is_scripted=True)
 
     def add_nested(self, node: LexborNode, tag: str, attributes: dict[str, str | None]) -> None:
-        """Read what an inline script does, or walk an ``iframe``'s ``srcdoc`` document.
+        """Read what an inline script does, or walk the document a frame carries inline.
 
-        The document stands where the frame does, hidden when the frame is (or is tiny).
+        That is an ``iframe``'s ``srcdoc``, or a frame's ``data:text/html`` address. The
+        document stands where the frame does, hidden when the frame is (or is tiny).
         """
         if tag == "script":
             if self.read_scripts and "src" not in attributes:
                 self.add_script(node.text(deep=True))
-        elif "srcdoc" in attributes:
-            markup = (attributes.get("srcdoc") or "")[: self.room()]
+            return
+        markup = attributes.get("srcdoc") if tag == "iframe" else None  # srcdoc wins over src
+        if markup is None:
+            markup = _data_document(attributes.get(_SOURCE_OF[tag]) or "")
+        if markup:
             tiny = attributes.get("width") in _TINY or attributes.get("height") in _TINY
             hidden = tiny or bool(is_hidden_element(attributes, self.rules))
-            self.walk_markup(markup, is_hidden=hidden, is_scripted=False)
+            self.walk_markup(markup[: self.room()], is_hidden=hidden, is_scripted=False)
 
     def room(self) -> int:
         """Characters of nested markup (script writes, ``srcdoc``) the page may still walk."""
@@ -552,8 +578,8 @@ class _Walker:
             return
         self.written_room -= len(markup)
         if self.written_room <= 0:
-            self.doc.notes.append(f"markup written by scripts or in srcdoc cut at "
-                                  f"{self.max_written} characters")
+            self.doc.notes.append("markup nested in the page (script writes, frame documents) "
+                                  f"cut at {self.max_written} characters")
         if self.writing or self.state.is_skipped:
             return
         root = LexborHTMLParser("<body>" + markup).body  # its scripts stay in the body
