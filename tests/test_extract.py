@@ -247,6 +247,8 @@ SHOP = "https://benzo-direct.example/buy-xanax-2mg"
     (f'<iframe src="{SHOP}" width="100%" height="480"></iframe>', "frame", False),
     (f'<frameset><frame src="{SHOP}"></frameset>', "frame", False),
     (f'<p>Text</p><meta http-equiv="refresh" content="3;url={SHOP}">', "redirect", False),
+    (f'<meta http-equiv="refresh" content="0;{SHOP}">', "redirect", False),  # no "url="
+    (f'<meta http-equiv="refresh" content="1.5, {SHOP}">', "redirect", False),
     ((f"<script>document.write('<meta http-equiv=\"refresh\" content=\"0;url={SHOP}\">')"
       "</script>"), "redirect", False),
     (f'<embed src="{SHOP}" width="1" height="1">', "frame", True),
@@ -270,6 +272,8 @@ def test_frames_and_redirects_are_links_of_their_own_kind(
 
 @pytest.mark.parametrize("markup", [
     '<meta http-equiv="refresh" content="600">',  # reloads the page
+    '<meta http-equiv="refresh" content="0; url=">',  # reloads the page
+    '<meta http-equiv="refresh" content="url=https://shop.example/">',  # no delay: no refresh
     "<script>location.href = base + '/next'</script>",  # not a whole literal address
     "<script>location.replace('https://' + location.host + location.pathname)</script>",
     "<button onclick=\"location.href='mailto:desk@example.org'\">Mail us</button>",

@@ -85,7 +85,10 @@ _LOADS = frozenset({"body", "frameset", "img", "iframe", "frame", "object", "emb
 """Elements whose ``onload`` runs (a ``div`` never loads)."""
 _TINY = frozenset({"0", "1", "0px", "1px"})
 """Frame widths or heights that show nothing: the hidden frame of a hacked page."""
-_REFRESH_URL = re.compile(r"""url\s*=\s*["']?([^"'\s;]+)""", re.IGNORECASE)
+_REFRESH_URL = re.compile(
+    r"""\s*+[\d.]++\s*+[;,]?+\s*+(?:url\s*+=\s*+)?+["']?+([^"'\s]+)""",
+    re.IGNORECASE)
+"""A refresh's delay and address, as HTML parses them: ``0; url='…'``, ``0;…``, ``5, …``."""
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
 _VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
@@ -516,7 +519,7 @@ class _Walker:
     def add_refresh(self, attributes: dict[str, str | None], *, is_hidden: bool) -> None:
         """Record the address a ``meta`` refresh sends the visitor to, if it is one."""
         if (attributes.get("http-equiv") or "").strip().lower() == "refresh":
-            match = _REFRESH_URL.search(attributes.get("content") or "")
+            match = _REFRESH_URL.match(attributes.get("content") or "")
             if match:
                 self.add_target("redirect", match.group(1), is_hidden)
 
