@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import html
 import logging
 import os
+import shutil
 import socket
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,10 @@ SHARED = ROOT.parent / "shared"
 PAGES = Path(__file__).parent / "pages"
 SEED_URL = "https://www.learnershub.example.org/post/ketamine-infusion-therapy-process-benefits-and-risks"
 LOOPBACK = ("127.", "::1", "localhost")
+if "MEDSPAM_CACHE_DIR" not in os.environ:  # the tests, and the processes they start,
+    _CACHE = tempfile.mkdtemp(prefix="medspam-test-cache-")  # keep the user cache out of home
+    os.environ["MEDSPAM_CACHE_DIR"] = _CACHE
+    atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -125,8 +125,8 @@ def test_fast_lexicon_matching_is_exactly_the_regex(text: str) -> None:
              min_size=1, max_size=10).map("".join),
 ))
 def test_word_segmentation_is_exactly_wordsegment(token: str) -> None:
-    segmenter = wordsplit._segmenter()  # noqa: SLF001 - the reference is the segmenter itself
-    assert wordsplit._segment(segmenter, token) == segmenter.segment(token)  # noqa: SLF001
+    tables = wordsplit._tables()  # noqa: SLF001 - the reference is the segmenter itself
+    assert wordsplit._segment(tables, token) == tables.segmenter.segment(token)  # noqa: SLF001
 
 
 def _path_words_list() -> list[str]:

@@ -9,8 +9,12 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 import math
 import re
+import sys
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
 from operator import add
@@ -18,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import wordsegment
 
-from medspam import lexicons
+from medspam import cache, lexicons
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -29,28 +33,98 @@ _MIN_SPLIT = 4
 _MAX_SPLIT = 64
 _BOOST_COUNT = 2e6
 _MIN_VOCAB_WORD = 3
+_BOOSTED_LEXICONS = ("drugs", "commerce", "url_drug_words")
+
+
+@dataclass(slots=True, eq=False)
+class _Tables:
+    """wordsegment's segmenter, knowing drug and shop words, and what a split reads from it."""
+
+    segmenter: wordsegment.Segmenter
+    """Its unigram and bigram counts (``score``), ``limit`` and ``clean``."""
+    known: dict[str, float]
+    """log10 P(word) of each known word (wordsegment's expression)."""
+    unknown: list[float]
+    """log10 P(word) of an unknown word, by its length."""
+    follow: dict[str, frozenset[str]]
+    """First word of each bigram -> the words that follow it in a bigram."""
+    starters: frozenset[str]
+    """The known words that start a bigram: the only previous words that change a split."""
+
 
 @lru_cache(maxsize=1)
-def _segmenter() -> wordsegment.Segmenter:
-    """Load, once, a private word segmenter that knows drug, drug-class and shop words."""
+def _tables() -> _Tables:
+    """Build the tables once a process, or load them from the user's cache.
+
+    Loading is three times faster than building, which is most of a fresh process's first
+    verdict (:mod:`medspam.cache`).
+    """
+    boosts = _boost_words(map(_lexicon, _BOOSTED_LEXICONS))
+    name = f"wordsegment-{_cache_key(boosts)}.marshal"
     segmenter = wordsegment.Segmenter()
-    segmenter.load()
-    for name in ("drugs", "commerce", "url_drug_words"):
-        try:
-            _boost(segmenter, lexicons.load(name))
-        except ValueError:
-            continue
-    return segmenter
+    cached = _from_cache(name)
+    if cached is None:
+        segmenter.load()
+        _boost_counts(segmenter.unigrams, boosts)
+        known = {word: math.log10(count / segmenter.TOTAL)
+                 for word, count in segmenter.unigrams.items()}
+        follow = _followers(segmenter.bigrams)
+        cache.write(name, marshal.dumps((segmenter.unigrams, segmenter.bigrams, known, follow)))
+    else:
+        segmenter.unigrams, segmenter.bigrams, known, follow = cached
+    segmenter.total, segmenter.limit = segmenter.TOTAL, segmenter.LIMIT
+    total = segmenter.total
+    unknown = [math.log10(10.0 / (total * 10**size)) for size in range(segmenter.limit + 1)]
+    starters = frozenset(word for word in follow if word in segmenter.unigrams)
+    return _Tables(segmenter, known, unknown, follow, starters)
 
 
-def _boost(segmenter: wordsegment.Segmenter, words: Iterable[str]) -> None:
-    """Give single ASCII words at least a healthy count in the segmenter's unigrams."""
-    unigrams = segmenter.unigrams
+def _lexicon(name: str) -> tuple[str, ...]:
+    """A lexicon's terms, or none if the package has no such lexicon."""
+    try:
+        return lexicons.load(name)
+    except ValueError:
+        return ()
+
+
+def _boost_words(word_lists: Iterable[Iterable[str]]) -> list[str]:
+    """The single ASCII words of the lists, lower case, sorted: the words to boost."""
+    return sorted({word.lower() for words in word_lists for word in words
+                   if len(word) >= _MIN_VOCAB_WORD and word.isascii() and word.isalnum()})
+
+
+def _boost_counts(unigrams: dict[str, float], words: Iterable[str]) -> None:
+    """Give each word at least a healthy count in the segmenter's unigrams."""
     for word in words:
-        if len(word) >= _MIN_VOCAB_WORD and word.isascii() and word.isalnum():
-            key = word.lower()
-            unigrams[key] = max(unigrams.get(key, 0.0), _BOOST_COUNT)
-    _log_probs.cache_clear()
+        unigrams[word] = max(unigrams.get(word, 0.0), _BOOST_COUNT)
+
+
+def _cache_key(boosts: list[str]) -> str:
+    """A digest of what the cached tables depend on.
+
+    That is wordsegment's data (its version), the boosted words and marshal's format (the
+    Python version).
+    """
+    facts = [getattr(wordsegment, "__version__", ""), sys.version_info[:2], marshal.version,
+             boosts]
+    return hashlib.sha256(repr(facts).encode()).hexdigest()[:20]
+
+
+def _from_cache(name: str) -> tuple[dict[str, float], dict[str, float], dict[str, float],
+                                    dict[str, frozenset[str]]] | None:
+    """The cached (unigrams, bigrams, known, follow), if the file is there and whole."""
+    data = cache.read(name)
+    if data is None:
+        return None
+    try:
+        tables = marshal.loads(data)  # noqa: S302 - the user's own private file (medspam.cache)
+    except (EOFError, ValueError, TypeError):
+        return None
+    shapes = (dict, dict, dict, dict)
+    if (not isinstance(tables, tuple) or len(tables) != len(shapes)
+            or not all(map(isinstance, tables, shapes))):
+        return None
+    return tables
 
 
 def register_vocabulary(words: Iterable[str]) -> None:
@@ -68,7 +142,12 @@ def register_vocabulary(words: Iterable[str]) -> None:
     ['zopiclone', 'store']
 
     """
-    _boost(_segmenter(), words)
+    tables = _tables()
+    boosts = _boost_words([words])
+    _boost_counts(tables.segmenter.unigrams, boosts)
+    for word in boosts:
+        tables.known[word] = math.log10(tables.segmenter.unigrams[word] / tables.segmenter.total)
+    tables.starters = tables.starters.union(word for word in boosts if word in tables.follow)
     split_words.cache_clear()
 
 
@@ -102,7 +181,7 @@ def split_words(token: str) -> list[str]:
         if len(part) < _MIN_SPLIT or not part.isascii() or len(part) > _MAX_SPLIT:
             words.append(part)
         else:
-            words.extend(_segment(_segmenter(), part))
+            words.extend(_segment(_tables(), part))
     return words
 
 
@@ -119,45 +198,32 @@ _START = "<s>"
 _Best = tuple[float, list[str]]
 
 
-def _segment(segmenter: wordsegment.Segmenter, text: str) -> list[str]:
-    """Return exactly ``segmenter.segment(text)``, computed without recursion."""
-    clean = segmenter.clean(text)
+def _segment(tables: _Tables, text: str) -> list[str]:
+    """Return exactly ``tables.segmenter.segment(text)``, computed without recursion."""
+    clean = tables.segmenter.clean(text)
     words: list[str] = []
     carried = ""
     for offset in range(0, len(clean), _CHUNK):
         chunk = carried + clean[offset : offset + _CHUNK]
-        chunk_words = _best_split(segmenter, chunk)[1]
+        chunk_words = _best_split(tables, chunk)[1]
         carried = "".join(chunk_words[-_CARRIED_WORDS:])
         if carried == chunk and offset + _CHUNK >= len(clean):
             # A last chunk of at most five words: wordsegment searches it again, same result.
             return words + chunk_words
         words += chunk_words[:-_CARRIED_WORDS]
-    return words + _best_split(segmenter, carried)[1]
+    return words + _best_split(tables, carried)[1]
 
 
-@lru_cache(maxsize=4)
-def _followers(segmenter: wordsegment.Segmenter) -> dict[str, frozenset[str]]:
+def _followers(bigrams: dict[str, float]) -> dict[str, frozenset[str]]:
     """First word of each bigram -> the words that follow it in a bigram."""
     follow: dict[str, set[str]] = {}
-    for pair in segmenter.bigrams:
+    for pair in bigrams:
         first, _, second = pair.partition(" ")
         follow.setdefault(first, set()).add(second)
     return {first: frozenset(seconds) for first, seconds in follow.items()}
 
 
-@lru_cache(maxsize=4)
-def _log_probs(segmenter: wordsegment.Segmenter) -> tuple[dict[str, float], list[float]]:
-    """log10 P(word) of each known word, and of an unknown word by length (wordsegment's).
-
-    The values are computed by the very expressions wordsegment evaluates per candidate.
-    """
-    total = segmenter.total
-    known = {word: math.log10(count / total) for word, count in segmenter.unigrams.items()}
-    unknown = [math.log10(10.0 / (total * 10**size)) for size in range(segmenter.limit + 1)]
-    return known, unknown
-
-
-def _best_split(segmenter: wordsegment.Segmenter, text: str) -> _Best:
+def _best_split(tables: _Tables, text: str) -> _Best:
     """The ``(score, words)`` wordsegment's ``search(text)`` returns, by dynamic programming.
 
     ``best_*[pos]`` is the best split of ``text[pos:]`` without context; ``context`` holds
@@ -166,9 +232,9 @@ def _best_split(segmenter: wordsegment.Segmenter, text: str) -> _Best:
     candidate's rest has a context, which is looked up one by one.
     """
     n = len(text)
+    segmenter = tables.segmenter
     limit = segmenter.limit
-    follow, starters = _followers(segmenter), _bigram_starters(segmenter)
-    known, unknown = _log_probs(segmenter)
+    follow, starters, known, unknown = tables.follow, tables.starters, tables.known, tables.unknown
     best_score = [0.0] * (n + 1)
     best_words: list[list[str]] = [[]] * (n + 1)
     context: dict[tuple[int, str], _Best] = {}
@@ -218,9 +284,3 @@ def _pick(
     return max((top, [word, *words_after(i, word)])
                for i, (word, score) in enumerate(zip(nexts, scores, strict=True))
                if score == top)
-
-
-@lru_cache(maxsize=4)
-def _bigram_starters(segmenter: wordsegment.Segmenter) -> frozenset[str]:
-    """The known words that start a bigram: the only previous words that can change a split."""
-    return frozenset(word for word in _followers(segmenter) if word in segmenter.unigrams)
