@@ -378,6 +378,13 @@ def test_what_a_script_writes_is_bounded() -> None:
     assert len(read_script(script).markup) == MAX_MARKUP_CHARS
 
 
+def test_jquery_writes_only_markup() -> None:
+    """``formData.append("name", …)`` or ``params.append("page", "2")`` writes nothing."""
+    page = extract_page("<p>Before.</p><script>var f = new FormData(); f.append('name', 'x');"
+                        "q.append('page', '2'); $('#n').html('<b>New</b>')</script>", PAGE_URL)
+    assert page.text.split() == ["Before.", "New"]
+
+
 def test_text_a_script_writes_stands_where_the_script_does() -> None:
     page = extract_page("<p>Before.</p><script>document.write('<p>Written ' + \"text.</p>\")"
                         "</script><p>After.</p>", PAGE_URL)

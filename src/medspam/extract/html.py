@@ -5,8 +5,9 @@ links (an inline SVG's too), and, without a link anyone sees, ``iframe``/``frame
 ``object`` sources, a ``meta`` refresh and the addresses a script, a ``javascript:`` link or an
 event handler navigates to (``location.href = "…"``, ``window.open("…")``) or gives a link
 (``a.href = "…"``): the hidden frames and redirects of hacked pages. The markup a script writes
-(``document.write``, ``innerHTML``) and a frame's ``srcdoc`` document are walked where they
-stand, as a browser shows them (:mod:`medspam.extract.scripts`).
+(``document.write``, ``innerHTML``, jQuery) and a frame's inline document (``srcdoc``, a
+``data:`` address) are walked where they stand, as a browser shows them
+(:mod:`medspam.extract.scripts`).
 
 selectolax's lexbor parser is fast (tens of MB/s) and the walk uses ``child``/``next``/``parent``
 with an explicit stack, so no nesting depth can overflow Python's stack. Lexbor itself slows
@@ -567,14 +568,14 @@ class _Walker:
             self.walk_markup(markup[: self.room()], is_hidden=hidden, is_scripted=False)
 
     def room(self) -> int:
-        """Characters of nested markup (script writes, ``srcdoc``) the page may still walk."""
+        """Characters of nested markup (script writes, frame documents) still to walk."""
         return max(0, min(self.written_room, MAX_MARKUP_CHARS))
 
     def walk_markup(self, markup: str, *, is_hidden: bool, is_scripted: bool) -> None:
         """Walk markup that the page carries inside it, in place, one level deep.
 
-        A script's writes and a frame's ``srcdoc`` are parsed as a body and walked with the
-        state of where they stand (``is_hidden`` hides them further). Their characters count
+        A script's writes and a frame's inline document are parsed as a body and walked with
+        the state of where they stand (``is_hidden`` hides them further). Their characters count
         against the page's budget, ``Settings.max_written_chars``.
         """
         if not markup or self.written_room <= 0:

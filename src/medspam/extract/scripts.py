@@ -34,7 +34,7 @@ from urllib.parse import unquote
 
 __all__ = ["MAX_MARKUP_CHARS", "ScriptEffects", "acts_on_page", "read_script", "script_urls"]
 
-_NAVIGATE, _LINK, _WRITE, _EVAL = "navigate", "link", "write", "eval"
+_NAVIGATE, _LINK, _WRITE, _MARKUP, _EVAL = "navigate", "link", "write", "markup", "eval"
 _SINKS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
     (re.compile(r"location(?:\.href)?\s*=(?![=>])\s*|location\.(?:replace|assign)\s*\(\s*"),
      _NAVIGATE, ()),
@@ -44,15 +44,17 @@ _SINKS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
     (re.compile(r"document\.write(?:ln)?\s*\(\s*"), _WRITE, ()),
     (re.compile(r"HTML\s*=(?![=>])\s*"), _WRITE, ("inner", "outer")),
     (re.compile(r"insertAdjacentHTML\s*\(\s*[\"'][A-Za-z]+[\"']\s*,\s*"), _WRITE, ()),
-    (re.compile(r"\.(?:html|append|prepend|after|before|replaceWith)\(\s*"), _WRITE, ()),
-    (re.compile(r"\$\(\s*(?=[\"'`]\s*<)"), _WRITE, ()),  # $('<a …>').appendTo(…)
-    (re.compile(r"jQuery\(\s*(?=[\"'`]\s*<)"), _WRITE, ()),
+    (re.compile(r"\.(?:html|append|prepend|after|before|replaceWith)\(\s*"), _MARKUP, ()),
+    (re.compile(r"\$\(\s*(?=[\"'`]\s*<)"), _MARKUP, ()),  # $('<a …>').appendTo(…)
+    (re.compile(r"jQuery\(\s*(?=[\"'`]\s*<)"), _MARKUP, ()),
     (re.compile(r"eval\(\s*"), _EVAL, ()),
 )
 """Where a script sends the visitor (the address follows), gives a link its address
 (``a.href = "…"``, ``a.setAttribute("href", "…")``: the address follows), writes markup into
-the page (the markup follows) or runs a string (the script follows), and the words one of them
-must follow (``innerHTML =``). Each pattern starts with a literal, which ``re`` finds fast."""
+the page (the markup follows; jQuery's methods only when it holds a tag, since
+``formData.append("key", …)`` is no write) or runs a string (the script follows), and the
+words one of them must follow (``innerHTML =``). Each pattern starts with a literal, which
+``re`` finds fast."""
 
 _PIECE = re.compile(
     r"""\s*(?:"(?P<dq>(?:[^"\\\n]|\\.)*)"|'(?P<sq>(?:[^'\\\n]|\\.)*)'"""
@@ -145,7 +147,7 @@ def read_script(
                 continue  # geolocation = "…", mylocation = "…": not the browser's location
             if kind == _LINK and script.endswith("location", 0, start):
                 continue  # location.href = "…" navigates (the first sink)
-            if kind == _WRITE and room <= 0:
+            if kind in {_WRITE, _MARKUP} and room <= 0:
                 continue
             value, whole = expressions.at(match.end(), _LIMITS.get(kind, room))
             done = _effects(kind, value, whole, decoded, room)
@@ -176,8 +178,8 @@ def _effects(
         return [("url", value, "")] if is_address else []
     if not whole:
         return []
-    if kind == _WRITE:
-        return [("markup", value, "")]
+    if kind in {_WRITE, _MARKUP}:
+        return [("markup", value, "")] if kind == _WRITE or "<" in value else []
     if decoded:
         return []
     inner = read_script(value, room=room, decoded=True)
