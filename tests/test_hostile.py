@@ -10,6 +10,8 @@ test process may grow by at most ``MAX_PEAK_GROWTH_MB`` per case (the documented
 
 from __future__ import annotations
 
+import base64
+import html
 import random
 import resource
 import sys
@@ -23,6 +25,8 @@ from medspam.settings import MB, Settings
 MAX_PEAK_GROWTH_MB = 1024
 CAP = Settings()
 TRUNCATED = f"truncated at {CAP.max_bytes // MB} MB"
+NESTED = ("markup nested in the page (script writes, frame documents) cut at "
+          f"{CAP.max_written_chars} characters")
 
 
 def _peak_mb() -> float:
@@ -81,6 +85,13 @@ def _script_writes() -> str:
     return script * 1_000  # 4 MB of HTML writing 32 MB of markup
 
 
+def _frame_documents() -> str:
+    document = html.escape("<p>buy xanax</p><a href='https://h.example/x'>x</a>" * 2_000)
+    data = base64.b64encode(("<a href='https://d.example/y'>y</a>" * 4_000).encode()).decode()
+    return (f'<iframe srcdoc="{document}"></iframe>'  # 100 KB documents, 4 MB of HTML
+            f'<iframe src="data:text/html;base64,{data}"></iframe>') * 12
+
+
 CASES: dict[str, tuple[Callable[[], str | bytes], str | None, tuple[str, ...]]] = {
     "100k-deep-nesting": (_deep, None, ("nesting deeper than 1000 levels flattened",)),
     "50-mb-page": (_fifty_mb, None,
@@ -96,9 +107,8 @@ CASES: dict[str, tuple[Callable[[], str | bytes], str | None, tuple[str, ...]]] 
     "invalid-huge-urls": (_bad_urls, "http://" + "u" * 100_000 + ".example/%%%",
                           (f"URLs cut at {CAP.max_url_chars} characters",)),
     "idn-homographs": (_homographs, "https://xn--80ak6aa92e.com/", ()),
-    "script-writes-flood": (_script_writes, None,
-                            (("markup nested in the page (script writes, frame documents) "
-                             "cut at 1000000 characters"),)),
+    "script-writes-flood": (_script_writes, None, (NESTED,)),
+    "frame-documents-flood": (_frame_documents, None, (NESTED,)),
 }
 
 

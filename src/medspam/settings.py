@@ -87,10 +87,10 @@ class Settings:
     ``max_feature_words`` words. With the defaults, every case of the hostile suite
     (``tests/test_hostile.py``: 50 MB page, 100,000-deep nesting, 1,000,000 links, 10 MB
     attribute, entity flood, binary, UTF-16 without BOM, NUL bytes, huge and invalid URLs, IDN
-    homographs, scripts writing 32 MB of markup) got a verdict in at most about 2 s on one
-    core, and the peak resident memory grows by less than 1 GB (the suite's asserted bound;
-    measured growth is in ``benchmarks/README.md``). Each cap that bites adds a note to
-    ``Verdict.notes``.
+    homographs, scripts writing 32 MB of markup, frames carrying inline documents) got a
+    verdict in at most about 2 s on one core, and the peak resident memory grows by less than
+    1 GB (the suite's asserted bound; measured growth is in ``benchmarks/README.md``). Each
+    cap that bites adds a note to ``Verdict.notes``.
 
     Examples
     --------
