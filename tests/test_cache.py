@@ -29,7 +29,9 @@ def _splits() -> list[list[str]]:
 
 
 def test_word_tables_load_from_the_cache_exactly_as_built(fresh_tables: Path) -> None:
-    built = wordsplit._tables()  # noqa: SLF001 - builds them and writes the cache
+    fresh_tables.mkdir(mode=0o700)
+    (fresh_tables / "wordsegment-0123456789abcdef0123.marshal").write_bytes(b"older tables")
+    built = wordsplit._tables()  # noqa: SLF001 - builds them, writes the cache, drops the old
     [cached_file] = fresh_tables.iterdir()
     assert cached_file.stat().st_mode & 0o077 == 0  # private to the user
     assert fresh_tables.stat().st_mode & 0o077 == 0

@@ -44,8 +44,12 @@ def read(name: str) -> bytes | None:
         return None
 
 
-def write(name: str, data: bytes) -> None:
-    """Store ``data`` as ``name`` atomically (a reader sees the old file or the new one)."""
+def write(name: str, data: bytes, *, replacing: str = "") -> None:
+    """Store ``data`` as ``name`` atomically (a reader sees the old file or the new one).
+
+    ``replacing``: a glob of the files this one replaces (the tables of an older
+    wordsegment or word list), removed once it is written.
+    """
     folder = cache_dir()
     if folder is None:
         return
@@ -59,5 +63,8 @@ def write(name: str, data: bytes) -> None:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+        for stale in folder.glob(replacing) if replacing else ():
+            if stale.name != name:
+                stale.unlink(missing_ok=True)
     except OSError:
         return  # a read-only home, a full disk: the next process builds the tables again

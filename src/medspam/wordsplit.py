@@ -69,7 +69,8 @@ def _tables() -> _Tables:
         known = {word: math.log10(count / segmenter.TOTAL)
                  for word, count in segmenter.unigrams.items()}
         follow = _followers(segmenter.bigrams)
-        cache.write(name, marshal.dumps((segmenter.unigrams, segmenter.bigrams, known, follow)))
+        cache.write(name, marshal.dumps((segmenter.unigrams, segmenter.bigrams, known, follow)),
+                    replacing="wordsegment-*.marshal")
     else:
         segmenter.unigrams, segmenter.bigrams, known, follow = cached
     segmenter.total, segmenter.limit = segmenter.TOTAL, segmenter.LIMIT
