@@ -339,11 +339,12 @@ def _first_words(name: str) -> frozenset[str] | None:
 # --- the fast pattern -----------------------------------------------------------------------
 # ``compile_terms`` patterns start with a look-behind and use IGNORECASE, so the regex engine
 # cannot skip ahead to plausible first characters: it tries hundreds of alternatives at every
-# position. The fast pattern matches exactly the same spans: it spells case-insensitivity as
-# explicit character classes (computed with the regex engine itself, so its case rules are
-# kept, e.g. "K" (Kelvin sign) for "k" and long s for "s"), starts with a class of first
-# characters (which lets the engine skip), checks the look-behind after that character, and
-# branches on the first character's class. At one position only terms whose first character
+# position. The fast pattern matches exactly the same spans: it spells the first character's
+# case-insensitivity as an explicit character class (computed with the regex engine itself, so
+# its case rules are kept, e.g. "K" (Kelvin sign) for "k" and long s for "s"), starts with a
+# class of all first characters (which lets the engine skip), checks the look-behind after
+# that character, branches on the first character's class, and matches the rest of the term
+# with a scoped ``(?i:…)``, the same case rules. At one position only terms whose first character
 # matches can match, and classes of different first characters never overlap, so within a
 # branch the terms keep their original order and the same term wins.
 
@@ -371,9 +372,14 @@ def _char_class(members: str) -> str:
     return "[" + "".join(map(re.escape, members)) + "]"
 
 
-def _spelled(text: str, classes: dict[str, str]) -> str:
-    r"""Regex source of a term (or its tail) with explicit case classes; spaces match ``\s+``."""
-    return "".join(r"\s+" if c == " " else _char_class(classes[c]) for c in text)
+def _spelled(text: str) -> str:
+    r"""Regex source of a term's tail, matched ignoring case; spaces match ``\s+``.
+
+    The tail follows the explicit class of the first character, so it need not be fast to
+    skip to: a scoped ``(?i:…)`` matches what explicit case classes would, and compiles ten
+    times faster (the six patterns of a first page: 0.47 → 0.05 s).
+    """
+    return "(?i:" + "".join(r"\s+" if c == " " else re.escape(c) for c in text) + ")"
 
 
 @lru_cache(maxsize=32)
@@ -383,7 +389,7 @@ def _fast_pattern(name: str) -> re.Pattern[str]:
     classes = _case_classes()
     groups: dict[str, list[str]] = {}
     for term in terms:
-        groups.setdefault(classes[term[0]], []).append(_spelled(term[1:], classes))
+        groups.setdefault(classes[term[0]], []).append(_spelled(term[1:]))
     members = [set(first) for first in groups]
     if not groups or sum(map(len, members)) != len(set().union(*members)):
         return compile_terms(name)  # overlapping classes would reorder terms: stay exact
