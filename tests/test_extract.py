@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from medspam.extract import extract_page
+from medspam.extract.html import parse_html
 from medspam.extract.scripts import MAX_MARKUP_CHARS, read_script
 from medspam.page import Link, Page
 from medspam.settings import Settings
@@ -443,6 +444,14 @@ def test_links_in_svg_srcdoc_and_given_by_scripts_are_read(
                 if link.host == "benzo-direct.example")
     assert (link.url, link.found, link.is_hidden, link.is_scripted, link.anchor) == (
         SHOP, "anchor", hidden, scripted, text)
+
+
+def test_an_anchor_given_addresses_twice_is_one_anchor_with_the_last() -> None:
+    doc = parse_html("<head><script>document.getElementById('go').href = "
+                     "'https://first.example/a'</script></head><p>Rest <a id=go>buy xanax</a>"
+                     f"</p><script>document.getElementById('go').href = '{SHOP}'</script>")
+    assert [(anchor.href, anchor.text, anchor.is_scripted) for anchor in doc.anchors] == [
+        (SHOP, "buy xanax", True)]
 
 
 @pytest.mark.parametrize("markup", [

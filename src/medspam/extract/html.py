@@ -468,11 +468,11 @@ class _Walker:
             anchor.alt = _fold(attributes.get("alt") or attributes.get("title") or "")
         element_id = attributes.get("id") if self.read_scripts else None
         listed = "href" in attributes
+        if element_id in self.given:  # a script before the anchor gave it its address
+            anchor.href, anchor.carrier = self.given.pop(element_id), "anchor"
+            anchor.is_scripted = listed = True
         if element_id:
             self.by_id.setdefault(element_id, (anchor, listed))
-            if element_id in self.given:
-                anchor.href, anchor.carrier = self.given.pop(element_id), "anchor"
-                anchor.is_scripted = listed = True
         if listed:
             self.doc.anchors.append(anchor)
         return anchor
