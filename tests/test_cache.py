@@ -60,6 +60,9 @@ def test_a_spoiled_cache_file_is_not_used(fresh_tables: Path, spoil: object) -> 
     spoil(cached_file)  # type: ignore[operator]
     wordsplit._tables.cache_clear()  # noqa: SLF001
     assert _splits()[0] == ["buy", "cocaine", "online"]
+    # the spoiled file was not used: the tables were built again and stored anew, privately
+    assert cached_file.stat().st_mode & 0o077 == 0
+    assert wordsplit._from_cache(cached_file.name) is not None  # noqa: SLF001
 
 
 def test_the_cache_can_be_turned_off(fresh_tables: Path, monkeypatch: pytest.MonkeyPatch) -> None:

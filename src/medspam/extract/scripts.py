@@ -311,10 +311,9 @@ def _receiver_id(script: str, dot: int) -> str:
     variable = _NAME_BEFORE.search(script, max(0, dot - 64), dot)
     if variable is None:
         return ""
-    settings = re.finditer(rf"(?<![\w$.]){re.escape(variable.group())}\s*=(?![=>])\s*",
-                           script[:dot])
-    last = max(settings, key=lambda setting: setting.start(), default=None)
-    by_id = _BY_ID.match(script, last.end()) if last else None
+    setting = re.compile(rf"(?<![\w$.]){re.escape(variable.group())}\s*=(?![=>])\s*")
+    settings = list(setting.finditer(script, 0, dot))  # in order: the last one counts
+    by_id = _BY_ID.match(script, settings[-1].end()) if settings else None
     return by_id.group("id") if by_id else ""
 
 
