@@ -471,6 +471,78 @@ def test_what_gives_no_link_from_svg_or_scripts(markup: str) -> None:
     assert not [link for link in page.links if link.host in {"cdn.example", "shop.example"}]
 
 
+@pytest.mark.parametrize(("markup", "hidden", "text"), [
+    (f'<form action="{SHOP}" method="get"><button>buy xanax</button></form>', False, "buy xanax"),
+    ((f'<form action="{SHOP}" method="post"><input name="q"><button type="button">No</button>'
+      '<input type="submit" value="buy xanax"></form>'), False, "buy xanax"),
+    (f'<form><input name="q"><button formaction="{SHOP}">buy <b>xanax</b></button></form>',
+     False, "buy xanax"),
+    (f'<div style="display:none"><form action="{SHOP}"><input type="text"></form></div>',
+     True, ""),
+    (f'<div class="card" data-href="{SHOP}"><p>buy xanax</p></div>', False, "buy xanax"),
+    (f'<p>Rest <span hidden data-href="{SHOP}">buy xanax</span></p>', True, "buy xanax"),
+])
+def test_a_form_or_data_href_sends_the_visitor_on_as_a_link(
+        markup: str, hidden: bool, text: str) -> None:
+    """Submitting a form goes to its ``action``; a page's script follows a ``data-href``."""
+    link = one_link(markup)
+    assert (link.url, link.found, link.is_hidden, link.is_scripted, link.anchor) == (
+        SHOP, "anchor", hidden, False, text)
+
+
+@pytest.mark.parametrize("markup", [
+    '<form action=""><input name="q"></form>',  # submits to the page itself
+    '<form action="javascript:void(0)"><button>Go</button></form>',
+    '<form><button type="submit">Search</button></form>',
+    '<button formaction="  ">Go</button>',
+    '<div data-href="">x</div>',
+])
+def test_what_forms_and_data_href_do_not_link(markup: str) -> None:
+    assert not extract_page(markup, PAGE_URL).links
+
+
+def test_a_link_wins_over_a_form_to_the_same_address() -> None:
+    """A site's search form posts to the home page its logo links: the logo's words stay."""
+    page = extract_page('<form action="https://news.example/"><button>Search</button></form>'
+                        '<div data-href="https://news.example/">Top story</div>'
+                        '<a href="https://news.example/">News Example</a>', PAGE_URL)
+    assert [(link.url, link.anchor) for link in page.links] == [
+        ("https://news.example/", "News Example")]
+
+
+@pytest.mark.parametrize("script", [
+    "document.write(['<div hidden><a hr', 'ef=\"{shop}\">buy ', 'xanax</a></div>'].join(''))",
+    ("var p = ['<div hidden>', '<a href=\"{shop}\">', 'buy xanax</a>', '</div>'];"
+     " document.write(p.join(''))"),
+    "document.write('{reversed}'.split('').reverse().join(''))",
+    "var r = '{reversed}'; document.write(r.split('').reverse().join(''))",
+    "var r = '{reversed}'.split(''); document.write(r.reverse().join(''))",
+    ("document.write(['<div hidden><a href=\"https:', '', 'benzo-direct.example',"
+     " 'buy-xanax-2mg\">buy xanax</a></div>'].join('/'))"),
+])
+def test_markup_a_script_joins_from_pieces_is_read(script: str) -> None:
+    """Hacks keep a shop's address in pieces of an array, or reversed, out of a scan's sight."""
+    written = f'<div hidden><a href="{SHOP}">buy xanax</a></div>'
+    reversed_ = written[::-1].replace('"', '\\"')
+    page = extract_page("<p>Sleep.</p><script>" + script.format(shop=SHOP, reversed=reversed_)
+                        + "</script>", PAGE_URL)
+    [link] = page.links
+    assert (link.url, link.is_hidden, link.is_scripted, link.anchor) == (
+        SHOP, True, True, "buy xanax")
+
+
+@pytest.mark.parametrize("script", [
+    "location = ['https://benzo-direct.example/', next].join('')",  # an unknown item
+    "location = ['https://benzo-direct.example/x'].reverse()",  # an array, not a string
+    "location = 'moc.elpmaxe-ozneb//:sptth'.reverse()",  # strings have no reverse()
+    "location = [['https://benzo-direct.example/x']].join('')",  # nested arrays: not read
+    "var parts = ['https://benzo-direct.example/x']; parts.push(q); location = parts",
+])
+def test_what_arrays_do_not_give(script: str) -> None:
+    page = extract_page(f"<script>{script}</script>", PAGE_URL)
+    assert not [link for link in page.links if link.host == "benzo-direct.example"]
+
+
 def test_a_javascript_link_is_a_redirect_with_its_text() -> None:
     link = one_link(f"<a href=\"javascript:location.href='{SHOP}'\">buy xanax</a>")
     assert (link.url, link.found, link.anchor) == (SHOP, "redirect", "buy xanax")

@@ -92,6 +92,19 @@ def _frame_documents() -> str:
             f'<iframe src="data:text/html;base64,{data}"></iframe>') * 12
 
 
+def _forms_and_data_href() -> str:
+    return "".join(f'<form action="https://f{i}.example/buy"><button>order {i}</button></form>'
+                   f'<div data-href="https://d{i}.example/x"><p>card {i}</p></div>'
+                   for i in range(100_000))  # 14 MB: 70,000 of each read, 2,000 links kept
+
+
+def _script_arrays() -> str:
+    item = "'<a href=\\'https://s.example/x\\'>buy xanax</a>',"
+    script = f"<script>document.write([{item * 4_000}''].join(''))</script>"
+    reverse = "<script>location = '" + "x" * 150_000 + "'.split('').reverse().join('')</script>"
+    return (script + reverse) * 20  # 7 MB: arrays of 160 KB joined, strings reversed
+
+
 CASES: dict[str, tuple[Callable[[], str | bytes], str | None, tuple[str, ...]]] = {
     "100k-deep-nesting": (_deep, None, ("nesting deeper than 1000 levels flattened",)),
     "50-mb-page": (_fifty_mb, None,
@@ -109,6 +122,9 @@ CASES: dict[str, tuple[Callable[[], str | bytes], str | None, tuple[str, ...]]] 
     "idn-homographs": (_homographs, "https://xn--80ak6aa92e.com/", ()),
     "script-writes-flood": (_script_writes, None, (NESTED,)),
     "frame-documents-flood": (_frame_documents, None, (NESTED,)),
+    "forms-and-data-href-flood": (_forms_and_data_href, None,
+                                  (TRUNCATED, f"links capped at {CAP.max_links}")),
+    "script-arrays-flood": (_script_arrays, None, (TRUNCATED,)),
 }
 
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Found = Literal["anchor", "frame", "redirect", "text", "obfuscated", "contact", "page"]
-"""How a link was found: an ``<a>``/``<area>`` element (also one a script writes), a frame the
+"""How a link was found: an ``<a>``/``<area>`` element (also one a script writes; a form's
+address and an element's ``data-href`` count as one), a frame the
 page loads (``iframe``, ``frame``, ``embed``, ``object``), a redirect (``meta`` refresh, script
 or event-handler navigation), a plain-text URL or bare domain, an obfuscated form
 (``hxxps://``, ``example[.]com``), a contact channel (Telegram, WhatsApp, phone), or the page's

@@ -1,7 +1,8 @@
 """HTML walking: one iterative pass over a lexbor tree for title, language, text blocks, anchors.
 
 Anchors are every address the page links to, loads or sends a visitor to: ``a`` and ``area``
-links (an inline SVG's too), and, without a link anyone sees, ``iframe``/``frame``/``embed``/
+links (an inline SVG's too), a form's ``action`` (or a submit button's ``formaction``) and an
+element's ``data-href``, and, without a link anyone sees, ``iframe``/``frame``/``embed``/
 ``object`` sources, a ``meta`` refresh and the addresses a script, a ``javascript:`` link or an
 event handler navigates to (``location.href = "…"``, ``window.open("…")``) or gives a link
 (``a.href = "…"``): the hidden frames and redirects of hacked pages. The markup a script writes
@@ -65,6 +66,14 @@ _CHROME_WORDS = re.compile(
     re.IGNORECASE,
 )
 _LINK_TAGS = frozenset({"a", "area"})
+_FORM_TAGS = frozenset({"form", "button", "input"})
+"""Elements that send the visitor on when a form is submitted: a form's ``action``, a submit
+button's ``formaction``."""
+_LINKING = _FORM_TAGS | {"svg"}
+"""Elements whose links the walk finds in them, not as it goes: an inline SVG's, a form's."""
+_SUBMIT = ('button:not([type]), button[type="submit" i], input[type="submit" i], '
+           'input[type="image" i]')
+"""A form's submit controls, whose words are the words of the link a form is."""
 _SOURCE_OF = {"iframe": "src", "frame": "src", "embed": "src", "object": "data"}
 """Elements that load another document into the page, and the attribute naming it."""
 _HANDLERS = frozenset({
@@ -127,6 +136,9 @@ class Anchor:
     or ``redirect`` (``meta`` refresh, script or event-handler navigation)."""
     is_scripted: bool = False
     """Found in markup a script writes, not in the HTML as sent."""
+    is_fallback: bool = False
+    """A form's ``action`` or an element's ``data-href``: an ``a`` or ``area`` link to the same
+    address wins, with its own words (a search form posts to the home page the logo links)."""
 
     @property
     def text(self) -> str:
@@ -164,8 +176,8 @@ class ParsedHtml:
     blocks: list[Block] = field(default_factory=list)
     """Visible and hidden text blocks, in document order."""
     anchors: list[Anchor] = field(default_factory=list)
-    """Every ``a[href]`` and ``area[href]``, frame source and redirect, in document order (the
-    ``meta`` refresh and the head's scripts first)."""
+    """Every ``a[href]`` and ``area[href]``, form address, ``data-href``, frame source and
+    redirect, in document order (the ``meta`` refresh and the head's scripts first)."""
     block_of: dict[int, int] = field(default_factory=dict)
     """Text buffer serial number -> index in ``blocks`` (buffers that held text only)."""
     element_count: int = 0
@@ -374,8 +386,8 @@ class _Walker:
                 if tag in _NESTING:
                     self.add_nested(node, tag, attributes)
                 self.enter(tag, attributes)
-                if tag == "svg" and not self.stack[-1][0].is_skipped:
-                    self.add_svg_links(node)
+                if tag in _LINKING and not self.stack[-1][0].is_skipped:
+                    self.add_inner_links(node, tag, attributes)
                 child = None if self.state.is_skipped else node.child
                 if child is not None:
                     node = child
@@ -422,8 +434,9 @@ class _Walker:
         is_block = tag in _BLOCK
         if is_block or new is not state:
             self.flush()
-        if tag in _LINK_TAGS and not new.is_skipped and (
-                "href" in attributes or (self.read_scripts and "id" in attributes)):
+        if not new.is_skipped and ((tag in _LINK_TAGS and (
+                "href" in attributes or (self.read_scripts and "id" in attributes)))
+                or attributes.get("data-href")):
             new = new._replace(anchor=self.open_anchor(tag, attributes, new.is_hidden))
         elif tag == "img" and state.anchor is not None and not state.anchor.alt:
             state.anchor.alt = _fold(attributes.get("alt") or attributes.get("title") or "")
@@ -444,14 +457,17 @@ class _Walker:
         self.state = outer
 
     def open_anchor(self, tag: str, attributes: dict[str, str | None], is_hidden: bool) -> Anchor:
-        """Record an anchor element.
+        """Record an anchor element (``a``, ``area``), or an element a script makes one of.
 
-        On pages whose scripts are read, an anchor with an ``id`` is kept by it, so that a
-        script can give it an address (:meth:`give_address`), before or after it; one
-        without an ``href`` is listed only once a script gives it one.
+        That is an element with a ``data-href`` (``<div data-href="…">``), which the page's
+        script follows when it is clicked. On pages whose scripts are read, an anchor with an
+        ``id`` is kept by it, so that a script can give it an address (:meth:`give_address`),
+        before or after it; one without an ``href`` is listed only once a script gives it one.
         """
         rel = tuple(token.lower() for token in (attributes.get("rel") or "").split())
-        href = attributes.get("href") or ""
+        address = "href" if (tag in _LINK_TAGS and "href" in attributes) or not attributes.get(
+            "data-href") else "data-href"
+        href = attributes.get(address) or ""
         carrier: Carrier = "anchor"
         if href[:11].lower() == "javascript:":  # href="javascript:location.href='…'"
             href, carrier = next(iter(script_urls(href)), href), "redirect"
@@ -463,11 +479,12 @@ class _Walker:
             block_serial=self.serial,
             carrier=carrier,
             is_scripted=self.scripted,
+            is_fallback=address == "data-href",
         )
         if tag == "area":
             anchor.alt = _fold(attributes.get("alt") or attributes.get("title") or "")
         element_id = attributes.get("id") if self.read_scripts else None
-        listed = "href" in attributes
+        listed = address in attributes
         if element_id in self.given:  # a script before the anchor gave it its address
             anchor.href, anchor.carrier = self.given.pop(element_id), "anchor"
             anchor.is_scripted = listed = True
@@ -516,6 +533,37 @@ class _Walker:
             if name in _HANDLERS and (name != "onload" or tag in _LOADS):
                 for url in script_urls(attributes.get(name) or ""):
                     self.add_target("redirect", url, is_hidden)
+
+    def add_inner_links(
+        self, node: LexborNode, tag: str, attributes: dict[str, str | None]
+    ) -> None:
+        """Record the links of an inline SVG, or where submitting a form sends the visitor."""
+        if tag == "svg":
+            self.add_svg_links(node)
+        else:
+            self.add_form_target(node, tag, attributes)
+
+    def add_form_target(
+        self, node: LexborNode, tag: str, attributes: dict[str, str | None]
+    ) -> None:
+        """Record where submitting a form sends the visitor, as a link.
+
+        That is its ``action``, or a submit button's ``formaction``; the link's words are the
+        submit control's. An empty address submits to the page itself. Forms do not nest in
+        parsed HTML, so looking for each form's submit control stays linear.
+        """
+        href = attributes.get("action" if tag == "form" else "formaction")
+        if not href or not href.strip():
+            return
+        control = node.css_first(_SUBMIT) if tag == "form" else node
+        text = ""
+        if control is not None:
+            text = ((control.attributes.get("value") or control.attributes.get("alt") or "")
+                    if control.tag == "input" else control.text(deep=True))
+        self.doc.anchors.append(Anchor(
+            href=href, rel=(), element_index=self.doc.element_count,
+            is_hidden=self.state.is_hidden, parts=[text[:_MAX_TITLE]],
+            block_serial=self.serial, is_scripted=self.scripted, is_fallback=True))
 
     def add_refresh(self, attributes: dict[str, str | None], *, is_hidden: bool) -> None:
         """Record the address a ``meta`` refresh sends the visitor to, if it is one."""

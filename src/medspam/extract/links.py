@@ -1,7 +1,8 @@
 """Link assembly: anchors and text matches become :class:`~medspam.page.Link` objects.
 
 Resolves and normalises URLs, adds host facts, external/hidden flags, position and context,
-de-duplicates by URL (anchors win over the same URL written as text) and caps the count.
+de-duplicates by URL (links win over a form or ``data-href`` to the same URL, and these over
+the same URL written as text) and caps the count.
 """
 
 from __future__ import annotations
@@ -71,7 +72,8 @@ def collect_links(doc: ParsedHtml, context: LinkContext, notes: list[str]) -> tu
     limit = context.settings.max_links
     total = max(doc.element_count, 1)
     found: dict[str, Link] = {}
-    for anchor in doc.anchors:
+    # Stable: document order within links and within forms and data-href elements.
+    for anchor in sorted(doc.anchors, key=lambda anchor: anchor.is_fallback):
         if len(found) >= limit:
             break
         link = _anchor_link(anchor, doc, context, total)

@@ -6,12 +6,14 @@ links with ``document.write('<div style="display:none"><a href=…>')``, ``eleme
 "…"`` or jQuery (``$(…).append("…")``, ``.html``, ``.prepend``, ``.after``, ``.before``,
 ``.replaceWith``, or ``$("<a …>").appendTo(…)``). The address or markup is often built so that a
 scan for shop names misses it: kept in a variable, joined from pieces (``"https://rx-" +
-"shop.example"``), escaped (``'\x3ca href…'``) or encoded (``atob("aHR0cHM6…")``,
-``String.fromCharCode(104, …)``, ``unescape("%68%74…")``), or the whole script run from an
-encoded string with ``eval(atob("…"))``. This module reads each of these as far as their
-literal pieces go: it evaluates no code, only joins string literals, the variables a script
-sets to them, and what ``atob``, ``unescape``, ``decodeURI(Component)`` and
-``String.fromCharCode`` make of them (an ``eval``-ed script is decoded and read once).
+"shop.example"``, ``["https://rx-", "shop.example"].join("")``), reversed
+(``"elpmaxe.pohs//:sptth".split("").reverse().join("")``), escaped (``'\x3ca href…'``) or
+encoded (``atob("aHR0cHM6…")``, ``String.fromCharCode(104, …)``, ``unescape("%68%74…")``), or
+the whole script run from an encoded string with ``eval(atob("…"))``. This module reads each
+of these as far as their literal pieces go: it evaluates no code, only joins string literals
+and arrays of them, the variables a script sets to them, and what ``split``, ``reverse``,
+``join``, ``atob``, ``unescape``, ``decodeURI(Component)`` and ``String.fromCharCode`` make of
+them (an ``eval``-ed script is decoded and read once).
 
 Examples
 --------
@@ -21,6 +23,10 @@ Examples
 ['https://shop.example/buy']
 >>> read_script("document.write('<a href=/x>' + unescape('%3Cb%3Ex%3C%2Fb%3E') + '</a>')").markup
 '<a href=/x><b>x</b></a>'
+>>> script_urls("location = ['https://', 'shop', '.example'].join('')")
+['https://shop.example']
+>>> script_urls("location = 'yub/elpmaxe.pohs//:sptth'.split('').reverse().join('')")
+['https://shop.example/buy']
 
 """
 
@@ -61,10 +67,17 @@ _PIECE = re.compile(
     r"""|`(?P<bq>(?:[^`\\$]|\\.|\$(?!\{))*)`"""
     r"""|(?:window\.)?String\.fromCharCode\(\s*(?P<codes>\d{1,7}(?:\s*,\s*\d{1,7}){7,})\s*\)"""
     r"""|(?:window\.)?(?P<call>atob|unescape|decodeURIComponent|decodeURI)\(\s*"""
-    r"""|(?P<name>[A-Za-z_$][\w$]*)(?![\w$.(\[]))"""
+    r"""|(?P<array>\[)"""
+    r"""|(?P<name>[A-Za-z_$][\w$]*)(?![\w$(\[])(?!\.(?!(?:split|reverse|join)\()))"""
 )
 """One piece of a string expression: a literal, character codes, the start of a decoder's
-call (its argument is an expression), a variable."""
+call (its argument is an expression) or of an array, a variable."""
+_METHOD = re.compile(
+    r"""\.(?P<method>split|reverse|join)\(\s*"""
+    r"""(?:"(?P<dq>(?:[^"\\\n]|\\.)*)"|'(?P<sq>(?:[^'\\\n]|\\.)*)')?\s*\)""")
+"""A string or array method that rearranges its pieces (``.split("").reverse().join("")``)."""
+_COMMA = re.compile(r"\s*,")
+_CLOSE_ARRAY = re.compile(r"\s*\]")
 _CLOSE = re.compile(r"\s*\)")
 _PLUS = re.compile(r"\s*\+(?!\+)")
 _ESCAPE = re.compile(r"\\(?:x([0-9A-Fa-f]{2})|u([0-9A-Fa-f]{4})|u\{([0-9A-Fa-f]{1,6})\}|(.))",
@@ -228,7 +241,7 @@ class _Expressions:
 
     def __init__(self, script: str) -> None:
         self.script = script
-        self.variables: dict[str, str | None] = {}
+        self.variables: dict[str, str | list[str] | None] = {}
 
     def at(self, position: int, limit: int, depth: int = 0) -> tuple[str, bool]:
         """The string a ``+``-joined expression at ``position`` makes, as far as it is known.
@@ -262,6 +275,41 @@ class _Expressions:
 
     def _value(self, piece: re.Match[str], limit: int, depth: int) -> tuple[str, int] | None:
         """The string one piece stands for and where the piece ends, or None if not known."""
+        value = self._rearranged(piece, limit, depth)
+        return None if value is None or isinstance(value[0], list) else (value[0], value[1])
+
+    def _rearranged(
+        self, piece: re.Match[str], limit: int, depth: int
+    ) -> tuple[str | list[str], int] | None:
+        """What one piece stands for after the methods that rearrange it, and where they end.
+
+        The methods are ``.split(…)``, ``.reverse()`` and ``.join(…)``. The value is a string,
+        or an array's strings not joined (yet), or None if not known.
+        """
+        known = self._piece(piece, limit, depth)
+        if known is None:
+            return None
+        value, position = known
+        while (method := _METHOD.match(self.script, position)) is not None:
+            argument = method.group("dq") if method.group("dq") is not None else method.group("sq")
+            separator = None if argument is None else _unescape(argument)
+            name = method.group("method")
+            if name == "split" and isinstance(value, str):
+                value = [value] if separator is None else (
+                    list(value) if not separator else value.split(separator))
+            elif name == "reverse" and isinstance(value, list) and separator is None:
+                value = value[::-1]
+            elif name == "join" and isinstance(value, list):
+                value = ("," if separator is None else separator).join(value)
+            else:  # not a method of this value, or a reverse with an argument
+                return None
+            position = method.end()
+        return value, position
+
+    def _piece(
+        self, piece: re.Match[str], limit: int, depth: int
+    ) -> tuple[str | list[str], int] | None:
+        """What one piece stands for (a string, or an array's strings) and where it ends."""
         kind = piece.lastgroup
         if kind in {"dq", "sq", "bq"}:
             return _unescape(piece.group(kind)), piece.end()
@@ -271,21 +319,58 @@ class _Expressions:
         if depth >= _MAX_DEPTH:
             return None
         if kind == "call":
-            argument, whole, end = self._read(piece.end(), 2 * limit, depth + 1)
-            close = _CLOSE.match(self.script, end)
-            value = _decode(piece.group("call"), argument) if whole and close else None
-            return None if value is None or close is None else (value, close.end())
-        name = piece.group("name")
+            return self._call(piece, limit, depth)
+        if kind == "array":
+            return self._array(piece.end(), limit, depth + 1)
+        known = self._lookup(piece.group("name"), depth)
+        return None if known is None else (known, piece.end())
+
+    def _lookup(self, name: str, depth: int) -> str | list[str] | None:
+        """A variable's value, looked up once (at most :data:`_MAX_LOOKUPS` per script)."""
         if name not in self.variables:
             if len(self.variables) >= _MAX_LOOKUPS:
                 return None
             self.variables[name] = None  # a variable set from itself is not known
             self.variables[name] = self._variable(name, depth)
-        value = self.variables[name]
-        return None if value is None else (value, piece.end())
+        return self.variables[name]
 
-    def _variable(self, name: str, depth: int) -> str | None:
-        """The whole value of the script's last assignment to ``name``, if it is known."""
+    def _call(self, piece: re.Match[str], limit: int, depth: int) -> tuple[str, int] | None:
+        """What a decoder makes of the expression it is called on, and where its call ends."""
+        argument, whole, end = self._read(piece.end(), 2 * limit, depth + 1)
+        close = _CLOSE.match(self.script, end)
+        value = _decode(piece.group("call"), argument) if whole and close else None
+        return None if value is None or close is None else (value, close.end())
+
+    def _array(self, position: int, limit: int, depth: int) -> tuple[list[str], int] | None:
+        """The strings of an array literal whose items start at ``position``, and its end.
+
+        Every item must be a known string expression, and all of them at most ``limit``
+        characters together.
+        """
+        items: list[str] = []
+        size = 0
+        close = _CLOSE_ARRAY.match(self.script, position)
+        while close is None:
+            value, whole, position = self._read(position, limit, depth)
+            size += len(value)
+            if not whole or size >= limit:
+                return None
+            items.append(value)
+            comma = _COMMA.match(self.script, position)
+            if comma is None:
+                close = _CLOSE_ARRAY.match(self.script, position)
+                if close is None:
+                    return None
+            else:
+                position = comma.end()
+                close = _CLOSE_ARRAY.match(self.script, position)  # a trailing comma
+        return items, close.end()
+
+    def _variable(self, name: str, depth: int) -> str | list[str] | None:
+        """The whole value of the script's last assignment to ``name``, if it is known.
+
+        That is a string, or an array's strings (``var parts = ["https://", "shop.example"]``).
+        """
         end = -1
         script = self.script
         for setting in re.finditer(rf"{re.escape(name)}\s*=(?![=>])\s*", script):
@@ -294,6 +379,10 @@ class _Expressions:
                 end = setting.end()
         if end < 0:
             return None
+        piece = _PIECE.match(script, end)
+        known = None if piece is None else self._rearranged(piece, MAX_MARKUP_CHARS, depth + 1)
+        if known is not None and isinstance(known[0], list):  # an array stays one
+            return known[0] if _ends(script, known[1]) else None
         value, whole = self.at(end, MAX_MARKUP_CHARS, depth + 1)
         return value if whole else None
 
