@@ -537,6 +537,8 @@ def test_markup_a_script_joins_from_pieces_is_read(script: str) -> None:
     "location = 'moc.elpmaxe-ozneb//:sptth'.reverse()",  # strings have no reverse()
     "location = [['https://benzo-direct.example/x']].join('')",  # nested arrays: not read
     "var parts = ['https://benzo-direct.example/x']; parts.push(q); location = parts",
+    # at most eight methods after a piece: each copies it (a hostile chain stays linear)
+    "location = 'x/elpmaxe.tcerid-ozneb//:sptth'.split('')" + ".reverse()" * 9 + ".join('')",
 ])
 def test_what_arrays_do_not_give(script: str) -> None:
     page = extract_page(f"<script>{script}</script>", PAGE_URL)

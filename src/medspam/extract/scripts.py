@@ -106,6 +106,9 @@ _MAX_DEPTH = 3
 called on decoders (``atob(unescape(…))``), this deep."""
 _MAX_LOOKUPS = 64
 """Variables looked up in one script."""
+_MAX_METHODS = 8
+"""Methods read after one piece (``.split("").reverse().join("")`` is three): each copies the
+value, so a hostile ``.reverse().reverse()…`` stays linear."""
 
 
 @dataclass(slots=True)
@@ -290,7 +293,10 @@ class _Expressions:
         if known is None:
             return None
         value, position = known
-        while (method := _METHOD.match(self.script, position)) is not None:
+        for _ in range(_MAX_METHODS + 1):
+            method = _METHOD.match(self.script, position)
+            if method is None:
+                return value, position
             argument = method.group("dq") if method.group("dq") is not None else method.group("sq")
             separator = None if argument is None else _unescape(argument)
             name = method.group("method")
@@ -304,7 +310,7 @@ class _Expressions:
             else:  # not a method of this value, or a reverse with an argument
                 return None
             position = method.end()
-        return value, position
+        return None  # more methods than are read
 
     def _piece(
         self, piece: re.Match[str], limit: int, depth: int
