@@ -96,33 +96,27 @@ def test_a_share_of_composed_sales_writes_drug_names_in_disguise(records):
 
 
 @pytest.mark.shared_data
-def test_a_share_of_composed_sales_carries_the_shop_otherwise(records):
-    """Carried shops are found as frames, redirects, scripted links or the links of elements
-    (SVG, ``srcdoc``, forms, ``data-href``); ham pages carry all of these too."""
+def test_a_share_of_composed_sales_frame_or_redirect_to_the_shop(records):
+    """Carried shops are found as frames or redirects; ham pages frame and redirect too."""
     from medspam.extract import extract_page  # noqa: PLC0415
 
-    def links(record, keep):
-        return [link for link in extract_page(record["html"], record["url"]).links if keep(link)]
+    def kinds(record, keep):
+        page = extract_page(record["html"], record["url"])
+        return {link.found for link in page.links if keep(link)}
 
-    carried = [r for r in records
-               if r["placement"] in {"frame", "redirect", "script", "element"}]
+    carried = [r for r in records if r["placement"] in {"frame", "redirect"}]
     placed = [r for r in records if r["placement"] in {"inline", "sidebar", "footer"}]
-    assert 0.55 < len(carried) / (len(carried) + len(placed)) < 0.85
+    assert 0.25 < len(carried) / (len(carried) + len(placed)) < 0.55
     assert {r["label"] for r in carried} == {"spam"}
-    assert {r["placement"] for r in carried} == {"frame", "redirect", "script", "element"}
     for record in carried[::10]:
-        shop_links = links(record, lambda link, r=record: link.domain in r["targets"])
-        found = record["placement"] if record["placement"] in {"frame", "redirect"} else "anchor"
-        assert {link.found for link in shop_links} == {found}, record["id"]
-        assert {link.is_scripted for link in shop_links} == {record["placement"] == "script"}
+        assert kinds(record, lambda link, r=record: link.domain in r["targets"]) == {
+            record["placement"]}, record["id"]
     composed_ham = [r for r in records if r["label"] == "ham"
                     and r["source"] != "webpages" and r["source"].startswith(
-                        ("composition/", "medquad/"))][::20]
-    framing = [r for r in composed_ham if links(
+                        ("composition/", "medquad/"))]
+    framing = [r for r in composed_ham[::20] if kinds(
         r, lambda link: link.found in {"frame", "redirect"})]
-    scripted = [r for r in composed_ham if links(r, lambda link: link.is_scripted)]
-    assert 0.05 < len(framing) / len(composed_ham) < 0.25
-    assert 0.02 < len(scripted) / len(composed_ham) < 0.15
+    assert 0.05 < len(framing) / len(composed_ham[::20]) < 0.25
 
 
 def test_disguise_leaves_addresses_as_written() -> None:
