@@ -95,14 +95,13 @@ LIMITATIONS = (
      "iframe, frame, embed and object sources, a meta refresh, `location.href = …`, "
      "`location.replace(…)`, `window.open(…)` in an inline script, a javascript: link or an "
      "event handler, an address a script gives a link (`a.href = …`), an inline SVG's links, "
-     "a frame's srcdoc or data: document, and the markup `document.write`, `innerHTML`, "
-     "`insertAdjacentHTML` or jQuery writes, also when joined from string pieces, kept in a "
-     "variable, escaped, or "
-     "encoded with atob, String.fromCharCode, unescape, decodeURIComponent or eval. An "
-     "address a script computes, fetches from another file or loads in an external script, "
-     "and a form's action, are not read. The frames and redirects "
-     "of the corpus are ours (none encoded, none written by a script), written after the "
-     "hacks Sucuri and Rspamd describe, on a share of the sale pages."),
+     "a frame's srcdoc or data: document, a form's action, a data-href, and the markup "
+     "`document.write`, `innerHTML`, `insertAdjacentHTML` or jQuery writes, also when joined "
+     "from string pieces or an array, reversed, kept in a variable, escaped, or encoded with "
+     "atob, String.fromCharCode, unescape, decodeURIComponent or eval. An address a script "
+     "computes, fetches from another file or loads in an external script is not read. The "
+     "frames and redirects of the corpus are ours (none encoded, none written by a script), "
+     "written after the hacks Sucuri and Rspamd describe, on a share of the sale pages."),
     ("The page scorer reads the page's own address (drug, shop and no-prescription words): "
      "real pages *about* a drug whose address names it and a sale verb "
      "(`/what-happens-if-you-order-tramadol-online`) are the false positives it makes most."),
