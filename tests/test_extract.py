@@ -501,6 +501,13 @@ def test_what_forms_and_data_href_do_not_link(markup: str) -> None:
     assert not extract_page(markup, PAGE_URL).links
 
 
+def test_a_data_href_inside_a_link_leaves_the_link_its_words() -> None:
+    page = extract_page('<a href="https://news.example/story">Read <span data-href='
+                        '"https://ads.example/x">the story</span></a>', PAGE_URL)
+    assert [(link.url, link.anchor) for link in page.links] == [
+        ("https://news.example/story", "Read the story")]
+
+
 def test_a_link_wins_over_a_form_to_the_same_address() -> None:
     """A site's search form posts to the home page its logo links: the logo's words stay."""
     page = extract_page('<form action="https://news.example/"><button>Search</button></form>'

@@ -436,7 +436,7 @@ class _Walker:
             self.flush()
         if not new.is_skipped and ((tag in _LINK_TAGS and (
                 "href" in attributes or (self.read_scripts and "id" in attributes)))
-                or attributes.get("data-href")):
+                or (state.anchor is None and attributes.get("data-href"))):  # a link's words stay
             new = new._replace(anchor=self.open_anchor(tag, attributes, new.is_hidden))
         elif tag == "img" and state.anchor is not None and not state.anchor.alt:
             state.anchor.alt = _fold(attributes.get("alt") or attributes.get("title") or "")
