@@ -62,6 +62,26 @@ def test_classify_never_raises(data: str | bytes, url: str | None) -> None:
     assert verdict.category in {"clean", "drug-sales", "medical-drug-sales"}
 
 
+SCRIPT_TOKENS = (
+    "document.write(", "location = ", "a.href = ", "$('#x').append(", "eval(", "atob(",
+    "unescape(", "String.fromCharCode(104,116,116,112,115,58,47,47)", "var a = ", "var b = ",
+    "a", "b", "[", "]", ",", "(", ")", "+", ";", "'", '"', "`", "\\", "'<a href=\"//x.io\">'",
+    "'https://s.example/'", "'ptth'", "'aHR0cHM6Ly94LmlvLw=='", ".split('')", ".split(',')",
+    ".reverse()", ".join('')", ".join()", " ", "\n",
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(SCRIPT_TOKENS), max_size=60))
+def test_reading_any_script_never_raises_and_stays_bounded(tokens: list[str]) -> None:
+    """Scripts built from the expression reader's own pieces, in any order and nesting."""
+    from medspam.extract.scripts import MAX_MARKUP_CHARS, read_script  # noqa: PLC0415
+
+    effects = read_script("".join(tokens))
+    assert len(effects.markup) <= MAX_MARKUP_CHARS
+    assert all(isinstance(url, str) for url in effects.urls)
+
+
 @settings(max_examples=200, deadline=None)
 @given(web_urls(), st.one_of(st.none(), web_urls()))
 def test_normalise_url_is_idempotent_on_generated_urls(raw: str, base: str | None) -> None:
