@@ -62,8 +62,10 @@ the page (the markup follows; jQuery's methods only when it holds a tag, since
 words one of them must follow (``innerHTML =``). Each pattern starts with a literal, which
 ``re`` finds fast."""
 
+_QUOTED = r""""(?P<dq>(?:[^"\\\n]|\\.)*)"|'(?P<sq>(?:[^'\\\n]|\\.)*)'"""
+"""A string literal in double or single quotes (its inside is group ``dq`` or ``sq``)."""
 _PIECE = re.compile(
-    r"""\s*(?:"(?P<dq>(?:[^"\\\n]|\\.)*)"|'(?P<sq>(?:[^'\\\n]|\\.)*)'"""
+    r"""\s*(?:""" + _QUOTED +
     r"""|`(?P<bq>(?:[^`\\$]|\\.|\$(?!\{))*)`"""
     r"""|(?:window\.)?String\.fromCharCode\(\s*(?P<codes>\d{1,7}(?:\s*,\s*\d{1,7}){7,})\s*\)"""
     r"""|(?:window\.)?(?P<call>atob|unescape|decodeURIComponent|decodeURI)\(\s*"""
@@ -73,8 +75,7 @@ _PIECE = re.compile(
 """One piece of a string expression: a literal, character codes, the start of a decoder's
 call (its argument is an expression) or of an array, a variable."""
 _METHOD = re.compile(
-    r"""\.(?P<method>split|reverse|join)\(\s*"""
-    r"""(?:"(?P<dq>(?:[^"\\\n]|\\.)*)"|'(?P<sq>(?:[^'\\\n]|\\.)*)')?\s*\)""")
+    r"""\.(?P<method>split|reverse|join)\(\s*(?:""" + _QUOTED + r""")?\s*\)""")
 """A string or array method that rearranges its pieces (``.split("").reverse().join("")``)."""
 _COMMA = re.compile(r"\s*,")
 _CLOSE_ARRAY = re.compile(r"\s*\]")
@@ -387,10 +388,13 @@ class _Expressions:
             return None
         piece = _PIECE.match(script, end)
         known = None if piece is None else self._rearranged(piece, MAX_MARKUP_CHARS, depth + 1)
-        if known is not None and isinstance(known[0], list):  # an array stays one
-            return known[0] if _ends(script, known[1]) else None
-        value, whole = self.at(end, MAX_MARKUP_CHARS, depth + 1)
-        return value if whole else None
+        if known is not None and _ends(script, known[1]):  # one piece: all of the value
+            value = known[0]
+            return value if isinstance(value, list) else value[:MAX_MARKUP_CHARS]
+        if known is not None and isinstance(known[0], list):  # an array is not added to
+            return None
+        joined, whole = self.at(end, MAX_MARKUP_CHARS, depth + 1)
+        return joined if whole else None
 
 
 def _receiver_id(script: str, dot: int) -> str:
