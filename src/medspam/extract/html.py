@@ -107,6 +107,8 @@ _VOID = frozenset(
 _KEPT_WHEN_DEEP = _VOID | _LINK_TAGS
 _MANY_TAGS = 20_000
 _MAX_TITLE = 1_000
+_MAX_CONTROL_TEXT = 1_000
+"""Characters of a submit control's words kept as its form's link text."""
 
 
 Carrier = Literal["anchor", "frame", "redirect"]
@@ -562,7 +564,7 @@ class _Walker:
                     if control.tag == "input" else control.text(deep=True))
         self.doc.anchors.append(Anchor(
             href=href, rel=(), element_index=self.doc.element_count,
-            is_hidden=self.state.is_hidden, parts=[text[:_MAX_TITLE]],
+            is_hidden=self.state.is_hidden, parts=[text[:_MAX_CONTROL_TEXT]],
             block_serial=self.serial, is_scripted=self.scripted, is_fallback=True))
 
     def add_refresh(self, attributes: dict[str, str | None], *, is_hidden: bool) -> None:
