@@ -155,6 +155,13 @@ def test_idn_homographs_are_decoded_and_flagged(classifier: medspam.Classifier) 
     assert verdict.url == "https://\u0430\u0440\u0440\u04cf\u0435.com/"
 
 
+def test_arrays_in_a_flood_are_read_within_the_budget(classifier: medspam.Classifier) -> None:
+    """The flood's first scripts still write their joined anchors; the rest are bounded."""
+    verdict = classifier.classify(_script_arrays())
+    assert [e.link.url for e in verdict.links if e.link.host == "s.example"] == [
+        "https://s.example/x"]
+
+
 def test_caps_are_configurable(classifier: medspam.Classifier) -> None:
     small = medspam.Classifier(classifier._model, settings=Settings(  # noqa: SLF001
         max_bytes=10_000, max_links=3, max_elements=50, max_text_chars=100))

@@ -436,10 +436,9 @@ class _Walker:
         is_block = tag in _BLOCK
         if is_block or new is not state:
             self.flush()
-        if not new.is_skipped and ((tag in _LINK_TAGS and (
-                "href" in attributes or (self.read_scripts and "id" in attributes)))
-                or (state.anchor is None and attributes.get("data-href"))):  # a link's words stay
-            new = new._replace(anchor=self.open_anchor(tag, attributes, new.is_hidden))
+        address = _address_of(tag, attributes, state.anchor, self.read_scripts)
+        if address and not new.is_skipped:
+            new = new._replace(anchor=self.open_anchor(tag, attributes, address, new.is_hidden))
         elif tag == "img" and state.anchor is not None and not state.anchor.alt:
             state.anchor.alt = _fold(attributes.get("alt") or attributes.get("title") or "")
         if not state.is_skipped and (tag in _SOURCE_OF or (
@@ -458,17 +457,16 @@ class _Walker:
             self.flush()
         self.state = outer
 
-    def open_anchor(self, tag: str, attributes: dict[str, str | None], is_hidden: bool) -> Anchor:
-        """Record an anchor element (``a``, ``area``), or an element a script makes one of.
+    def open_anchor(
+        self, tag: str, attributes: dict[str, str | None], address: str, is_hidden: bool
+    ) -> Anchor:
+        """Record an anchor element whose address is attribute ``address`` (:func:`_address_of`).
 
-        That is an element with a ``data-href`` (``<div data-href="…">``), which the page's
-        script follows when it is clicked. On pages whose scripts are read, an anchor with an
-        ``id`` is kept by it, so that a script can give it an address (:meth:`give_address`),
-        before or after it; one without an ``href`` is listed only once a script gives it one.
+        On pages whose scripts are read, an anchor with an ``id`` is kept by it, so that a
+        script can give it an address (:meth:`give_address`), before or after it; one without
+        its address attribute is listed only once a script gives it one.
         """
         rel = tuple(token.lower() for token in (attributes.get("rel") or "").split())
-        address = "href" if (tag in _LINK_TAGS and "href" in attributes) or not attributes.get(
-            "data-href") else "data-href"
         href = attributes.get(address) or ""
         carrier: Carrier = "anchor"
         if href[:11].lower() == "javascript:":  # href="javascript:location.href='…'"
@@ -562,10 +560,8 @@ class _Walker:
         if control is not None:
             text = ((control.attributes.get("value") or control.attributes.get("alt") or "")
                     if control.tag == "input" else control.text(deep=True))
-        self.doc.anchors.append(Anchor(
-            href=href, rel=(), element_index=self.doc.element_count,
-            is_hidden=self.state.is_hidden, parts=[text[:_MAX_CONTROL_TEXT]],
-            block_serial=self.serial, is_scripted=self.scripted, is_fallback=True))
+        self.add_target("anchor", href, self.state.is_hidden, text=text[:_MAX_CONTROL_TEXT],
+                        is_fallback=True)
 
     def add_refresh(self, attributes: dict[str, str | None], *, is_hidden: bool) -> None:
         """Record the address a ``meta`` refresh sends the visitor to, if it is one."""
@@ -575,16 +571,18 @@ class _Walker:
                 self.add_target("redirect", match.group(1), is_hidden)
 
     def add_target(
-        self, carrier: Carrier, href: str, is_hidden: bool, *, is_scripted: bool = False
+        self, carrier: Carrier, href: str, is_hidden: bool, *, is_scripted: bool = False,
+        text: str = "", is_fallback: bool = False,
     ) -> None:
-        """Record an address the page frames, redirects or (by a script) links to.
+        """Record an address found where the walk stands, outside an element it walks into.
 
-        It has no text of its own.
+        A frame, redirect or an address a script gives a link has no text of its own; an SVG
+        link or a form's address has ``text``, its words.
         """
         self.doc.anchors.append(Anchor(
             href=href, rel=(), element_index=self.doc.element_count, is_hidden=is_hidden,
-            block_serial=self.serial, carrier=carrier,
-            is_scripted=is_scripted or self.scripted))
+            parts=[text] if text else [], block_serial=self.serial, carrier=carrier,
+            is_scripted=is_scripted or self.scripted, is_fallback=is_fallback))
 
     def add_script(self, script: str | None) -> None:
         """Record the addresses an inline script navigates to, and walk the markup it writes.
@@ -656,10 +654,7 @@ class _Walker:
             attributes = node.attributes
             href = attributes.get("href") or attributes.get("xlink:href")
             if href:
-                self.doc.anchors.append(Anchor(
-                    href=href, rel=(), element_index=self.doc.element_count,
-                    is_hidden=self.state.is_hidden, parts=[node.text(deep=True)],
-                    block_serial=self.serial, is_scripted=self.scripted))
+                self.add_target("anchor", href, self.state.is_hidden, text=node.text(deep=True))
 
     def add_text(self, text: str) -> None:
         """Add a text node to the open block and to the open anchor."""
@@ -695,6 +690,25 @@ class _Walker:
             text = text[: max(room, 0)]
         self.chars += len(text) + (1 if text else 0)
         return text
+
+
+def _address_of(
+    tag: str, attributes: dict[str, str | None], inside: Anchor | None, read_scripts: bool
+) -> str:
+    """The attribute that holds an element's address as an anchor, or ``""`` if it is none.
+
+    ``href`` for ``a`` and ``area`` (also an anchor with an ``id`` and no ``href`` on a page
+    whose scripts are read: a script may give it one); ``data-href`` for any other element
+    with one, which the page's script follows when it is clicked (``<div data-href="…">``),
+    unless it stands ``inside`` an anchor, whose words it would take.
+    """
+    if tag in _LINK_TAGS and "href" in attributes:
+        return "href"
+    if inside is None and attributes.get("data-href"):
+        return "data-href"
+    if tag in _LINK_TAGS and read_scripts and "id" in attributes:
+        return "href"
+    return ""
 
 
 def _is_chrome(tag: str, attributes: dict[str, str | None]) -> bool:
