@@ -184,3 +184,4 @@ def test_a_page_whose_links_stay_on_its_site_says_so(classifier):
     assert verdict.links == ()
     assert verdict.signals["links"] == 0.0
     assert "no link leaves the site" in [r.text for r in verdict.reasons]
+

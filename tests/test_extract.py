@@ -292,6 +292,53 @@ def test_what_is_no_frame_or_redirect(markup: str) -> None:
     assert not [link for link in page.links if link.found in {"frame", "redirect"}]
 
 
+# --- automatic redirects: where every visitor is sent ----------------------------------------
+
+
+@pytest.mark.parametrize(("markup", "automatic"), [
+    (f'<head><meta http-equiv="Refresh" content="0; URL=\'{SHOP}\'"></head>', True),
+    (f'<p>Text</p><meta http-equiv="refresh" content="3;url={SHOP}">', True),  # the body's too
+    (f'<meta http-equiv="refresh" content="10, {SHOP}">', True),
+    (f'<meta http-equiv="refresh" content="1.2.3; url={SHOP}">', True),  # browsers read 1
+    ((f"<script>document.write('<meta http-equiv=\"refresh\" content=\"0;url={SHOP}\">')"
+      "</script>"), True),  # a refresh a script writes refreshes the page
+    (f'<meta http-equiv="refresh" content="11;url={SHOP}">', False),  # a page left open
+    (f'<meta http-equiv="refresh" content="600; url={SHOP}">', False),
+    ((f'<iframe srcdoc="<meta http-equiv=&quot;refresh&quot; content=&quot;0;url={SHOP}&quot;>">'
+      "</iframe>"), False),  # moves the frame, not the page
+    (f'<script>window.location.href = "{SHOP}";</script>', False),  # may wait for a referrer
+    (f"<button onclick=\"location.href='{SHOP}'\">Get it now</button>", False),
+])
+def test_a_refresh_soon_enough_is_an_automatic_redirect(markup: str, automatic: bool) -> None:
+    """A visitor who stays ten seconds is sent on; a script or handler may wait for a cue."""
+    link = one_link(markup)
+    assert (link.url, link.found, link.is_automatic) == (SHOP, "redirect", automatic)
+
+
+def test_an_automatic_redirect_wins_over_a_link_to_the_same_address() -> None:
+    """Where the page sends every visitor matters more than the words of a link there."""
+    page = extract_page(f'<p>Our <a href="{SHOP}">partner</a></p>'
+                        f'<meta http-equiv="refresh" content="0;url={SHOP}">', PAGE_URL)
+    assert [(link.url, link.found, link.is_automatic) for link in page.links] == [
+        (SHOP, "redirect", True)]
+
+
+@pytest.mark.parametrize(("data", "location", "expected"), [
+    ("", SHOP, SHOP),  # a 302 without a body
+    ('<p>Moved <a href="/new">here</a></p>', "/moved", "https://health.example.org/moved"),
+    ('<base href="https://cdn.example/"><p>Moved</p>', "moved", "https://health.example.org/articles/moved"),
+    ("Moved permanently.", SHOP, SHOP),  # plain text
+    (bytes(range(256)) * 40, SHOP, SHOP),  # binary: no text, the redirect still counts
+])
+def test_the_http_responses_redirect_is_an_automatic_link(
+        data: str | bytes, location: str, expected: str) -> None:
+    """A 3xx's ``Location`` resolves against the page's address, never its ``<base href>``."""
+    page = extract_page(data, PAGE_URL, location=location)
+    first = page.links[0] if page.links[0].url == expected else None
+    assert first is not None, page.links
+    assert (first.found, first.is_automatic, first.position) == ("redirect", True, 0.0)
+
+
 def _encoded(address: str) -> dict[str, str]:
     encoded = base64.b64encode(address.encode()).decode()
     return {"base64": encoded, "base64_head": encoded[:10], "base64_tail": encoded[10:],

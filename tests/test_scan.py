@@ -671,3 +671,50 @@ def test_out_that_is_not_a_results_file_name_is_refused(
     assert main(["scan", "site", "--out", out, "-j", "1"]) == 2
     assert message in capsys.readouterr().err
     assert sorted(tmp_path.rglob("*")) == before, "nothing is created"
+
+
+# --- redirects a crawl saw ------------------------------------------------------------------
+
+SHOP = "https://oxy-tramadol-direct.example/product/oxycodone-30mg"
+
+
+def http_block(status: str, headers: str, body: bytes = b"") -> bytes:
+    """An HTTP response message as a WARC response record holds it."""
+    return f"HTTP/1.1 {status}\r\n{headers}Content-Length: {len(body)}\r\n\r\n".encode() + body
+
+
+@pytest.mark.parametrize(("block", "location"), [
+    (http_block("302 Found", f"Location: {SHOP}\r\n"), SHOP),
+    (http_block("301 Moved Permanently", "Location: /new-home\r\nContent-Type: text/html\r\n",
+                b"<p>Moved <a href='/new-home'>here</a></p>"), "/new-home"),
+    (http_block("302 Found", f"Location: {SHOP}\r\nContent-Type: application/octet-stream\r\n",
+                b"\x00\x01"), SHOP),  # a redirect is read whatever its body
+    (http_block("200 OK", f"Refresh: 0; url={SHOP}\r\nContent-Type: text/html\r\n",
+                b"<p>One moment</p>"), SHOP),
+    (http_block("200 OK", f"Refresh: 600; url={SHOP}\r\nContent-Type: text/html\r\n",
+                b"<p>Live scores</p>"), None),  # reloads a page left open
+    (http_block("200 OK", f"Location: {SHOP}\r\nContent-Type: text/html\r\n",
+                b"<p>Created</p>"), None),  # a Location without a 3xx sends no one
+])
+def test_warc_responses_carry_where_they_redirect(
+        tmp_path: Path, block: bytes, location: str | None) -> None:
+    path = tmp_path / "redirects.warc"
+    path.write_bytes(warc_block("<r>", "application/http; msgtype=response", block))
+    (record,) = read_records(str(path)).values()
+    assert (record.error, record.location) == (None, location)
+
+
+def test_an_http_redirect_reaches_the_verdict(tmp_path: Path, classifier: Any) -> None:
+    """The shop a 302 sends visitors to is a link of the page: automatic, first, scored."""
+    path = tmp_path / "redirect.warc"
+    path.write_bytes(warc_block("<r>", "application/http; msgtype=response",
+                                http_block("302 Found", f"Location: {SHOP}\r\n")))
+    jsonl = tmp_path / "redirect.jsonl"
+    jsonl.write_text(json.dumps({"id": "r", "url": "https://r.example/", "html": "",
+                                 "location": SHOP}) + "\n", encoding="utf-8")
+    for record in (*read_records(str(path)).values(), *read_records(str(jsonl)).values()):
+        row = classify_record(classifier, record, 10)
+        (link,) = row["links"]
+        assert (link["url"], link["found"], link["automatic"]) == (SHOP, "redirect", True)
+        assert any(reason["text"].startswith("redirects every visitor to oxy-tramadol-direct")
+                   for reason in row["reasons"]), row["reasons"]

@@ -44,5 +44,5 @@ def test_schema_fields_are_the_documented_ones():
                     "reasons", "links", "model", "notes", "listed"}
     link = VERDICTS[1].to_dict()["links"][0]
     assert link["found"] == "hidden"
-    assert set(link) == {"url", "domain", "anchor", "found", "hidden", "scripted", "external",
-                         "rel", "raw", "score", "reasons"}
+    assert set(link) == {"url", "domain", "anchor", "found", "hidden", "scripted", "automatic",
+                         "external", "rel", "raw", "score", "reasons"}

@@ -28,8 +28,8 @@ BATCH_SIZE = 64
 
 PageInput = str | bytes | tuple[str | bytes, str | None] | dict[str, Any]
 """What :meth:`Classifier.classify_many` accepts per page: the page, ``(page, url)``, or a
-dict with ``html`` or ``text`` and optionally ``url`` and ``content_type`` (the HTTP header,
-whose charset decodes bytes)."""
+dict with ``html`` or ``text`` and optionally ``url``, ``content_type`` (the HTTP header,
+whose charset decodes bytes) and ``location`` (where the HTTP response redirects)."""
 
 
 @dataclass(frozen=True)
@@ -127,18 +127,22 @@ class Classifier:
         return self._model.path
 
     def classify(
-        self, html: str | bytes, url: str | None = None, *, content_type: str | None = None
+        self, html: str | bytes, url: str | None = None, *, content_type: str | None = None,
+        location: str | None = None,
     ) -> Verdict:
         """Classify one page (HTML or text, bytes or str) with its URL when known.
 
         ``content_type`` is the HTTP ``Content-Type`` header, whose charset decodes bytes.
+        ``location`` is where the HTTP response redirects (a 3xx's ``Location``, or a
+        ``Refresh`` header's address): the page sends every visitor there.
 
         Raises
         ------
         TypeError
             If ``html`` is not ``str`` or ``bytes``.
         """
-        page = extract_page(html, url, settings=self.settings, content_type=content_type)
+        page = extract_page(html, url, settings=self.settings, content_type=content_type,
+                            location=location)
         return self.classify_pages([page])[0]
 
     def classify_many(self, pages: Iterable[PageInput]) -> Iterator[Verdict]:
@@ -159,7 +163,8 @@ class Classifier:
                 msg = "a page dict needs an 'html' or 'text' field"
                 raise TypeError(msg)
             return extract_page(body, item.get("url"), settings=self.settings,
-                                content_type=item.get("content_type"))
+                                content_type=item.get("content_type"),
+                                location=item.get("location"))
         if isinstance(item, tuple):
             return extract_page(item[0], item[1], settings=self.settings)
         return extract_page(item, None, settings=self.settings)

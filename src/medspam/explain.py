@@ -213,7 +213,7 @@ def _carried(link: Link, name: str) -> str:
     if link.found == "contact":
         return f"contact channel: {name}"
     if link.found == "redirect":
-        return f"redirects to {name}"
+        return f"redirects {'every visitor ' if link.is_automatic else ''}to {name}"
     if link.found == "frame":
         return f"loads {name} in a {'hidden ' if link.is_hidden else ''}frame"
     if link.is_hidden:

@@ -55,6 +55,10 @@ class Link:
     """A script sets the link: it writes it into the page (``document.write``, ``innerHTML``,
     jQuery) or gives it its address (``a.href = …``). Its address is not in the HTML as sent,
     so a search of the page source for it can miss it."""
+    is_automatic: bool = False
+    """A redirect the browser follows by itself, for every visitor: the HTTP response's
+    (``Location``, ``Refresh``) or a ``meta`` refresh within ten seconds. A visitor never
+    stays on the page, so it is judged as where it sends them too."""
     notes: tuple[str, ...] = ()
     """What normalisation did or could not do ("cut at 2048 characters", "punycode decoded")."""
 

@@ -78,6 +78,7 @@ class LinkEvidence:
             "found": link.how,
             "hidden": link.is_hidden,
             "scripted": link.is_scripted,
+            "automatic": link.is_automatic,
             "external": link.is_external,
             "rel": list(link.rel),
             "raw": link.raw,
@@ -98,6 +99,7 @@ class LinkEvidence:
             rel=tuple(data.get("rel", ())),
             is_hidden=bool(data.get("hidden", False)),
             is_scripted=bool(data.get("scripted", False)),
+            is_automatic=bool(data.get("automatic", False)),
             is_external=bool(data.get("external", True)),
         )
         reasons = tuple(Reason.from_dict(r) for r in data.get("reasons", ()))

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from medspam.errors import InputError
+from medspam.extract import MAX_REFRESH_DELAY, read_refresh
 from medspam.lines import capped_lines
 from medspam.settings import JSON_OVERHEAD
 
@@ -26,7 +27,8 @@ PAGE_SUFFIXES = (".html", ".htm", ".xhtml")
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 WARC_SUFFIXES = (".warc",)
 PAGE_MEDIA_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
-"""WARC responses of other media types (images, PDF, scripts) are skipped, not classified."""
+"""WARC responses of other media types (images, PDF, scripts) are skipped, not classified,
+unless they redirect."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,8 @@ class Record:
     """The page (HTML or text); ``None`` when ``error`` is set."""
     content_type: str | None = None
     """HTTP ``Content-Type`` (with its charset) when the input has one."""
+    location: str | None = None
+    """Where the HTTP response redirects (a 3xx's ``Location``, a ``Refresh`` header's address)."""
     error: str | None = None
     """Why the record could not be read; such a record becomes an error row."""
     notes: tuple[str, ...] = ()
@@ -166,7 +170,9 @@ class InputSet:
                 yield Record(record_id, error="truncated WARC record (its header is cut)")
                 continue
             content_type = _payload_type(warc)
-            if content_type and not content_type.lower().startswith(PAGE_MEDIA_TYPES):
+            location = _redirect(warc)
+            if (location is None and content_type
+                    and not content_type.lower().startswith(PAGE_MEDIA_TYPES)):
                 self.skipped += 1
                 continue
             url = warc.headers.get("WARC-Target-URI")
@@ -175,7 +181,8 @@ class InputSet:
             except OSError as exc:  # a bad Content-Encoding or chunking of this one record
                 yield Record(record_id, url=url, error=f"cannot decode: {one_line(exc)}")
                 continue
-            record = Record(record_id, url=url, body=body, content_type=content_type)
+            record = Record(record_id, url=url, body=body, content_type=content_type,
+                            location=location)
             last = (record, warc.stream_pos)
         if last is not None:
             record, stream_pos = last
@@ -205,6 +212,21 @@ def _cut_short(path: Path, stream_pos: int, record_id: str) -> tuple[str, ...]:
     if held >= declared:
         return ()
     return (f"WARC record cut short: {held} of {declared} bytes (the file ends inside it)",)
+
+
+def _redirect(warc: Any) -> str | None:
+    """Where a response sends every visitor: a 3xx's ``Location``, else a ``Refresh``'s address.
+
+    A ``Refresh`` later than ``MAX_REFRESH_DELAY`` reloads a page left open: it is not read.
+    """
+    headers = warc.http_headers
+    if headers is None:
+        return None
+    location = headers.get("Location")
+    if location and 300 <= (headers.status_code or 0) < 400:  # noqa: PLR2004 - HTTP's 3xx
+        return str(location)
+    refresh = read_refresh(headers.get("Refresh") or "")
+    return refresh[1] if refresh is not None and refresh[0] <= MAX_REFRESH_DELAY else None
 
 
 def _payload_type(warc: Any) -> str | None:
@@ -305,9 +327,10 @@ def _json_record(line: bytes, fallback_id: str) -> Record:
     if not isinstance(body, str) or not (url is None or isinstance(url, str)):
         return Record(record_id, url=url if isinstance(url, str) else None,
                       error="a JSONL record needs a string 'html' or 'text' (and 'url')")
-    content_type = data.get("content_type")
+    content_type, location = data.get("content_type"), data.get("location")
     return Record(record_id, url=url, body=body,
-                  content_type=content_type if isinstance(content_type, str) else None)
+                  content_type=content_type if isinstance(content_type, str) else None,
+                  location=location if isinstance(location, str) else None)
 
 
 def _open(path: Path) -> gzip.GzipFile | BufferedReader:

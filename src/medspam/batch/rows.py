@@ -126,7 +126,8 @@ def _page_input(record: Record) -> PageInput:
     """Build the ``classify_many`` item of a record."""
     if record.body is None:
         raise ValueError(record.error or "record has no body")
-    return {"html": record.body, "url": record.url, "content_type": record.content_type}
+    return {"html": record.body, "url": record.url, "content_type": record.content_type,
+            "location": record.location}
 
 
 def verdict_row(record: Record, verdict: Verdict) -> Row:

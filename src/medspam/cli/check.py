@@ -120,8 +120,9 @@ def render(verdict: Verdict, console: Console, *, all_links: bool = False) -> No
             anchor = f", anchor: {escape(repr(link.anchor[:50]))}" if link.found == "anchor" else ""
             hidden = ", hidden" if link.is_hidden and link.how != "hidden" else ""
             scripted = ", set by a script" if link.is_scripted else ""
+            automatic = ", automatic" if link.is_automatic else ""
             console.print(f"  {evidence.score:.2f}  {escape(link.url)}  "
-                          f"[dim]({link.how}{hidden}{scripted}{anchor})[/]")
+                          f"[dim]({link.how}{automatic}{hidden}{scripted}{anchor})[/]")
             for reason in evidence.reasons[:3]:
                 if reason.weight > 0:
                     console.print(f"        - {escape(reason.text)}")

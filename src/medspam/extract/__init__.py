@@ -18,12 +18,19 @@ import re
 
 from medspam import urls
 from medspam.extract.decode import Decoded, decode_bytes, decode_text
-from medspam.extract.html import Anchor, Block, ParsedHtml, parse_html
+from medspam.extract.html import (
+    MAX_REFRESH_DELAY,
+    Anchor,
+    Block,
+    ParsedHtml,
+    parse_html,
+    read_refresh,
+)
 from medspam.extract.links import LinkContext, collect_links, page_link
 from medspam.page import Link, Page, TextBlock
 from medspam.settings import MB, Settings
 
-__all__ = ["extract_page"]
+__all__ = ["MAX_REFRESH_DELAY", "extract_page", "read_refresh"]
 
 _TAG_START = re.compile(r"<[a-zA-Z!/?]")
 _ANCHOR_TAG = re.compile(r"<(?:a|area)\b[^>]*?\bhref", re.IGNORECASE)
@@ -36,6 +43,7 @@ def extract_page(
     *,
     settings: Settings | None = None,
     content_type: str | None = None,
+    location: str | None = None,
 ) -> Page:
     """Extract title, visible text blocks, language and every link from one page.
 
@@ -49,6 +57,9 @@ def extract_page(
         Size limits; the defaults when omitted.
     content_type
         The HTTP ``Content-Type`` header, whose ``charset`` helps decoding.
+    location
+        Where the HTTP response sends the visitor: a redirect's ``Location``, or the address
+        of a ``Refresh`` header (:func:`read_refresh`). It is an automatic redirect.
 
     Returns
     -------
@@ -74,13 +85,15 @@ def extract_page(
     decoded = _decode(data, settings.max_bytes, content_type, notes)
     page_url = urls.normalise_url(url, max_chars=settings.max_url_chars) if url else None
     if decoded.is_binary:
-        return _page(ParsedHtml(), (), page_url, url, notes)
-    if _TAG_START.search(decoded.text):
+        doc = ParsedHtml()
+    elif _TAG_START.search(decoded.text):
         doc = parse_html(decoded.text, settings, find_declared_url=not url)
         _hide_after_html_end(decoded.text, doc.anchors)
     else:
         doc = _plain_text(decoded.text, settings)
     notes += doc.notes
+    if location:
+        doc.anchors.insert(0, _http_redirect(location, page_url, settings.max_url_chars))
     if not url and doc.declared_url[0]:
         url, page_url = _declared(doc, settings, notes)
     base = urls.normalise_url(doc.base_href, page_url) if doc.base_href else None
@@ -101,6 +114,16 @@ def _declared(doc: ParsedHtml, settings: Settings, notes: list[str]) -> tuple[st
     if page_url is not None:
         notes.append(f"no URL given: judged at the address the page declares ({tag})")
     return declared, page_url
+
+
+def _http_redirect(location: str, page_url: str | None, max_chars: int) -> Anchor:
+    """The HTTP response's redirect as the page's first anchor, resolved against its URL.
+
+    A ``Location`` resolves against the page's address, never against a ``<base href>``.
+    """
+    href = urls.normalise_url(location, page_url, max_chars=max_chars) or location
+    return Anchor(href=href, rel=(), element_index=0, is_hidden=False, carrier="redirect",
+                  is_automatic=True)
 
 
 def _decode(

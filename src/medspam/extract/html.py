@@ -42,7 +42,8 @@ from medspam.settings import Settings
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborNode
 
-__all__ = ["MAX_DEPTH", "Anchor", "Block", "Carrier", "ParsedHtml", "parse_html"]
+__all__ = ["MAX_DEPTH", "MAX_REFRESH_DELAY", "Anchor", "Block", "Carrier", "ParsedHtml",
+           "parse_html", "read_refresh"]
 
 MAX_DEPTH = 1_000
 """Deepest element nesting parsed as written; deeper tags are dropped (text and links stay)."""
@@ -96,9 +97,12 @@ _LOADS = frozenset({"body", "frameset", "img", "iframe", "frame", "object", "emb
 _TINY = frozenset({"0", "1", "0px", "1px"})
 """Frame widths or heights that show nothing: the hidden frame of a hacked page."""
 _REFRESH_URL = re.compile(
-    r"""\s*+[\d.]++\s*+[;,]?+\s*+(?:url\s*+=\s*+)?+["']?+([^"'\s]+)""",
+    r"""\s*+([\d.]++)\s*+[;,]?+\s*+(?:url\s*+=\s*+)?+["']?+([^"'\s]+)""",
     re.IGNORECASE)
 """A refresh's delay and address, as HTML parses them: ``0; url='…'``, ``0;…``, ``5, …``."""
+MAX_REFRESH_DELAY = 10.0
+"""Seconds: a refresh that sends visitors on within this is automatic (see
+:attr:`Anchor.is_automatic`); a later one reloads a page left open, as news sites do."""
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
 _VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
@@ -141,6 +145,9 @@ class Anchor:
     is_fallback: bool = False
     """A form's ``action`` or an element's ``data-href``: an ``a`` or ``area`` link to the same
     address wins, with its own words (a search form posts to the home page the logo links)."""
+    is_automatic: bool = False
+    """A redirect the browser follows by itself, for every visitor: the HTTP response's or a
+    ``meta`` refresh within :data:`MAX_REFRESH_DELAY`. It wins over a link to the same address."""
 
     @property
     def text(self) -> str:
@@ -251,6 +258,26 @@ def _flatten_deep(markup: str, notes: list[str]) -> str:
     if dropped:
         notes.append(f"nesting deeper than {MAX_DEPTH} levels flattened ({dropped} tags dropped)")
     return flat
+
+
+def read_refresh(content: str) -> tuple[float, str] | None:
+    """The delay and address of a refresh, or ``None`` when it only reloads the page.
+
+    ``content`` is a ``meta`` refresh's ``content``, or the HTTP ``Refresh`` header.
+
+    Examples
+    --------
+    >>> read_refresh("0; url='https://shop.example/'"), read_refresh("300")
+    ((0.0, 'https://shop.example/'), None)
+    """
+    match = _REFRESH_URL.match(content)
+    if match is None:
+        return None
+    try:
+        delay = float(match.group(1))
+    except ValueError:  # "1.2.3": browsers read the leading number
+        delay = float(match.group(1).split(".", 1)[0] or 0)
+    return delay, match.group(2)
 
 
 def _fold(text: str) -> str:
@@ -564,15 +591,22 @@ class _Walker:
                         is_fallback=True)
 
     def add_refresh(self, attributes: dict[str, str | None], *, is_hidden: bool) -> None:
-        """Record the address a ``meta`` refresh sends the visitor to, if it is one."""
+        """Record the address a ``meta`` refresh sends the visitor to, if it is one.
+
+        It is automatic when soon enough, unless a frame's document holds it: that refresh
+        moves the frame, not the page.
+        """
         if (attributes.get("http-equiv") or "").strip().lower() == "refresh":
-            match = _REFRESH_URL.match(attributes.get("content") or "")
-            if match:
-                self.add_target("redirect", match.group(1), is_hidden)
+            refresh = read_refresh(attributes.get("content") or "")
+            if refresh is not None:
+                delay, href = refresh
+                in_frame = self.writing and not self.scripted
+                self.add_target("redirect", href, is_hidden,
+                                is_automatic=delay <= MAX_REFRESH_DELAY and not in_frame)
 
     def add_target(
         self, carrier: Carrier, href: str, is_hidden: bool, *, is_scripted: bool = False,
-        text: str = "", is_fallback: bool = False,
+        text: str = "", is_fallback: bool = False, is_automatic: bool = False,
     ) -> None:
         """Record an address found where the walk stands, outside an element it walks into.
 
@@ -582,7 +616,8 @@ class _Walker:
         self.doc.anchors.append(Anchor(
             href=href, rel=(), element_index=self.doc.element_count, is_hidden=is_hidden,
             parts=[text] if text else [], block_serial=self.serial, carrier=carrier,
-            is_scripted=is_scripted or self.scripted, is_fallback=is_fallback))
+            is_scripted=is_scripted or self.scripted, is_fallback=is_fallback,
+            is_automatic=is_automatic))
 
     def add_script(self, script: str | None) -> None:
         """Record the addresses an inline script navigates to, and walk the markup it writes.

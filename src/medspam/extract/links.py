@@ -1,8 +1,8 @@
 """Link assembly: anchors and text matches become :class:`~medspam.page.Link` objects.
 
 Resolves and normalises URLs, adds host facts, external/hidden flags, position and context,
-de-duplicates by URL (links win over a form or ``data-href`` to the same URL, and these over
-the same URL written as text) and caps the count.
+de-duplicates by URL (an automatic redirect wins over a link to the same URL, links over a form
+or ``data-href``, and these over the same URL written as text) and caps the count.
 """
 
 from __future__ import annotations
@@ -72,8 +72,8 @@ def collect_links(doc: ParsedHtml, context: LinkContext, notes: list[str]) -> tu
     limit = context.settings.max_links
     total = max(doc.element_count, 1)
     found: dict[str, Link] = {}
-    # Stable: document order within links and within forms and data-href elements.
-    for anchor in sorted(doc.anchors, key=lambda anchor: anchor.is_fallback):
+    # Automatic redirects, links, then forms and data-href elements; stable (document order).
+    for anchor in sorted(doc.anchors, key=_precedence):
         if len(found) >= limit:
             break
         link = _anchor_link(anchor, doc, context, total)
@@ -89,6 +89,11 @@ def collect_links(doc: ParsedHtml, context: LinkContext, notes: list[str]) -> tu
     if any(len(link.raw) > context.settings.max_url_chars for link in found.values()):
         notes.append(f"URLs cut at {context.settings.max_url_chars} characters")
     return tuple(sorted(found.values(), key=lambda link: link.position))
+
+
+def _precedence(anchor: Anchor) -> int:
+    """Which of anchors to one address makes its link: the lowest (see ``collect_links``)."""
+    return 0 if anchor.is_automatic else 2 if anchor.is_fallback else 1
 
 
 def _text_matches(blocks: list[Block], max_url_chars: int) -> Iterator[tuple[Block, TextMatch]]:
@@ -130,6 +135,7 @@ def _anchor_link(anchor: Anchor, doc: ParsedHtml, context: LinkContext, total: i
         is_hidden=anchor.is_hidden,
         is_external=_is_external(info, context),
         is_scripted=anchor.is_scripted,
+        is_automatic=anchor.is_automatic,
         notes=_url_notes(anchor.href, max_chars),
     )
 

@@ -121,6 +121,10 @@ class LinkOut(BaseModel):
         default=False,
         description="a script sets the link: writes it into the page (document.write, "
                     "innerHTML, jQuery) or gives it its address (a.href = …)")
+    automatic: bool = Field(
+        default=False,
+        description="a redirect the browser follows by itself, for every visitor: the HTTP "
+                    "response's or a meta refresh within ten seconds")
     external: bool
     rel: list[str]
     raw: str
