@@ -48,6 +48,7 @@ CUE_NAMES = (
     "domain_digit_count",
     "domain_hyphen_count",
     "has_disguised_drug_word",
+    "is_automatic",
 )
 
 _PHARMACY_WORDS = frozenset(
@@ -128,6 +129,7 @@ class LinkCues(ObjectTransformer):
             min(sum(map(str.isdigit, host.domain_label if host else "")), 8) / 8,
             min((host.domain_label.count("-") if host else 0), 4) / 4,
             parts.is_disguised,
+            link.is_automatic,
         ]
 
 
