@@ -119,21 +119,6 @@ def test_a_share_of_composed_sales_frame_or_redirect_to_the_shop(records):
     assert 0.05 < len(framing) / len(composed_ham[::20]) < 0.25
 
 
-@pytest.mark.shared_data
-def test_doorways_send_every_visitor_to_a_shop_or_elsewhere_alike(records):
-    """Sending every visitor on is no sign of a sale by itself: doorways of both labels do."""
-    from medspam.extract import extract_page  # noqa: PLC0415
-
-    doors = [r for r in records if r["kind"] == "doorway"]
-    assert {(r["label"], bool(r["location"])) for r in doors} == {
-        ("spam", True), ("spam", False), ("ham", True), ("ham", False)}  # HTTP and refresh
-    for record in doors[::5]:
-        page = extract_page(record["html"], record["url"], location=record["location"])
-        (sent_to,) = [link for link in page.links if link.is_automatic]
-        assert (sent_to.domain in record["targets"]) == (record["label"] == "spam")
-        assert sent_to.is_external
-
-
 def test_disguise_leaves_addresses_as_written() -> None:
     from medspam.corpus.compose import disguise_drug_names  # noqa: PLC0415
 

@@ -102,7 +102,6 @@ def _link_cue(cue: str, link: Link) -> str:
         "found_text": "written as plain text, not a link",
         "found_frame": "loaded in a frame, not shown as a link",
         "found_redirect": "a redirect (meta refresh, script or handler), not a link to click",
-        "is_automatic": "a redirect every visitor follows by itself (HTTP, or a refresh soon)",
         "has_disguised_drug_word": "drug name in disguise (leet digits or look-alike letters)",
     }
     return texts.get(cue, cue.replace("_", " "))
@@ -251,7 +250,6 @@ _LINK_SUMMARY_TEXTS: dict[str, _Describe] = {
         lambda _, ev: _links_to(ev, lambda link: link.found in {"text", "obfuscated"}),
     "max_hidden_link_score": lambda _, ev: _links_to(ev, lambda link: link.is_hidden),
     "max_contact_score": lambda _, ev: _links_to(ev, lambda link: link.found == "contact"),
-    "automatic_redirect_log_odds": lambda _, ev: _links_to(ev, lambda link: link.is_automatic),
     **dict.fromkeys(("max_link_log_odds", "any_link_log_odds", "links_over_half",
                      "share_of_links_over_half"), lambda _, ev: _links_to(ev, _any_link)),
     "link_count": lambda scored, _: f"number of links ({len(_scored_links(scored))})",

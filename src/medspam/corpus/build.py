@@ -29,7 +29,6 @@ from medspam.corpus.compose import (
     shop_url,
     site_url,
 )
-from medspam.corpus.doorways import doorway
 from medspam.corpus.inject import build_injection, pharma_hack
 from medspam.extract import extract_page
 
@@ -218,7 +217,7 @@ class Builder:
         """
         families = (self._medquad, self._articles, self._hard_negatives, self._shop_pages,
                     self._enron, self._webpages, self._realpages, self._sales_posts,
-                    self._short_pages, self._doorways)
+                    self._short_pages)
         for family in families:
             self.rng = random.Random(f"{self.seed}:{family.__name__}")
             self.carrier_rng = random.Random(f"{self.seed}:{family.__name__}:carriers")
@@ -424,48 +423,6 @@ class Builder:
                             kind="short-page", lang="en", group=group, pool=pool,
                             medical=medical)
 
-    def _doorways(self) -> Iterator[dict[str, Any]]:
-        """Real pages' addresses that send every visitor on: to a shop, or to another site.
-
-        Without them no training page sent its visitors anywhere, and a page that only
-        redirected to a shop scored 0.41: nothing had taught the page scorer what a link
-        every visitor follows weighs. The harmless ones go where real pages send people:
-        another real page's site (a page that moved) or a link the page itself carries.
-        """
-        for real in self._real_pages:
-            rng = self.rng
-            if rng.random() >= DOORWAY_SHARE:
-                continue
-            host = urls.describe_host(real.url).site
-            pool = pool_of("host:" + host)
-            spam = rng.random() < 0.5  # noqa: PLR2004
-            shop = rng.choice(self.shops[pool]) if spam else ""
-            target = (shop_url(rng, shop, rng.choice(SPAM_DRUGS), self.material) if spam
-                      else self._elsewhere(real, host))
-            door = doorway(rng, target, real.html.decode("utf-8", "replace"))
-            yield self._record(url=real.url, html=door.html, location=door.location,
-                               label="spam" if spam else "ham",
-                               category="drug-sales" if spam else "clean",
-                               source="composition/doorways", kind="doorway", lang="",
-                               group="webpage:" + real.name, pool=pool, medical=0,
-                               placement="doorway" if spam else "",
-                               targets=[shop] if spam else [])
-
-    def _elsewhere(self, real: sources.RealPage, site: str) -> str:
-        """A harmless address to send visitors from ``real`` to.
-
-        That is a link the page carries, or another real page on another site.
-        """
-        if self.rng.random() < 0.5:  # noqa: PLR2004
-            links = [link.url for link in extract_page(real.html, real.url).links
-                     if link.is_external and link.found in {"anchor", "frame"}
-                     and link.url.startswith("http")]
-            if links:
-                return self.rng.choice(links)
-        others = [page.url for page in self._real_pages
-                  if urls.describe_host(page.url).site != site]
-        return self.rng.choice(others)
-
     def _realpages(self) -> Iterator[dict[str, Any]]:
         """Real drug-sales pages and look-alikes: URL and first sentences, split by host."""
         for page in sources.read_realpages(self.data):
@@ -481,10 +438,6 @@ class Builder:
                                # medical scorer that drug information is not health text.
                                medical=None)
 
-
-DOORWAY_SHARE = 0.5
-"""Share of the real web pages whose address also appears as a doorway
-(:mod:`medspam.corpus.doorways`), half of them to a shop."""
 
 DISGUISED_SHARE = 0.1
 """Share of the composed sale pages whose visible drug names are written in disguise (leet

@@ -48,7 +48,6 @@ CUE_NAMES = (
     "domain_digit_count",
     "domain_hyphen_count",
     "has_disguised_drug_word",
-    "is_automatic",
 )
 
 _PHARMACY_WORDS = frozenset(
@@ -129,7 +128,6 @@ class LinkCues(ObjectTransformer):
             min(sum(map(str.isdigit, host.domain_label if host else "")), 8) / 8,
             min((host.domain_label.count("-") if host else 0), 4) / 4,
             parts.is_disguised,
-            link.is_automatic,
         ]
 
 
