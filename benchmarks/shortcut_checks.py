@@ -131,7 +131,8 @@ def adversarial(clf: Classifier, records: list[dict[str, Any]]) -> dict[str, Any
     spam = [r for r in records if r["pool"] == "test" and r["label"] == "spam"]
 
     def recall(transform: Any) -> float:
-        pages = [{"html": transform(r["html"]), "url": r["url"]} for r in spam]
+        pages = [{"html": transform(r["html"]), "url": r["url"], "location": r.get("location")}
+                 for r in spam]
         flagged = sum(v.is_spam for v in clf.classify_many(pages))
         return round(flagged / len(spam), 4)
 

@@ -185,3 +185,48 @@ def test_a_page_whose_links_stay_on_its_site_says_so(classifier):
     assert verdict.signals["links"] == 0.0
     assert "no link leaves the site" in [r.text for r in verdict.reasons]
 
+
+
+# --- pages that send every visitor on -------------------------------------------------------
+
+DOORWAY_URL = "https://physio-notes.example.org/2025/03/easing-sciatica"
+SHOP_URL = "https://oxy-tramadol-direct.example/product/oxycodone-30mg"
+ARTICLE = ("<h1>Easing sciatica</h1><p>Sciatica is pain that travels along the sciatic nerve. "
+           "Gentle stretching, heat and staying active help most people recover within six "
+           "weeks; see a doctor if the pain is severe or you lose bladder control.</p>")
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "doorways: the page scorer never saw a page that only sends its visitors on (0.41); a "
+    "model trained with doorway pages catches it (docs/model-history.md, item 24)"))
+def test_a_page_that_refreshes_at_once_to_a_shop_is_a_sale(classifier):
+    """A doorway's body is for search engines: its visitors land in the shop."""
+    html = (f'<html><head><meta http-equiv="refresh" content="0;url={SHOP_URL}"></head>'
+            "<body></body></html>")
+    verdict = classifier.classify(html, url=DOORWAY_URL)
+    (shop,) = verdict.links
+    assert (shop.link.url, shop.link.found, shop.link.is_automatic) == (SHOP_URL, "redirect", True)
+    assert verdict.to_dict()["links"][0]["automatic"] is True
+    assert (verdict.verdict, verdict.category) == ("spam", "drug-sales")
+    assert verdict.reasons[0].text.startswith(
+        "redirects every visitor to oxy-tramadol-direct.example"), verdict.reasons
+
+
+@pytest.mark.parametrize("location", [
+    "https://www.nhs.uk/conditions/sciatica/",  # a trusted health domain: not scored
+    "https://physio-notes.example.org/2025/03/easing-sciatica-and-back-pain",  # the same site
+    "https://www.bakery-on-main.example/",
+    "https://www.thehill.com/",  # a news site
+])
+def test_a_redirect_elsewhere_is_no_sale(classifier, location):
+    assert classifier.classify("", url=DOORWAY_URL, location=location).verdict == "ok"
+
+
+def test_an_http_redirect_to_a_shop_is_a_sale_in_every_interface(classifier):
+    """``location`` is what a crawler saw: a 302's ``Location``, read from WARC records."""
+    one = classifier.classify(ARTICLE, DOORWAY_URL, location=SHOP_URL)
+    (many,) = classifier.classify_many(
+        [{"html": ARTICLE, "url": DOORWAY_URL, "location": SHOP_URL}])
+    assert one.to_dict() == many.to_dict()
+    assert (one.verdict, one.category) == ("spam", "medical-drug-sales")
+    assert classifier.classify(ARTICLE, DOORWAY_URL).verdict == "ok"

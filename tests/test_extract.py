@@ -620,6 +620,8 @@ def test_a_redirect_resolves_against_the_page_and_an_anchor_to_it_wins() -> None
     ("text", "url", "found"),
     [
         ("Order at https://shop.example.com/b?id=1.", "https://shop.example.com/b?id=1", "text"),
+        ("Redirecting to https://shop.example.com/b…", "https://shop.example.com/b", "text"),
+        ("\u201cOrder at https://shop.example.com/b\u201d", "https://shop.example.com/b", "text"),
         ("Order at www.shop.example.com/buy, today", "http://www.shop.example.com/buy", "text"),
         ("Read More: buycocaineonline.info/en/product", "http://buycocaineonline.info/en/product",
          "text"),
@@ -637,9 +639,9 @@ def test_a_redirect_resolves_against_the_page_and_an_anchor_to_it_wins() -> None
         ("Get it from benzo-direct[.]cc today", "http://benzo-direct.cc/", "obfuscated"),
         ("Pide en farmacia-online[.]es ya", "http://farmacia-online.es/", "obfuscated"),
     ],
-    ids=["scheme", "www", "bare-path", "bare", "hxxps", "bracket-dots", "spoken-dot",
-         "spoken-dot-word-tld-with-path", "spaced-scheme", "zero-width", "full-width", "punycode",
-         "bracket-dot-file-extension-tld", "bracket-dot-word-tld"],
+    ids=["scheme", "ellipsis", "curly-quote", "www", "bare-path", "bare", "hxxps", "bracket-dots",
+         "spoken-dot", "spoken-dot-word-tld-with-path", "spaced-scheme", "zero-width", "full-width",
+         "punycode", "bracket-dot-file-extension-tld", "bracket-dot-word-tld"],
 )
 def test_text_links(text: str, url: str, found: str) -> None:
     link = one_link(f"<p>{text}</p>", None)

@@ -48,7 +48,8 @@ def classify_records(
         classifier = classifier.with_lists(SiteLists())
     if pages is None:
         verdicts = list(classifier.classify_many(
-            {"html": r.get("html") or r.get("text") or "", "url": r.get("url")} for r in records))
+            {"html": r.get("html") or r.get("text") or "", "url": r.get("url"),
+             "location": r.get("location")} for r in records))
     else:
         verdicts = []
         for start in range(0, len(pages), 256):

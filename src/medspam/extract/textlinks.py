@@ -72,7 +72,9 @@ _BARE = re.compile(
 )
 _DOUBLED_SEPARATOR = re.compile(r"[ \t().-]{3,}|--|\.\.")
 _DATE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}")
-_TRAILING = ".,;:!?'\")]}»"
+_TRAILING = ".,;:!?'\")]}»\u2026\u201d\u2019"
+"""Punctuation that ends a sentence, not a URL written at its end: also an ellipsis ("Redirecting
+to https://…/x…") and closing curly quotes."""
 _CUE_WINDOW = 40
 _MIN_PHONE_DIGITS = 9
 _MAX_PHONE_DIGITS = 15
