@@ -165,6 +165,22 @@ def test_evaluate_on_a_labelled_file_reports_recall_by_page_and_by_document(tmp_
     assert "│ data │ document " in capsys.readouterr().out
 
 
+def test_evaluate_reads_where_a_record_redirects(tmp_path, capsys):
+    """A labelled crawl record keeps its 302: the article that redirects to a shop is caught."""
+    article = ("<h1>Easing sciatica</h1><p>Sciatica is pain along the sciatic nerve; most "
+               "people recover within six weeks with gentle stretching and heat.</p>")
+    shop = "https://oxy-tramadol-direct.example/product/oxycodone-30mg"
+    rows = [{"id": "r", "url": "https://physio-notes.example.org/sciatica", "html": article,
+             "location": shop, "label": "spam"},
+            {"id": "n", "url": "https://physio-notes.example.org/heat", "html": article,
+             "location": 302, "label": "ham"}]  # not text: read as no redirect
+    data = tmp_path / "crawl.jsonl"
+    data.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    assert main(["evaluate", "--data", str(data), "--json"]) == 0
+    overall = json.loads(capsys.readouterr().out)["data"]["overall"]
+    assert (overall["tp"], overall["fp"]) == (1, 0)
+
+
 @pytest.mark.parametrize(("content", "message"), [
     (None, "cannot read"),
     (b"", "no labelled records"),

@@ -295,6 +295,12 @@ def test_what_is_no_frame_or_redirect(markup: str) -> None:
 # --- automatic redirects: where every visitor is sent ----------------------------------------
 
 
+@pytest.mark.parametrize("location", [5, b"https://shop.example/", ["https://shop.example/"]])
+def test_a_location_that_is_not_text_is_a_clear_error(location: object) -> None:
+    with pytest.raises(TypeError, match="location as str"):
+        extract_page("", PAGE_URL, location=location)  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(("markup", "automatic"), [
     (f'<head><meta http-equiv="Refresh" content="0; URL=\'{SHOP}\'"></head>', True),
     (f'<p>Text</p><meta http-equiv="refresh" content="3;url={SHOP}">', True),  # the body's too

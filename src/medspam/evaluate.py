@@ -49,12 +49,17 @@ def classify_records(
     if pages is None:
         verdicts = list(classifier.classify_many(
             {"html": r.get("html") or r.get("text") or "", "url": r.get("url"),
-             "location": r.get("location")} for r in records))
+             "location": _text_or_none(r.get("location"))} for r in records))
     else:
         verdicts = []
         for start in range(0, len(pages), 256):
             verdicts += classifier.classify_pages(pages[start:start + 256])
     return [Scored(r, v) for r, v in zip(records, verdicts, strict=True)]
+
+
+def _text_or_none(value: Any) -> str | None:
+    """A record's optional text field, ``None`` when it is missing or not text."""
+    return value if isinstance(value, str) else None
 
 
 def document_weights(results: Sequence[Scored]) -> np.ndarray[Any, Any]:

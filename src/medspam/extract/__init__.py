@@ -69,7 +69,7 @@ def extract_page(
     Raises
     ------
     TypeError
-        If ``data`` is neither ``str`` nor ``bytes``.
+        If ``data`` is neither ``str`` nor ``bytes``, or ``location`` is not a ``str``.
 
     Examples
     --------
@@ -79,6 +79,9 @@ def extract_page(
     """
     if not isinstance(data, str | bytes):
         msg = f"extract_page() takes the page as str or bytes, not {type(data).__name__}"
+        raise TypeError(msg)
+    if location is not None and not isinstance(location, str):
+        msg = f"extract_page() takes the location as str, not {type(location).__name__}"
         raise TypeError(msg)
     settings = settings or Settings()
     notes: list[str] = []
