@@ -62,6 +62,18 @@ def test_classify_never_raises(data: str | bytes, url: str | None) -> None:
     assert verdict.category in {"clean", "drug-sales", "medical-drug-sales"}
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(max_size=200), web_urls()), st.one_of(st.none(), web_urls()),
+       st.sampled_from(["", "<p>Moved</p>", b"\x00\xff" * 8]))
+def test_any_location_is_read_without_raising(location: str, url: str | None,
+                                              body: str | bytes) -> None:
+    """Where an HTTP response redirects is a crawl's header: any text at all."""
+    page = extract_page(body, url, location=location)
+    automatic = [link for link in page.links if link.is_automatic]
+    assert len(automatic) <= 1
+    assert all(link.found == "redirect" and link.position == 0.0 for link in automatic)
+
+
 SCRIPT_TOKENS = (
     "document.write(", "location = ", "a.href = ", "$('#x').append(", "eval(", "atob(",
     "unescape(", "String.fromCharCode(104,116,116,112,115,58,47,47)", "var a = ", "var b = ",
