@@ -173,7 +173,7 @@ def test_evaluate_reads_where_a_record_redirects(tmp_path, capsys):
     rows = [{"id": "r", "url": "https://physio-notes.example.org/sciatica", "html": article,
              "location": shop, "label": "spam"},
             {"id": "n", "url": "https://physio-notes.example.org/heat", "html": article,
-             "location": 302, "label": "ham"}]  # not text: read as no redirect
+             "label": "ham"}]
     data = tmp_path / "crawl.jsonl"
     data.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
     assert main(["evaluate", "--data", str(data), "--json"]) == 0
@@ -188,10 +188,11 @@ def test_evaluate_reads_where_a_record_redirects(tmp_path, capsys):
     (b"[1, 2]\n", ":1: not an object with a label"),
     (b'{"label": "maybe", "html": "x"}\n', ":1: not an object with a label"),
     (b'{"label": "spam", "html": 123}\n', ":1: 'html' must be a string"),
+    (b'{"label": "spam", "html": "", "location": 302}\n', ":1: 'location' must be a string"),
     (b'{"label": "ham", "html": "\xff\xfe"}\n', "cannot read"),
     (b"[" * 100_000 + b"\n", ":1: not JSON"),
-], ids=["missing", "empty", "not-json", "not-object", "bad-label", "html-not-str", "not-utf8",
-        "nested-too-deep"])
+], ids=["missing", "empty", "not-json", "not-object", "bad-label", "html-not-str",
+        "location-not-str", "not-utf8", "nested-too-deep"])
 def test_evaluate_refuses_a_bad_labelled_file_with_a_clear_error(tmp_path, capsys, content,
                                                                   message):
     data = tmp_path / "labelled.jsonl"

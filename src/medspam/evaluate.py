@@ -49,17 +49,12 @@ def classify_records(
     if pages is None:
         verdicts = list(classifier.classify_many(
             {"html": r.get("html") or r.get("text") or "", "url": r.get("url"),
-             "location": _text_or_none(r.get("location"))} for r in records))
+             "location": r.get("location")} for r in records))
     else:
         verdicts = []
         for start in range(0, len(pages), 256):
             verdicts += classifier.classify_pages(pages[start:start + 256])
     return [Scored(r, v) for r, v in zip(records, verdicts, strict=True)]
-
-
-def _text_or_none(value: Any) -> str | None:
-    """A record's optional text field, ``None`` when it is missing or not text."""
-    return value if isinstance(value, str) else None
 
 
 def document_weights(results: Sequence[Scored]) -> np.ndarray[Any, Any]:
@@ -162,6 +157,8 @@ def report(results: Sequence[Scored]) -> dict[str, Any]:
 def read_labelled(path: Path) -> Iterable[dict[str, Any]]:
     """Read a labelled JSONL(.gz) file of ``{id, url, html|text, label}`` records.
 
+    A record may say where its HTTP response redirected (``location``, as in ``medspam scan``).
+
     Raises
     ------
     InputError
@@ -179,7 +176,7 @@ def read_labelled(path: Path) -> Iterable[dict[str, Any]]:
             msg = f"{path}:{number}: not an object with a label of 'spam' or 'ham'"
             raise InputError(msg)
         record.setdefault("html", record.get("text", ""))
-        for field in ("html", "text", "url"):
+        for field in ("html", "text", "url", "location"):
             if record.get(field) is not None and not isinstance(record[field], str):
                 msg = f"{path}:{number}: '{field}' must be a string"
                 raise InputError(msg)
