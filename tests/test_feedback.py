@@ -127,6 +127,43 @@ def test_records_and_export_keep_the_page(store: FeedbackStore) -> None:
     json.dumps(exported)
 
 
+def test_the_redirect_is_kept_with_the_page(store: FeedbackStore) -> None:
+    shop = "https://pills-now.example/buy"
+    vid = store.save_page("", URL, location=shop)
+    by_id, _ = store.add_feedback(label="spam", verdict_id=vid)
+    by_page, _ = store.add_feedback(label="spam", body="", url=URL, location=shop)
+    without, is_new = store.add_feedback(label="spam", body="", url=URL)
+    assert is_new  # the same body at the same address, without the redirect, is another page
+    assert [fb.location for fb in (by_id, by_page, without)] == [shop, shop, None]
+    assert [r["location"] for r in store.labelled_records()] == [shop, shop, None]
+    assert [fb.to_dict(with_page=False)["location"] for fb in store.iter_feedback()] == [
+        shop, shop, None]
+
+
+def test_a_database_from_before_redirects_gains_the_column(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript("""
+        CREATE TABLE pages (seq INTEGER PRIMARY KEY AUTOINCREMENT, verdict_id TEXT NOT NULL
+            UNIQUE, created TEXT NOT NULL, url TEXT, body NOT NULL, content_type TEXT,
+            verdict TEXT, score REAL, model TEXT);
+        CREATE TABLE feedback (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+            created TEXT NOT NULL, subject TEXT NOT NULL, label TEXT NOT NULL, verdict_id TEXT,
+            url TEXT, body NOT NULL, content_type TEXT, verdict TEXT, score REAL, model TEXT,
+            note TEXT, moderator TEXT, UNIQUE (subject, label));
+        INSERT INTO pages (verdict_id, created, url, body) VALUES ('v1', 't', 'u', 'old page');
+        INSERT INTO feedback (id, created, subject, label, url, body)
+            VALUES ('f1', 't', 'verdict:v0', 'ham', 'u', 'old feedback');
+    """)
+    db.close()
+    store = FeedbackStore(path)
+    assert store.get_feedback("f1").location is None
+    feedback, _ = store.add_feedback(label="spam", verdict_id="v1")
+    assert (feedback.body, feedback.location) == ("old page", None)
+    assert store.save_page(PAGE, URL, location="https://pills-now.example/") is not None
+    store.close()
+
+
 def test_concurrent_duplicates_store_one_row(store: FeedbackStore) -> None:
     other = FeedbackStore(store.path)  # a second connection, as another worker process has
     vid = store.save_page(PAGE, URL)

@@ -95,6 +95,50 @@ def test_classify_raw_html_with_url_in_the_query(client: TestClient) -> None:
     assert (body["verdict"], body["url"]) == ("spam", classify(client)["url"])
 
 
+SHOP = "https://oxycodone-pills-overnight.shop/product/oxycodone-80mg"
+
+
+def _classify_json(client: TestClient) -> dict[str, Any]:
+    return client.post("/v1/classify",
+                       json={"html": HAM_PAGE, "url": SPAM_URL, "location": SHOP}).json()
+
+
+def _classify_raw(client: TestClient) -> dict[str, Any]:
+    return client.post("/v1/classify", content=HAM_PAGE.encode(),
+                       params={"url": SPAM_URL, "location": SHOP},
+                       headers={"Content-Type": "text/html"}).json()
+
+
+def _classify_batch(client: TestClient) -> dict[str, Any]:
+    pages = [{"html": HAM_PAGE, "url": SPAM_URL, "location": SHOP}]
+    (result,) = client.post("/v1/classify/batch", json={"pages": pages}).json()["results"]
+    return {k: v for k, v in result.items() if k not in {"index", "id"}}
+
+
+@pytest.mark.parametrize("send", [_classify_json, _classify_raw, _classify_batch],
+                         ids=["json", "raw-query", "batch"])
+def test_a_redirect_location_is_read_as_classify_reads_it(
+        client: TestClient, classifier: medspam.Classifier,
+        send: Callable[[TestClient], dict[str, Any]]) -> None:
+    body = send(client)
+    expected = classifier.classify(HAM_PAGE, SPAM_URL, location=SHOP).to_dict()
+    assert {k: v for k, v in body.items() if k != "verdict_id"} == expected
+    assert [(link["url"], link["found"]) for link in body["links"] if link["automatic"]] == [
+        (SHOP, "redirect")]
+
+
+def test_feedback_keeps_the_redirect_for_learn(client: TestClient) -> None:
+    by_id = client.post("/v1/feedback", json={"verdict_id": _classify_json(client)["verdict_id"],
+                                              "label": "spam"})
+    by_page = client.post("/v1/feedback", json={"html": "", "url": SPAM_URL,
+                                                "location": SHOP, "label": "spam"})
+    without = client.post("/v1/feedback", json={"html": "", "url": SPAM_URL, "label": "spam"})
+    assert [r.status_code for r in (by_id, by_page, without)] == [201, 201, 201]
+    assert [r.json()["location"] for r in (by_id, by_page, without)] == [SHOP, SHOP, None]
+    rows = [json.loads(line) for line in client.get("/v1/feedback/export").text.splitlines()]
+    assert [row["location"] for row in rows] == [SHOP, SHOP, None]
+
+
 def test_raw_body_charset_comes_from_the_content_type(client: TestClient) -> None:
     page = "<p>Le café du coin ouvre à sept heures.</p>".encode("cp1252")
     response = client.post("/v1/classify", content=page, params={"with_text": "true"},

@@ -51,7 +51,8 @@ CREATE TABLE IF NOT EXISTS pages (
     content_type TEXT,
     verdict TEXT,
     score REAL,
-    model TEXT
+    model TEXT,
+    location TEXT
 );
 CREATE TABLE IF NOT EXISTS feedback (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -68,16 +69,20 @@ CREATE TABLE IF NOT EXISTS feedback (
     model TEXT,
     note TEXT,
     moderator TEXT,
+    location TEXT,
     UNIQUE (subject, label)
 );
 """
-_FEEDBACK_COLUMNS = ("id", "created", "label", "verdict_id", "url", "body", "content_type",
-                     "verdict", "score", "model", "note", "moderator")
+_FEEDBACK_COLUMNS = ("id", "created", "label", "verdict_id", "url", "location", "body",
+                     "content_type", "verdict", "score", "model", "note", "moderator")
+_PAGE_COLUMNS = ("url", "location", "body", "content_type", "verdict", "score", "model")
+"""What feedback copies from a stored page."""
 _TABLE_COLUMNS = {
-    "pages": ("seq", "verdict_id", "created", "url", "body", "content_type", "verdict", "score",
-              "model"),
+    "pages": ("seq", "verdict_id", "created", *_PAGE_COLUMNS),
     "feedback": ("seq", "subject", *_FEEDBACK_COLUMNS)}
 """Columns the queries use, checked when a database is opened (see ``_open``)."""
+_ADDED_COLUMNS = {"location": "TEXT"}
+"""Columns added after the first release: a database made before gets them when opened."""
 
 
 class UnknownVerdictError(InputError, LookupError):
@@ -101,6 +106,8 @@ class Feedback:
     """The verdict it corrects, when given by id."""
     url: str | None
     """The page's URL."""
+    location: str | None
+    """Where the page's HTTP response redirected every visitor (its ``Location``), if anywhere."""
     body: str | bytes
     """The page as classified (text, or bytes as uploaded)."""
     content_type: str | None
@@ -139,10 +146,14 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
 
 
-def page_subject(body: str | bytes, url: str | None) -> str:
-    """Identity of a page given by content: sha256 of its URL and body."""
+def page_subject(body: str | bytes, url: str | None, location: str | None = None) -> str:
+    """Identity of a page given by content: sha256 of its URL, body and redirect.
+
+    A response without a redirect hashes as it did before responses had one.
+    """
     data = body.encode("utf-8") if isinstance(body, str) else body
-    digest = hashlib.sha256((url or "").encode("utf-8") + b"\0" + data).hexdigest()
+    redirect = b"" if location is None else b"\0location:" + location.encode("utf-8")
+    digest = hashlib.sha256((url or "").encode("utf-8") + b"\0" + data + redirect).hexdigest()
     return f"page:{digest}"
 
 
@@ -159,12 +170,29 @@ def _open(path: Path) -> sqlite3.Connection:
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
         db.executescript(_SCHEMA)
+        _add_missing_columns(db)
         for table, columns in _TABLE_COLUMNS.items():
             db.execute(f"SELECT {', '.join(columns)} FROM {table} LIMIT 0")  # noqa: S608
     except sqlite3.Error:
         db.close()
         raise
     return db
+
+
+def _add_missing_columns(db: sqlite3.Connection) -> None:
+    """Give a database made by an earlier release the columns added since (empty in old rows).
+
+    A table that is not ours is left alone: the column check after this refuses it. The
+    write lock is taken first, so workers opening one database at once add a column once.
+    """
+    with db:
+        db.execute("BEGIN IMMEDIATE")
+        for table, columns in _TABLE_COLUMNS.items():
+            have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+            if not have.issuperset(set(columns) - set(_ADDED_COLUMNS)):
+                continue
+            for column in sorted(_ADDED_COLUMNS.keys() - have):
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {_ADDED_COLUMNS[column]}")
 
 
 class FeedbackStore:
@@ -209,10 +237,13 @@ class FeedbackStore:
             self._db.close()
 
     def save_page(
-        self, body: str | bytes, url: str | None, *, content_type: str | None = None,
-        verdict: str | None = None, score: float | None = None, model: str | None = None,
+        self, body: str | bytes, url: str | None, *, location: str | None = None,
+        content_type: str | None = None, verdict: str | None = None, score: float | None = None,
+        model: str | None = None,
     ) -> str | None:
         """Keep a classified page and return its new ``verdict_id`` (``None`` when none are kept).
+
+        ``location`` is where its HTTP response redirected, as it was classified.
 
         Pages beyond ``max_pages`` are pruned, oldest first.
         """
@@ -222,18 +253,19 @@ class FeedbackStore:
         with self._lock, self._db:
             self._db.execute("BEGIN IMMEDIATE")
             cursor = self._db.execute(
-                "INSERT INTO pages (verdict_id, created, url, body, content_type, verdict, "
-                "score, model) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (verdict_id, _now(), url, body, content_type, verdict, score, model))
+                "INSERT INTO pages (verdict_id, created, url, location, body, content_type, "
+                "verdict, score, model) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (verdict_id, _now(), url, location, body, content_type, verdict, score, model))
             self._db.execute("DELETE FROM pages WHERE seq <= ?",
                              ((cursor.lastrowid or 0) - self.max_pages,))
         return verdict_id
 
     def add_feedback(
         self, *, label: str, verdict_id: str | None = None, body: str | bytes | None = None,
-        url: str | None = None, note: str | None = None, moderator: str | None = None,
+        url: str | None = None, location: str | None = None, note: str | None = None,
+        moderator: str | None = None,
     ) -> tuple[Feedback, bool]:
-        """Store a correction by ``verdict_id`` or by page (``body`` and ``url``).
+        """Store a correction by ``verdict_id`` or by page (``body``, ``url``, ``location``).
 
         Idempotent: the same page and label return the stored feedback unchanged. A different
         label for the same page replaces the earlier one (the moderator changed their mind).
@@ -256,8 +288,9 @@ class FeedbackStore:
             raise InputError(msg)
         with self._lock, self._db:
             self._db.execute("BEGIN IMMEDIATE")
-            row = self._page_row(verdict_id, body, url)
-            subject = f"verdict:{verdict_id}" if verdict_id else page_subject(row["body"], url)
+            row = self._page_row(verdict_id, body, url, location)
+            subject = (f"verdict:{verdict_id}" if verdict_id
+                       else page_subject(row["body"], url, location))
             existing = self._feedback_where("subject = ? AND label = ?", (subject, label))
             if existing:
                 return existing[0], False
@@ -271,24 +304,24 @@ class FeedbackStore:
             return self._feedback_where("id = ?", (values["id"],))[0], True
 
     def _page_row(
-        self, verdict_id: str | None, body: str | bytes | None, url: str | None
+        self, verdict_id: str | None, body: str | bytes | None, url: str | None,
+        location: str | None,
     ) -> dict[str, Any]:
         """Return the page feedback is about: the stored one for ``verdict_id``, else the given."""
         if verdict_id:
             found = self._db.execute(
-                "SELECT url, body, content_type, verdict, score, model FROM pages "
+                f"SELECT {', '.join(_PAGE_COLUMNS)} FROM pages "  # noqa: S608 - fixed SQL
                 "WHERE verdict_id = ?", (verdict_id,)).fetchone()
             if found is None:
                 msg = (f"unknown verdict_id {verdict_id!r}: it was never issued or is older than "
                        f"the last {self.max_pages} classified pages; send html and url instead")
                 raise UnknownVerdictError(msg)
-            return dict(zip(("url", "body", "content_type", "verdict", "score", "model"),
-                            found, strict=True))
+            return dict(zip(_PAGE_COLUMNS, found, strict=True))
         if body is None:
             msg = "feedback needs a verdict_id, or the page (html or text) and its url"
             raise InputError(msg)
-        return {"url": url, "body": body, "content_type": None, "verdict": None,
-                "score": None, "model": None}
+        return {"url": url, "location": location, "body": body, "content_type": None,
+                "verdict": None, "score": None, "model": None}
 
     def _feedback_where(self, where: str, params: tuple[Any, ...]) -> list[Feedback]:
         """Feedback rows matching an SQL condition, oldest first."""
@@ -323,8 +356,9 @@ class FeedbackStore:
             yield from (Feedback(*row[1:]) for row in rows)
 
     def labelled_records(self) -> list[dict[str, Any]]:
-        """Feedback as labelled records ``{id, url, html, label}`` for ``medspam.train``."""
-        return [{"id": f"feedback:{fb.id}", "url": fb.url, "html": fb.body, "label": fb.label}
+        """Feedback as labelled records ``{id, url, location, html, label}`` for training."""
+        return [{"id": f"feedback:{fb.id}", "url": fb.url, "location": fb.location,
+                 "html": fb.body, "label": fb.label}
                 for fb in self.iter_feedback()]
 
     def count(self) -> dict[str, int]:

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 
-from medspam.http.schemas import BatchIn, BatchOut, ClassifyOut, PageIn
+from medspam.http.schemas import MAX_URL_CHARS, BatchIn, BatchOut, ClassifyOut, PageIn
 from medspam.http.service import PageError, PageJob, Service, get_service
 
 RAW_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain",
@@ -36,14 +36,17 @@ _CLASSIFY_BODY = {"requestBody": {"required": True, "content": {
                         503: {"description": "Too busy"}, 504: {"description": "Too slow"}})
 async def classify(
     request: Request, service: ServiceDep, with_text: WithText = False,
-    url: Annotated[str | None, Query(max_length=8192,
+    url: Annotated[str | None, Query(max_length=MAX_URL_CHARS,
                                      description="Page URL, for a raw text/html body.")] = None,
+    location: Annotated[str | None, Query(
+        max_length=MAX_URL_CHARS,
+        description="Where the page's HTTP response redirected, for a raw body.")] = None,
 ) -> JSONResponse:
-    """Classify one page: JSON ``{html | text, url?}``, or the raw page as ``text/html``.
+    """Classify one page: JSON ``{html | text, url?, location?}``, or the raw page as ``text/html``.
 
-    The URL is evidence only: the service never fetches it.
+    The URL and the redirect's location are evidence only: the service never fetches them.
     """
-    job = await _read_job(request, url)
+    job = await _read_job(request, url, location)
     (result,) = await service.runner.run(lambda: service.classify([job], with_text=with_text))
     if isinstance(result, PageError):
         raise HTTPException(result.status, result.message)
@@ -64,7 +67,7 @@ async def classify_batch(
     limit = service.settings.max_batch_pages
     if len(batch.pages) > limit:
         raise HTTPException(422, f"{len(batch.pages)} pages in one batch; the limit is {limit}")
-    jobs = [PageJob(page.body, page.url) for page in batch.pages]
+    jobs = [PageJob(page.body, page.url, page.location) for page in batch.pages]
     results = await service.runner.run(lambda: service.classify(jobs, with_text=with_text))
     out: list[dict[str, Any]] = []
     for index, (page, result) in enumerate(zip(batch.pages, results, strict=True)):
@@ -74,20 +77,23 @@ async def classify_batch(
     return JSONResponse({"results": out})
 
 
-async def _read_job(request: Request, url: str | None) -> PageJob:
-    """Read the page of a classify request from a JSON or a raw body."""
+async def _read_job(request: Request, url: str | None, location: str | None) -> PageJob:
+    """Read the page of a classify request from a JSON or a raw body.
+
+    ``url`` and ``location`` come from the query; a JSON body's own fields win.
+    """
     content_type = request.headers.get("content-type", "")
     media = _media_type(content_type)
     body = await request.body()
     if media in RAW_TYPES:
         if not body:
             raise HTTPException(422, "empty request body: send the page")
-        return PageJob(body, url, content_type)
+        return PageJob(body, url, location, content_type)
     if media and media != "application/json" and not media.endswith("+json"):
         raise HTTPException(415, f"unsupported Content-Type {media!r}: send application/json "
                             "{html | text, url} or the raw page as text/html")
     page = parse_json(body, PageIn)
-    return PageJob(page.body, page.url or url)
+    return PageJob(page.body, page.url or url, page.location or location)
 
 
 def _media_type(content_type: str) -> str:

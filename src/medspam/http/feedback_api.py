@@ -70,7 +70,8 @@ async def post_feedback(request: Request, response: Response,
     body = parse_json(await request.body(), FeedbackIn)
     feedback, is_new = await run_in_threadpool(
         service.store.add_feedback, label=body.label, verdict_id=body.verdict_id,
-        body=body.body, url=body.url, note=body.note, moderator=body.moderator)
+        body=body.body, url=body.url, location=body.location, note=body.note,
+        moderator=body.moderator)
     response.status_code = 201 if is_new else 200
     return _out(feedback)
 

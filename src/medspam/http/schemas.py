@@ -25,6 +25,10 @@ class PageIn(BaseModel):
     text: str | None = Field(None, description="The page as plain text (instead of html).")
     url: str | None = Field(None, max_length=MAX_URL_CHARS,
                             description="The page's own URL; evidence only, never fetched.")
+    location: str | None = Field(
+        None, max_length=MAX_URL_CHARS,
+        description="Where the page's HTTP response redirected (its Location header), as a crawl "
+                    "kept it: a link every visitor follows. Evidence only, never fetched.")
 
     @model_validator(mode="after")
     def _one_body(self) -> Self:
@@ -65,6 +69,10 @@ class FeedbackIn(BaseModel):
     html: str | None = Field(None, description="The page, when there is no verdict_id.")
     text: str | None = Field(None, description="The page as plain text, instead of html.")
     url: str | None = Field(None, max_length=MAX_URL_CHARS, description="The page's URL.")
+    location: str | None = Field(
+        None, max_length=MAX_URL_CHARS,
+        description="Where the page's HTTP response redirected (its Location header), as a crawl "
+                    "kept it: a link every visitor follows. Evidence only, never fetched.")
     note: str | None = Field(None, max_length=MAX_NOTE_CHARS, description="Free-text note.")
     moderator: str | None = Field(None, max_length=200, description="Who is correcting.")
 
@@ -91,6 +99,7 @@ class FeedbackOut(BaseModel):
     label: Literal["spam", "ham"]
     verdict_id: str | None
     url: str | None
+    location: str | None = Field(description="Where the page's HTTP response redirected.")
     content_type: str | None
     verdict: str | None = Field(description="The service's verdict at the time, when known.")
     score: float | None

@@ -34,6 +34,8 @@ class PageJob:
     """The page: text from JSON, or the raw bytes of a ``text/html`` body."""
     url: str | None = None
     """The page's own URL, when given."""
+    location: str | None = None
+    """Where the page's HTTP response redirected, when given (a link every visitor follows)."""
     content_type: str | None = None
     """The raw body's Content-Type (its charset helps decoding)."""
 
@@ -75,7 +77,7 @@ class Service:
         """Extract one page; an error becomes a :class:`PageError`."""
         try:
             return extract_page(job.body, job.url, settings=self.classifier.settings,
-                                content_type=job.content_type)
+                                content_type=job.content_type, location=job.location)
         except MedspamError as exc:
             return PageError(422, str(exc))
         except Exception:  # the edge of one page: log it, the others go on
@@ -87,8 +89,8 @@ class Service:
         """Build the response of one classified page; store the page under a new ``verdict_id``."""
         info = self.classifier.model_info
         verdict_id = self.store.save_page(
-            job.body, job.url, content_type=job.content_type, verdict=verdict.verdict,
-            score=verdict.score, model=f"{info.name}-{info.version}")
+            job.body, job.url, location=job.location, content_type=job.content_type,
+            verdict=verdict.verdict, score=verdict.score, model=f"{info.name}-{info.version}")
         self.metrics.count_verdict(verdict)
         result = {**verdict.to_dict(), "verdict_id": verdict_id}
         if with_text:
