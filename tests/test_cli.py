@@ -138,8 +138,8 @@ def test_report_says_a_link_is_a_hidden_frame_or_a_redirect(monkeypatch, capsys)
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(page.encode())))
     main(["check", "-", "--all-links"])
     out = capsys.readouterr().out
-    assert "https://benzo-direct.example/buy-xanax  (frame, hidden)" in out
-    assert "https://pills.example.net/order  (redirect)" in out
+    assert "https://benzo-direct.example/buy-xanax  (frame, iframe[src], hidden)" in out
+    assert "https://pills.example.net/order  (redirect, script)" in out
 
 
 @pytest.mark.parametrize("argv", [["check"], ["check", SPAM, "--threshold", "2"], ["nope"]],

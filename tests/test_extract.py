@@ -292,6 +292,34 @@ def test_what_is_no_frame_or_redirect(markup: str) -> None:
     assert not [link for link in page.links if link.found in {"frame", "redirect"}]
 
 
+# --- the markup that carries each address, for a moderator to find it ---------------------------
+
+
+@pytest.mark.parametrize(("markup", "element"), [
+    (f'<a href="{SHOP}">xanax</a>', "a[href]"),
+    (f'<map><area href="{SHOP}" alt="xanax"></map>', "area[href]"),
+    (f'<svg><a xlink:href="{SHOP}"><text>xanax</text></a></svg>', "svg a[xlink:href]"),
+    (f'<svg><a href="{SHOP}"><text>xanax</text></a></svg>', "svg a[href]"),
+    (f'<div class="card" data-href="{SHOP}">xanax</div>', "div[data-href]"),
+    (f'<form action="{SHOP}"><button>Order</button></form>', "form[action]"),
+    (f'<form><button formaction="{SHOP}">Order</button></form>', "button[formaction]"),
+    (f'<iframe src="{SHOP}"></iframe>', "iframe[src]"),
+    (f'<object data="{SHOP}"></object>', "object[data]"),
+    (f'<meta http-equiv="refresh" content="0;url={SHOP}">', "meta[http-equiv=refresh]"),
+    (f"<img src=x onerror=\"location.href='{SHOP}'\">", "img[onerror]"),
+    (f"<script>window.location = '{SHOP}'</script>", "script"),
+    (f'<a id="go">go</a><script>document.getElementById("go").href = "{SHOP}"</script>',
+     "a#go"),
+    (f"<p>Order at {SHOP}</p>", ""),  # written in the text: found says so
+])
+def test_each_link_names_the_markup_that_carries_it(markup: str, element: str) -> None:
+    assert one_link(markup).element == element
+
+
+def test_the_http_redirect_is_named_as_such() -> None:
+    assert extract_page("", PAGE_URL, location=SHOP).links[0].element == "HTTP redirect"
+
+
 # --- automatic redirects: where every visitor is sent ----------------------------------------
 
 

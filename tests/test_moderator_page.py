@@ -125,6 +125,21 @@ def test_paste_see_spam_and_correct_it(live_server: str, browser_page: Any) -> N
     assert page.problems == []
 
 
+def test_links_say_where_the_page_carries_them(live_server: str, browser_page: Any) -> None:
+    from playwright.sync_api import expect  # noqa: PLC0415
+
+    page = browser_page
+    page.goto(live_server + "/")
+    page.fill("#html", SPAM_PAGE.replace(
+        "</body>", '<form action="https://oxy-meds-overnight.shop/checkout">'
+                   "<button>Order oxycodone</button></form></body>"))
+    page.fill("#url", SPAM_URL)
+    page.click("#classify")
+    row = page.locator("#links tr", has_text="oxy-meds-overnight.shop/checkout")
+    expect(row).to_contain_text("anchor, form[action]", timeout=30_000)
+    assert page.problems == []
+
+
 def test_upload_a_file(live_server: str, browser_page: Any) -> None:
     from playwright.sync_api import expect  # noqa: PLC0415
 

@@ -59,6 +59,14 @@ class Link:
     """A redirect the browser follows by itself, for every visitor: the HTTP response's
     (``Location``, ``Refresh``) or a ``meta`` refresh within ten seconds. A visitor never
     stays on the page, so it is judged as where it sends them too."""
+    element: str = ""
+    """The markup that carries the address, as a CSS selector to find it in the page source:
+    ``a[href]``, ``area[href]``, ``svg a[href]``, ``div[data-href]`` (an element a script
+    follows when clicked), ``form[action]``, ``button[formaction]``, ``iframe[src]``,
+    ``object[data]``, ``meta[http-equiv=refresh]``, ``img[onerror]`` (an event handler),
+    ``script``, ``a#id`` (a link a script gives its address) or ``HTTP redirect`` (the
+    response's ``Location`` or ``Refresh``). Empty for an address written in the text (``found``
+    says how) and for the page's own address."""
     notes: tuple[str, ...] = ()
     """What normalisation did or could not do ("cut at 2048 characters", "punycode decoded")."""
 

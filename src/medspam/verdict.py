@@ -79,6 +79,7 @@ class LinkEvidence:
             "hidden": link.is_hidden,
             "scripted": link.is_scripted,
             "automatic": link.is_automatic,
+            "element": link.element,
             "external": link.is_external,
             "rel": list(link.rel),
             "raw": link.raw,
@@ -100,6 +101,7 @@ class LinkEvidence:
             is_hidden=bool(data.get("hidden", False)),
             is_scripted=bool(data.get("scripted", False)),
             is_automatic=bool(data.get("automatic", False)),
+            element=str(data.get("element", "")),
             is_external=bool(data.get("external", True)),
         )
         reasons = tuple(Reason.from_dict(r) for r in data.get("reasons", ()))

@@ -126,7 +126,7 @@ def _http_redirect(location: str, page_url: str | None, max_chars: int) -> Ancho
     """
     href = urls.normalise_url(location, page_url, max_chars=max_chars) or location
     return Anchor(href=href, rel=(), element_index=0, is_hidden=False, carrier="redirect",
-                  is_automatic=True)
+                  is_automatic=True, element="HTTP redirect")
 
 
 def _decode(

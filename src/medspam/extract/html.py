@@ -148,6 +148,8 @@ class Anchor:
     is_automatic: bool = False
     """A redirect the browser follows by itself, for every visitor: the HTTP response's or a
     ``meta`` refresh within :data:`MAX_REFRESH_DELAY`. It wins over a link to the same address."""
+    element: str = ""
+    """The markup that carries the address (see :attr:`medspam.page.Link.element`)."""
 
     @property
     def text(self) -> str:
@@ -495,6 +497,8 @@ class _Walker:
         """
         rel = tuple(token.lower() for token in (attributes.get("rel") or "").split())
         href = attributes.get(address) or ""
+        element_id = attributes.get("id") if self.read_scripts else None
+        listed = address in attributes
         carrier: Carrier = "anchor"
         if href[:11].lower() == "javascript:":  # href="javascript:location.href='…'"
             href, carrier = next(iter(script_urls(href)), href), "redirect"
@@ -507,11 +511,10 @@ class _Walker:
             carrier=carrier,
             is_scripted=self.scripted,
             is_fallback=address == "data-href",
+            element=f"{tag}[{address}]" if listed else f"{tag}#{element_id}",
         )
         if tag == "area":
             anchor.alt = _fold(attributes.get("alt") or attributes.get("title") or "")
-        element_id = attributes.get("id") if self.read_scripts else None
-        listed = address in attributes
         if element_id in self.given:  # a script before the anchor gave it its address
             anchor.href, anchor.carrier = self.given.pop(element_id), "anchor"
             anchor.is_scripted = listed = True
@@ -532,7 +535,8 @@ class _Walker:
             if element_id:  # an anchor further on, or none: see finish()
                 self.given.setdefault(element_id, href)
             else:
-                self.add_target("anchor", href, self.state.is_hidden, is_scripted=True)
+                self.add_target("anchor", href, self.state.is_hidden, is_scripted=True,
+                                element="script")
             return
         anchor.href, anchor.carrier, anchor.is_scripted = href, "anchor", True
         if not listed:
@@ -542,7 +546,7 @@ class _Walker:
     def finish(self) -> None:
         """Addresses scripts gave to anchors the page does not have are links of their own."""
         for href in self.given.values():
-            self.add_target("anchor", href, is_hidden=False, is_scripted=True)
+            self.add_target("anchor", href, is_hidden=False, is_scripted=True, element="script")
         self.given.clear()
 
     def add_carried(self, tag: str, attributes: dict[str, str | None], is_hidden: bool) -> None:
@@ -553,13 +557,14 @@ class _Walker:
         source = attributes.get(_SOURCE_OF.get(tag, ""))
         if source:
             tiny = attributes.get("width") in _TINY or attributes.get("height") in _TINY
-            self.add_target("frame", source, is_hidden or tiny)
+            self.add_target("frame", source, is_hidden or tiny,
+                            element=f"{tag}[{_SOURCE_OF[tag]}]")
         if not self.read_scripts:
             return
         for name in attributes:
             if name in _HANDLERS and (name != "onload" or tag in _LOADS):
                 for url in script_urls(attributes.get(name) or ""):
-                    self.add_target("redirect", url, is_hidden)
+                    self.add_target("redirect", url, is_hidden, element=f"{tag}[{name}]")
 
     def add_inner_links(
         self, node: LexborNode, tag: str, attributes: dict[str, str | None]
@@ -588,7 +593,8 @@ class _Walker:
             text = ((control.attributes.get("value") or control.attributes.get("alt") or "")
                     if control.tag == "input" else control.text(deep=True))
         self.add_target("anchor", href, self.state.is_hidden, text=text[:_MAX_CONTROL_TEXT],
-                        is_fallback=True)
+                        is_fallback=True,
+                        element="form[action]" if tag == "form" else f"{tag}[formaction]")
 
     def add_refresh(self, attributes: dict[str, str | None], *, is_hidden: bool) -> None:
         """Record the address a ``meta`` refresh sends the visitor to, if it is one.
@@ -601,23 +607,25 @@ class _Walker:
             if refresh is not None:
                 delay, href = refresh
                 in_frame = self.writing and not self.scripted
-                self.add_target("redirect", href, is_hidden,
+                self.add_target("redirect", href, is_hidden, element="meta[http-equiv=refresh]",
                                 is_automatic=delay <= MAX_REFRESH_DELAY and not in_frame)
 
     def add_target(
-        self, carrier: Carrier, href: str, is_hidden: bool, *, is_scripted: bool = False,
-        text: str = "", is_fallback: bool = False, is_automatic: bool = False,
+        self, carrier: Carrier, href: str, is_hidden: bool, *, element: str,
+        is_scripted: bool = False, text: str = "", is_fallback: bool = False,
+        is_automatic: bool = False,
     ) -> None:
         """Record an address found where the walk stands, outside an element it walks into.
 
         A frame, redirect or an address a script gives a link has no text of its own; an SVG
-        link or a form's address has ``text``, its words.
+        link or a form's address has ``text``, its words. ``element`` is the markup that
+        carries it (:attr:`Anchor.element`).
         """
         self.doc.anchors.append(Anchor(
             href=href, rel=(), element_index=self.doc.element_count, is_hidden=is_hidden,
             parts=[text] if text else [], block_serial=self.serial, carrier=carrier,
             is_scripted=is_scripted or self.scripted, is_fallback=is_fallback,
-            is_automatic=is_automatic))
+            is_automatic=is_automatic, element=element))
 
     def add_script(self, script: str | None) -> None:
         """Record the addresses an inline script navigates to, and walk the markup it writes.
@@ -627,7 +635,7 @@ class _Walker:
         """
         effects = read_script(script or "", room=self.room())
         for url in effects.urls:
-            self.add_target("redirect", url, self.state.is_hidden)
+            self.add_target("redirect", url, self.state.is_hidden, element="script")
         for element_id, url in effects.links:
             self.give_address(element_id, url)
         self.walk_markup(effects.markup, is_hidden=False, is_scripted=True)
@@ -687,9 +695,11 @@ class _Walker:
         """
         for node in svg.css("a"):
             attributes = node.attributes
-            href = attributes.get("href") or attributes.get("xlink:href")
+            name = "href" if attributes.get("href") else "xlink:href"
+            href = attributes.get(name)
             if href:
-                self.add_target("anchor", href, self.state.is_hidden, text=node.text(deep=True))
+                self.add_target("anchor", href, self.state.is_hidden, text=node.text(deep=True),
+                                element=f"svg a[{name}]")
 
     def add_text(self, text: str) -> None:
         """Add a text node to the open block and to the open anchor."""

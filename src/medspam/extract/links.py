@@ -136,6 +136,7 @@ def _anchor_link(anchor: Anchor, doc: ParsedHtml, context: LinkContext, total: i
         is_external=_is_external(info, context),
         is_scripted=anchor.is_scripted,
         is_automatic=anchor.is_automatic,
+        element=anchor.element,
         notes=_url_notes(anchor.href, max_chars),
     )
 

@@ -134,6 +134,12 @@ class LinkOut(BaseModel):
         default=False,
         description="a redirect the browser follows by itself, for every visitor: the HTTP "
                     "response's or a meta refresh within ten seconds")
+    element: str = Field(
+        default="",
+        description="the markup that carries the address, as a CSS selector to find it in the "
+                    "page source (a[href], form[action], div[data-href], iframe[src], "
+                    "meta[http-equiv=refresh], img[onerror], script, a#id, svg a[href]) or "
+                    "'HTTP redirect'; empty for an address written in the text")
     external: bool
     rel: list[str]
     raw: str
