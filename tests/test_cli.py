@@ -142,6 +142,16 @@ def test_report_says_a_link_is_a_hidden_frame_or_a_redirect(monkeypatch, capsys)
     assert "https://pills.example.net/order  (redirect, script)" in out
 
 
+def test_check_reads_a_saved_pages_redirect(tmp_path, capsys):
+    saved = tmp_path / "302.html"
+    saved.write_text("")
+    main(["check", str(saved), "--url", "https://blog.example/p/1", "--json",
+          "--location", "https://pills.example.net/buy-oxycodone"])
+    (link,) = json.loads(capsys.readouterr().out)["links"]
+    assert (link["url"], link["automatic"], link["element"]) == (
+        "https://pills.example.net/buy-oxycodone", True, "HTTP redirect")
+
+
 @pytest.mark.parametrize("argv", [["check"], ["check", SPAM, "--threshold", "2"], ["nope"]],
                          ids=["no-file", "bad-threshold", "unknown-command"])
 def test_usage_errors_exit_2(argv, capsys):

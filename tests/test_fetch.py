@@ -145,9 +145,11 @@ def test_check_url_classifies_the_fetched_page(server: str, capsys: pytest.Captu
                                                classifier: Any) -> None:
     del classifier  # the shipped model must be present
     code = main(["check", f"{server}/hop/1", "--allow-private", "--json"])
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert code == 0
     assert f'"url": "{server}/page"' in out
+    assert (f"note: {server}/hop/1 -> {server}/hop/0 -> {server}/page: judged at the page it "
+            "redirects to") in err
 
 
 def test_check_url_refuses_loopback_without_the_flag(server: str,

@@ -29,6 +29,8 @@ def add_parser(subparsers: Any) -> None:
                         "http(s) URL to fetch")
     parser.add_argument("--url", help="the page's own URL (it is evidence too; default for a "
                         "fetched page: its final URL)")
+    parser.add_argument("--location", help="where the page's HTTP response redirected (a "
+                        "crawl's 3xx Location): a link every visitor follows, never fetched")
     parser.add_argument("--allow-private", action="store_true",
                         help="let a URL fetch reach private, loopback and link-local addresses")
     parser.add_argument("--json", action="store_true", help="print the verdict as JSON")
@@ -62,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
         verdict = classify_fetched(classifier, args)
     else:
         verdict = classifier.classify(
-            read_input(args.page, classifier.settings.max_bytes + 1), args.url)
+            read_input(args.page, classifier.settings.max_bytes + 1), args.url,
+            location=args.location)
     if args.json:
         print_json(verdict.to_dict())
     else:
@@ -90,10 +93,14 @@ def classify_fetched(classifier: Classifier, args: argparse.Namespace) -> Verdic
         raise InputError(msg) from exc
     page = fetch(args.page, max_bytes=classifier.settings.max_bytes,
                  allow_private=args.allow_private)
+    if page.redirects:
+        print(f"medspam: note: {' -> '.join((*page.redirects, page.url))}: judged at the page "
+              "it redirects to", file=sys.stderr)
     if page.is_truncated:
         print(f"medspam: note: page cut at {classifier.settings.max_bytes} bytes",
               file=sys.stderr)
-    return classifier.classify(page.body, args.url or page.url, content_type=page.content_type)
+    return classifier.classify(page.body, args.url or page.url, content_type=page.content_type,
+                               location=args.location)
 
 
 def render(verdict: Verdict, console: Console, *, all_links: bool = False) -> None:
