@@ -196,9 +196,6 @@ ARTICLE = ("<h1>Easing sciatica</h1><p>Sciatica is pain that travels along the s
            "weeks; see a doctor if the pain is severe or you lose bladder control.</p>")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "doorways: the page scorer never saw a page that only sends its visitors on (0.41); a "
-    "model trained with doorway pages catches it (docs/model-history.md, item 24)"))
 def test_a_page_that_refreshes_at_once_to_a_shop_is_a_sale(classifier):
     """A doorway's body is for search engines: its visitors land in the shop."""
     html = (f'<html><head><meta http-equiv="refresh" content="0;url={SHOP_URL}"></head>'

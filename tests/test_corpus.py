@@ -91,7 +91,7 @@ def test_a_share_of_composed_sales_writes_drug_names_in_disguise(records):
     assert 0.05 < share < 0.15, share
     real_spam = [r for r in records if r["label"] == "spam" and r not in composed]
     composed_ham = [r for r in records if r["label"] == "ham" and r["source"].startswith(
-        "composition/")]
+        "composition/") and r["kind"] != "doorway"]  # a doorway may keep a real page's body
     assert not any(map(disguised, real_spam + composed_ham))
 
 
@@ -117,6 +117,30 @@ def test_a_share_of_composed_sales_frame_or_redirect_to_the_shop(records):
     framing = [r for r in composed_ham[::20] if kinds(
         r, lambda link: link.found in {"frame", "redirect"})]
     assert 0.05 < len(framing) / len(composed_ham[::20]) < 0.25
+
+
+@pytest.mark.shared_data
+def test_doorways_send_every_visitor_to_a_shop_or_elsewhere_alike(records):
+    """Sending every visitor on is no sign of a sale by itself: doorways of both labels do."""
+    from medspam.extract import extract_page  # noqa: PLC0415
+
+    doors = [r for r in records if r["kind"] == "doorway"]
+    assert {(r["label"], bool(r["location"])) for r in doors} == {
+        ("spam", True), ("spam", False), ("ham", True), ("ham", False)}  # HTTP and refresh
+    shops = {target for r in records if r["label"] == "spam" for target in r["targets"]}
+    sent = {}
+    for record in doors:
+        page = extract_page(record["html"], record["url"], location=record["location"])
+        sent[record["id"]] = [link for link in page.links if link.is_automatic]
+        if record["label"] == "spam":
+            (sent_to,) = sent[record["id"]]
+            assert sent_to.domain in record["targets"]
+            assert sent_to.is_external
+        else:  # a sign-in page, the site's new domain, another real page
+            assert not {link.domain for link in sent[record["id"]]} & shops
+    # A few real pages have no web address of their own (the manifest's "hard::…"), so a
+    # doorway sent there has a Location that is no link, as a crawl can record too.
+    assert sum(len(links) == 1 for links in sent.values()) >= 0.9 * len(doors)
 
 
 def test_disguise_leaves_addresses_as_written() -> None:

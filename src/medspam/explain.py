@@ -250,6 +250,7 @@ _LINK_SUMMARY_TEXTS: dict[str, _Describe] = {
         lambda _, ev: _links_to(ev, lambda link: link.found in {"text", "obfuscated"}),
     "max_hidden_link_score": lambda _, ev: _links_to(ev, lambda link: link.is_hidden),
     "max_contact_score": lambda _, ev: _links_to(ev, lambda link: link.found == "contact"),
+    "automatic_redirect_log_odds": lambda _, ev: _links_to(ev, lambda link: link.is_automatic),
     **dict.fromkeys(("max_link_log_odds", "any_link_log_odds", "links_over_half",
                      "share_of_links_over_half"), lambda _, ev: _links_to(ev, _any_link)),
     "link_count": lambda scored, _: f"number of links ({len(_scored_links(scored))})",

@@ -6,6 +6,7 @@ import hashlib
 import html
 import random
 import re
+import urllib.parse
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
@@ -29,6 +30,7 @@ from medspam.corpus.compose import (
     shop_url,
     site_url,
 )
+from medspam.corpus.doorways import doorway
 from medspam.corpus.inject import build_injection, pharma_hack
 from medspam.extract import extract_page
 
@@ -217,7 +219,7 @@ class Builder:
         """
         families = (self._medquad, self._articles, self._hard_negatives, self._shop_pages,
                     self._enron, self._webpages, self._realpages, self._sales_posts,
-                    self._short_pages)
+                    self._short_pages, self._doorways)
         for family in families:
             self.rng = random.Random(f"{self.seed}:{family.__name__}")
             self.carrier_rng = random.Random(f"{self.seed}:{family.__name__}:carriers")
@@ -423,6 +425,59 @@ class Builder:
                             kind="short-page", lang="en", group=group, pool=pool,
                             medical=medical)
 
+    def _doorways(self) -> Iterator[dict[str, Any]]:
+        """Real pages' addresses that send every visitor on: to a shop, or to another site.
+
+        Without them no training page sent its visitors anywhere, and a page that only
+        redirected to a shop scored 0.41: nothing had taught the page scorer what a link
+        every visitor follows weighs. The harmless ones go where real sites send everyone
+        (:meth:`_elsewhere`).
+        """
+        for real in self._real_pages:
+            rng = self.rng
+            if rng.random() >= DOORWAY_SHARE:
+                continue
+            host = urls.describe_host(real.url).site
+            pool = pool_of("host:" + host)
+            spam = rng.random() < 0.5  # noqa: PLR2004
+            shop = rng.choice(self.shops[pool]) if spam else ""
+            target = (shop_url(rng, shop, rng.choice(SPAM_DRUGS), self.material) if spam
+                      else self._elsewhere(real, host))
+            door = doorway(rng, target, real.html.decode("utf-8", "replace"))
+            yield self._record(url=real.url, html=door.html, location=door.location,
+                               label="spam" if spam else "ham",
+                               category="drug-sales" if spam else "clean",
+                               source="composition/doorways", kind="doorway", lang="",
+                               group="webpage:" + real.name, pool=pool, medical=0,
+                               placement="doorway" if spam else "",
+                               targets=[shop] if spam else [])
+
+    def _elsewhere(self, real: sources.RealPage, site: str) -> str:
+        """A harmless address to send visitors from ``real`` to.
+
+        Where real sites send everyone: their sign-in page, the same name on a new domain
+        (a site that moved), or another real page on another site.
+        """
+        rng = self.rng
+        parts = urllib.parse.urlsplit(real.url)
+        path = parts.path or "/"
+        choice = rng.random()
+        if choice < 1 / 3:
+            page = rng.choice(("login", "signin", "account/login", "wp-login.php", "user/login",
+                               "auth/login"))
+            key = rng.choice(("next", "redirect_to", "return", "returnUrl"))
+            back = real.url if rng.random() < 0.5 else path  # noqa: PLR2004
+            return f"https://{parts.hostname}/{page}?{key}=" + urllib.parse.quote(back, safe="")
+        if choice < 2 / 3:
+            label = urls.describe_host(real.url).domain_label
+            suffix = rng.choice(("com", "net", "org", "co.uk", "de", "io", "co", "info"))
+            return f"https://{rng.choice(('www.', ''))}{label}.{suffix}{path}"
+        # A few real pages have no web address (the manifest's "hard::…"): a doorway sent to
+        # one has a Location that is no link, as a crawl can record too.
+        others = [page.url for page in self._real_pages
+                  if urls.describe_host(page.url).site != site]
+        return rng.choice(others)
+
     def _realpages(self) -> Iterator[dict[str, Any]]:
         """Real drug-sales pages and look-alikes: URL and first sentences, split by host."""
         for page in sources.read_realpages(self.data):
@@ -438,6 +493,10 @@ class Builder:
                                # medical scorer that drug information is not health text.
                                medical=None)
 
+
+DOORWAY_SHARE = 0.1
+"""Share of the real web pages whose address also appears as a doorway
+(:mod:`medspam.corpus.doorways`), half of them to a shop."""
 
 DISGUISED_SHARE = 0.1
 """Share of the composed sale pages whose visible drug names are written in disguise (leet

@@ -21,7 +21,7 @@ from medspam.features.scored import ScoredPage, is_trusted_link, links_to_score
 from medspam.features.scorer import Scorer, TfidfTable
 from medspam.features.textcues import selling_sentences
 
-FEATURES_VERSION = 5
+FEATURES_VERSION = 6
 """What the feature transformers compute, as a number a model's card records.
 
 A model file holds these transformers, and they run this code: a model trained when they
@@ -31,7 +31,8 @@ for the same input. 1: the models up to ``1c004a2b…`` (their cards have no ver
 tokens are words only, the top-level domain a branch of its own (``52fcfe71…``); 3: the
 commerce word list holds the wording of peer offers ("por privado", "per PN", "en MP"); 4:
 the page words leave out function words (``PageWords``); 5: frames and redirects are links of
-their own kind (``found_frame``, ``found_redirect``).
+their own kind (``found_frame``, ``found_redirect``); 6: the log-odds of the link every
+visitor follows by itself, where a page sends them (``automatic_redirect_log_odds``).
 """
 
 __all__ = [

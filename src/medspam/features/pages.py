@@ -40,6 +40,7 @@ SUMMARY_NAMES = (
     "max_link_log_odds",
     "page_url_log_odds",
     "any_link_log_odds",
+    "automatic_redirect_log_odds",
 )
 
 
@@ -102,6 +103,10 @@ class LinkScoreSummary(ObjectTransformer):
             # (a pharma hack without a sales sentence); the fit weighs it against the gated one.
             # A page without links says nothing either way: 0, not the log-odds of "no sale".
             log_odds(top(lambda _: True)) if pairs else 0.0,
+            # Where every visitor is sent (an HTTP redirect, a refresh): the page they see.
+            # A page that sends no one says nothing either way.
+            (log_odds(top(lambda link: link.is_automatic))
+             if any(link.is_automatic for link, _ in pairs) else 0.0),
         ]
 
 
