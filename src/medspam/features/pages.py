@@ -80,6 +80,7 @@ class LinkScoreSummary(ObjectTransformer):
             return max((s for link, s in pairs if keep(link)), default=0.0)
 
         over = sum(s >= _HALF for _, s in pairs)
+        sent = [s for link, s in pairs if link.is_automatic]
         # A sale link sells drugs only where a drug is named: in the text or in a link.
         gate = float(mentions_drug(scored))
         return [
@@ -105,8 +106,7 @@ class LinkScoreSummary(ObjectTransformer):
             log_odds(top(lambda _: True)) if pairs else 0.0,
             # Where every visitor is sent (an HTTP redirect, a refresh): the page they see.
             # A page that sends no one says nothing either way.
-            (log_odds(top(lambda link: link.is_automatic))
-             if any(link.is_automatic for link, _ in pairs) else 0.0),
+            log_odds(max(sent)) if sent else 0.0,
         ]
 
 

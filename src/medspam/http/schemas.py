@@ -6,7 +6,7 @@ models here document that JSON in OpenAPI and let tests check it has not drifted
 
 from __future__ import annotations
 
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -14,6 +14,14 @@ from medspam.verdict import Category, Listed  # pydantic reads the types at run 
 
 MAX_URL_CHARS = 8_192
 MAX_NOTE_CHARS = 4_000
+
+
+def _location_field() -> Any:
+    """The optional ``location`` of a page sent in (one definition for every request model)."""
+    return Field(None, max_length=MAX_URL_CHARS,
+                 description="Where the page's HTTP response redirected (its Location header), "
+                             "as a crawl kept it: a link every visitor follows. Evidence only, "
+                             "never fetched.")
 
 
 class PageIn(BaseModel):
@@ -25,10 +33,7 @@ class PageIn(BaseModel):
     text: str | None = Field(None, description="The page as plain text (instead of html).")
     url: str | None = Field(None, max_length=MAX_URL_CHARS,
                             description="The page's own URL; evidence only, never fetched.")
-    location: str | None = Field(
-        None, max_length=MAX_URL_CHARS,
-        description="Where the page's HTTP response redirected (its Location header), as a crawl "
-                    "kept it: a link every visitor follows. Evidence only, never fetched.")
+    location: str | None = _location_field()
 
     @model_validator(mode="after")
     def _one_body(self) -> Self:
@@ -69,10 +74,7 @@ class FeedbackIn(BaseModel):
     html: str | None = Field(None, description="The page, when there is no verdict_id.")
     text: str | None = Field(None, description="The page as plain text, instead of html.")
     url: str | None = Field(None, max_length=MAX_URL_CHARS, description="The page's URL.")
-    location: str | None = Field(
-        None, max_length=MAX_URL_CHARS,
-        description="Where the page's HTTP response redirected (its Location header), as a crawl "
-                    "kept it: a link every visitor follows. Evidence only, never fetched.")
+    location: str | None = _location_field()
     note: str | None = Field(None, max_length=MAX_NOTE_CHARS, description="Free-text note.")
     moderator: str | None = Field(None, max_length=200, description="Who is correcting.")
 
