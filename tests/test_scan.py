@@ -210,6 +210,7 @@ def test_directory_recursive_with_gzip(tmp_path: Path) -> None:
                              str(site / "blog" / "post.htm.gz")]
     assert records[str(site / "blog" / "post.htm.gz")].body == b"<p>post</p>"
     assert records[str(site / "blog" / "broken.html.gz")].error.startswith("cannot read")  # type: ignore[union-attr]
+    assert InputSet([str(site)], max_bytes=1000).skipped == 1  # notes.txt: counted, not lost
 
 
 def test_stdin_lists_inputs(tmp_path: Path, warc: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -89,12 +89,18 @@ class InputSet:
 
     def __init__(self, names: Iterable[str], *, max_bytes: int) -> None:
         """Find the input files (see the class docstring)."""
-        self.sources = [source for name in _expand_stdin(names) for source in find_sources(name)]
+        self.sources: list[Source] = []
+        self.skipped = 0
+        """Records that are not pages: files in a directory that are not HTML (counted when
+        the inputs are found), WARC responses of other media types (counted as they are
+        read)."""
+        for name in _expand_stdin(names):
+            sources, others = find_sources(name)
+            self.sources += sources
+            self.skipped += others
         self.max_bytes = max_bytes
         self.total_bytes = sum(source.size for source in self.sources)
         self.bytes_read = 0
-        self.skipped = 0
-        """Records that are not pages (WARC responses of other media types)."""
 
     def __iter__(self) -> Iterator[Record]:
         """Yield every record of every source."""
@@ -241,8 +247,11 @@ def _payload_type(warc: Any) -> str | None:
     return None if own is None or own.lower().startswith("application/http") else str(own)
 
 
-def find_sources(name: str) -> list[Source]:
-    """Return the input files one command-line name stands for.
+def find_sources(name: str) -> tuple[list[Source], int]:
+    """Return the input files one command-line name stands for, and the files passed over.
+
+    The second value counts the files of a directory that are no page (images, scripts,
+    style sheets): the scan counts them as skipped.
 
     Raises
     ------
@@ -252,13 +261,14 @@ def find_sources(name: str) -> list[Source]:
     """
     path = Path(name)
     if path.is_dir():
-        return [_page_source(p) for p in _walk_pages(path)]
+        pages, others = _walk_pages(path)
+        return [_page_source(p) for p in pages], others
     if not path.is_file():
         problem = ("not a regular file or directory" if path.exists()
                    else "no such file or directory")
         msg = f"{name}: {problem}"
         raise InputError(msg)
-    return [Source(path, kind_of(path), path.stat().st_size)]
+    return [Source(path, kind_of(path), path.stat().st_size)], 0
 
 
 def kind_of(path: Path) -> Kind:
@@ -295,13 +305,17 @@ def _page_source(path: Path) -> Source:
     return Source(path, "page", info.st_size)
 
 
-def _walk_pages(root: Path) -> Iterator[Path]:
-    """Yield the HTML files under ``root`` (gzipped too), in a stable sorted order."""
+def _walk_pages(root: Path) -> tuple[list[Path], int]:
+    """The HTML files under ``root`` (gzipped too), sorted, and the count of other files."""
+    pages, others = [], 0
     for folder, dirs, files in os.walk(root):
         dirs.sort()
         for name in sorted(files):
             if name.lower().removesuffix(".gz").endswith(PAGE_SUFFIXES):
-                yield Path(folder) / name
+                pages.append(Path(folder) / name)
+            else:
+                others += 1
+    return pages, others
 
 
 def _expand_stdin(names: Iterable[str]) -> Iterator[str]:

@@ -49,7 +49,8 @@ class ScanSummary:
     resumed: int = 0
     """Rows done by an earlier run of the same scan."""
     skipped: int = 0
-    """Input records that are not pages, or repeat an id already seen."""
+    """Input records that are not pages (a directory's other files, a WARC's other
+    responses), or repeat an id already seen."""
     categories: Counter[str] = field(default_factory=Counter)
     """Flagged rows per category."""
     flagged_hosts: Counter[str] = field(default_factory=Counter)
