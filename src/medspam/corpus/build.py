@@ -134,6 +134,11 @@ class Builder:
         """The real web pages, read once (as they are, hacked, and as short pages)."""
         return sources.read_webpages(self.data)
 
+    @cached_property
+    def _real_page_sites(self) -> list[tuple[str, str]]:
+        """The registered site and the address of each real web page, worked out once."""
+        return [(urls.describe_host(page.url).site, page.url) for page in self._real_pages]
+
     def _shop_domains(self) -> dict[str, list[str]]:
         """Shop domains by pool: registered domains from the lists plus generated ones."""
         by_pool: dict[str, list[str]] = {p: [] for p in POOLS}
@@ -474,8 +479,7 @@ class Builder:
             return f"https://{rng.choice(('www.', ''))}{label}.{suffix}{path}"
         # A few real pages have no web address (the manifest's "hard::…"): a doorway sent to
         # one has a Location that is no link, as a crawl can record too.
-        others = [page.url for page in self._real_pages
-                  if urls.describe_host(page.url).site != site]
+        others = [url for other, url in self._real_page_sites if other != site]
         return rng.choice(others)
 
     def _realpages(self) -> Iterator[dict[str, Any]]:
