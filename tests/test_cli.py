@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
+import medspam
 from conftest import ROOT, SEED_URL
 from medspam.cli.common import print_json
 from medspam.cli.main import main
@@ -171,8 +172,13 @@ def test_evaluate_on_a_labelled_file_reports_recall_by_page_and_by_document(tmp_
     overall = json.loads(capsys.readouterr().out)["data"]["overall"]
     assert (overall["spam"], overall["ham"], overall["fp"]) == (1, 2, 0)
     assert overall["recall_at_fpr_0.5pct_by_document"] == 1.0
+    # No ham may pass at 0.5 %, so the threshold is the one spam page's own score.
+    spam_score = medspam.classify(Path(SPAM).read_bytes(), url=SEED_URL).score
+    assert overall["threshold_at_fpr_0.5pct"] == pytest.approx(spam_score, abs=1e-12)
     assert main(["evaluate", "--data", str(data)]) == 0
-    assert "│ data │ document " in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "│ data │ document " in out
+    assert f"│ data │ page: the threshold │ {spam_score:.4f} │" in out
 
 
 def test_evaluate_reads_where_a_record_redirects(tmp_path, capsys):

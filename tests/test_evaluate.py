@@ -2,9 +2,12 @@
 
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from medspam.evaluate import Scored, document_weights, metrics
+from medspam.evaluate import Scored, _recall_at_fpr, document_weights, metrics, operating_point
 
 
 def scored(score, label, group=None):
@@ -38,3 +41,39 @@ def test_a_ham_page_weighs_one_over_its_documents_pages():
     results = [scored(0.1, "ham", "a"), scored(0.2, "ham", "a"), scored(0.3, "ham", "b"),
                scored(0.9, "spam", "a")]
     assert document_weights(results).tolist() == [0.5, 0.5, 1.0, 1.0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.integers(0, 20)), min_size=2, max_size=60),
+       st.sampled_from([0.0, 0.001, 0.05, 0.2, 0.5]))
+def test_the_threshold_of_an_operating_point_flags_its_recall_within_its_budget(pages, budget):
+    """``--threshold`` set to the point's threshold flags its recall, and no higher one does."""
+    y = np.array([int(spam) for spam, _ in pages])
+    s = np.array([score / 20 for _, score in pages])
+    recall, threshold = operating_point(y, s, budget)
+    if y.min() == y.max():
+        assert np.isnan(recall)
+        assert np.isnan(threshold)
+        return
+    assert recall == _recall_at_fpr(y, s, budget)
+    if recall == 0:
+        assert np.isnan(threshold)
+        return
+    flagged = s >= threshold
+    assert flagged[y == 1].mean() == pytest.approx(recall)
+    assert flagged[y == 0].mean() <= budget + 1e-12
+    higher = s[s > threshold]
+    if higher.size:  # the next threshold up catches less: this one lets the fewest ham through
+        assert (s[y == 1] >= higher.min()).mean() < recall
+
+
+def test_metrics_give_the_threshold_of_each_point_by_page():
+    ham = [scored(i / 1000, "ham") for i in range(1000)]  # 0.000 ... 0.999
+    spam = [scored(0.9985, "spam"), scored(0.9965, "spam"), scored(0.5, "spam")]
+    m = metrics([*ham, *spam])
+    # 0.1 %: one ham page may pass (0.999); 0.5 %: five (0.995 and up); 1 %: ten (0.990 and up)
+    assert (m["recall_at_fpr_0.1pct"], m["threshold_at_fpr_0.1pct"]) == (pytest.approx(1 / 3),
+                                                                          0.9985)
+    assert (m["recall_at_fpr_0.5pct"], m["threshold_at_fpr_0.5pct"]) == (pytest.approx(2 / 3),
+                                                                          0.9965)
+    assert m["threshold_at_fpr_1pct"] == 0.9965

@@ -73,10 +73,35 @@ def document_weights(results: Sequence[Scored]) -> np.ndarray[Any, Any]:
 def _recall_at_fpr(y: np.ndarray[Any, Any], s: np.ndarray[Any, Any], fpr_max: float,
                    weights: np.ndarray[Any, Any] | None = None) -> float:
     """Best recall with a false-positive rate (weighted by ``weights``) at most ``fpr_max``."""
+    return operating_point(y, s, fpr_max, weights)[0]
+
+
+def operating_point(y: np.ndarray[Any, Any], s: np.ndarray[Any, Any], fpr_max: float,
+                    weights: np.ndarray[Any, Any] | None = None) -> tuple[float, float]:
+    """The best recall with a false-positive rate at most ``fpr_max``, and the threshold for it.
+
+    The threshold is the highest score threshold (flag a page when its score is at least
+    it) that reaches that recall, so it lets the fewest ham through: on these pages,
+    ``--threshold`` set to it flags that share of the spam within the budget. ``nan`` for
+    both without spam and ham, and a ``nan`` threshold where no threshold catches any spam
+    within the budget.
+
+    Examples
+    --------
+    >>> y = np.array([0, 0, 0, 0, 1, 1])
+    >>> s = np.array([0.1, 0.2, 0.3, 0.8, 0.6, 0.9])
+    >>> [round(v, 2) for v in operating_point(y, s, 0.0)], operating_point(y, s, 0.25)
+    ([0.5, 0.9], (1.0, 0.6))
+    """
     if len(set(y.tolist())) < 2:  # noqa: PLR2004
-        return float("nan")
-    fpr, tpr, _ = roc_curve(y, s, sample_weight=weights)
-    return float(tpr[fpr <= fpr_max + 1e-12].max(initial=0.0))
+        return float("nan"), float("nan")
+    fpr, tpr, thresholds = roc_curve(y, s, sample_weight=weights)
+    within = np.flatnonzero(fpr <= fpr_max + 1e-12)  # roc_curve's first point has fpr 0
+    recall = float(tpr[within[-1]])
+    if recall == 0.0:
+        return 0.0, float("nan")
+    first = int(np.flatnonzero(tpr == tpr[within[-1]])[0])
+    return recall, float(thresholds[first])
 
 
 def metrics(results: Sequence[Scored], threshold: float | None = None) -> dict[str, Any]:
@@ -85,7 +110,9 @@ def metrics(results: Sequence[Scored], threshold: float | None = None) -> dict[s
     Recall at 0.1, 0.5, 1 and 5 % FPR compares models whatever their thresholds. The same
     points ``by_document`` count each ham document once (see :func:`document_weights`), as the
     threshold is chosen: counted by page, one ham text composed in six page shapes moves the
-    0.5 % point of a 1,600-page pool on its own.
+    0.5 % point of a 1,600-page pool on its own. ``threshold_at_fpr_…`` is the score threshold
+    of each point by page (:func:`operating_point`): what ``--threshold`` would have to be to
+    flag at most that share of these ham pages.
     """
     y = np.array([r.is_spam for r in results], dtype=int)
     s = np.array([r.verdict.score for r in results])
@@ -108,6 +135,8 @@ def metrics(results: Sequence[Scored], threshold: float | None = None) -> dict[s
         "recall_at_fpr_1pct": _recall_at_fpr(y, s, 0.01),
         "recall_at_fpr_5pct": _recall_at_fpr(y, s, 0.05),  # the realpages bar
         **{f"recall_at_fpr_{pct}pct_by_document": _recall_at_fpr(y, s, fpr, weights)
+           for pct, fpr in (("0.1", 0.001), ("0.5", 0.005), ("1", 0.01))},
+        **{f"threshold_at_fpr_{pct}pct": operating_point(y, s, fpr)[1]
            for pct, fpr in (("0.1", 0.001), ("0.5", 0.005), ("1", 0.01))},
         "threshold": t,
     }

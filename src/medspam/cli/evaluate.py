@@ -63,7 +63,7 @@ def show(out: dict[str, Any], console: Console) -> None:
     table = Table(title="medspam evaluate")
     for column in ("set", "n", "spam", "ham", "precision", "recall", "FPR", "FP", "ROC-AUC"):
         table.add_column(column, justify="right" if column != "set" else "left")
-    at_fpr = Table(title="recall at a fixed false-positive rate")
+    at_fpr = Table(title="recall at a fixed false-positive rate, and the threshold for it")
     for column in ("set", "ham counted by", "0.1 %", "0.5 %", "1 %"):
         at_fpr.add_column(column, justify="right" if "%" in column else "left")
     for name, report in out.items():
@@ -73,11 +73,15 @@ def show(out: dict[str, Any], console: Console) -> None:
         table.add_row(name, str(m["n"]), str(m["spam"]), str(m["ham"]),
                       *(f"{m[k]:.4f}" for k in ("precision", "recall", "fpr")), str(m["fp"]),
                       f"{m.get('roc_auc', float('nan')):.4f}")
-        for counted, suffix in (("page", ""), ("document", "_by_document")):
-            keys = (f"recall_at_fpr_{pct}pct{suffix}" for pct in ("0.1", "0.5", "1"))
-            at_fpr.add_row(name, counted, *(f"{m.get(k, float('nan')):.4f}" for k in keys))
+        for counted, key in (("page", "recall_at_fpr_{}pct"),
+                             ("document", "recall_at_fpr_{}pct_by_document"),
+                             ("page: the threshold", "threshold_at_fpr_{}pct")):
+            at_fpr.add_row(name, counted, *(f"{m.get(key.format(pct), float('nan')):.4f}"
+                                            for pct in ("0.1", "0.5", "1")))
     console.print(table)
     console.print(at_fpr)
+    console.print("The threshold of each point by page is the --threshold (MEDSPAM_THRESHOLD) "
+                  "that flags at most that share of these ham pages.")
 
 
 def update_card(classifier: Any, out: dict[str, Any], plots: list[Path]) -> None:
