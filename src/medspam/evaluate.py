@@ -70,21 +70,19 @@ def document_weights(results: Sequence[Scored]) -> np.ndarray[Any, Any]:
                      for g, r in zip(groups, results, strict=True)])
 
 
-def _recall_at_fpr(y: np.ndarray[Any, Any], s: np.ndarray[Any, Any], fpr_max: float,
-                   weights: np.ndarray[Any, Any] | None = None) -> float:
-    """Best recall with a false-positive rate (weighted by ``weights``) at most ``fpr_max``."""
-    return operating_point(y, s, fpr_max, weights)[0]
+FPR_POINTS = (("0.1", 0.001), ("0.5", 0.005), ("1", 0.01), ("5", 0.05))
+"""The false-positive rates at which recall is reported, named as in the metric keys."""
 
 
 def operating_point(y: np.ndarray[Any, Any], s: np.ndarray[Any, Any], fpr_max: float,
                     weights: np.ndarray[Any, Any] | None = None) -> tuple[float, float]:
     """The best recall with a false-positive rate at most ``fpr_max``, and the threshold for it.
 
-    The threshold is the highest score threshold (flag a page when its score is at least
-    it) that reaches that recall, so it lets the fewest ham through: on these pages,
-    ``--threshold`` set to it flags that share of the spam within the budget. ``nan`` for
-    both without spam and ham, and a ``nan`` threshold where no threshold catches any spam
-    within the budget.
+    The rate counts each ham page by its weight in ``weights`` (by default 1). The threshold
+    is the highest score threshold (flag a page when its score is at least it) that reaches
+    that recall, so it lets the fewest ham through: on these pages, ``--threshold`` set to it
+    flags that share of the spam within the budget. ``nan`` for both without spam and ham,
+    and a ``nan`` threshold where no threshold catches any spam within the budget.
 
     Examples
     --------
@@ -122,6 +120,7 @@ def metrics(results: Sequence[Scored], threshold: float | None = None) -> dict[s
                       else [0, 0, 0, 0])
     both = len(set(y.tolist())) == 2  # noqa: PLR2004
     weights = document_weights(results)
+    by_page = {pct: operating_point(y, s, fpr) for pct, fpr in FPR_POINTS}
     out = {
         "n": len(results), "spam": int(y.sum()), "ham": int(len(y) - y.sum()),
         "tp": tp, "fp": fp, "tn": tn, "fn": fn,
@@ -130,14 +129,11 @@ def metrics(results: Sequence[Scored], threshold: float | None = None) -> dict[s
         "fpr": fp / (fp + tn) if fp + tn else float("nan"),
         "roc_auc": float(roc_auc_score(y, s)) if both else float("nan"),
         "brier": float(brier_score_loss(y, s)) if len(y) else float("nan"),
-        "recall_at_fpr_0.1pct": _recall_at_fpr(y, s, 0.001),
-        "recall_at_fpr_0.5pct": _recall_at_fpr(y, s, 0.005),  # the design's operating point
-        "recall_at_fpr_1pct": _recall_at_fpr(y, s, 0.01),
-        "recall_at_fpr_5pct": _recall_at_fpr(y, s, 0.05),  # the realpages bar
-        **{f"recall_at_fpr_{pct}pct_by_document": _recall_at_fpr(y, s, fpr, weights)
-           for pct, fpr in (("0.1", 0.001), ("0.5", 0.005), ("1", 0.01))},
-        **{f"threshold_at_fpr_{pct}pct": operating_point(y, s, fpr)[1]
-           for pct, fpr in (("0.1", 0.001), ("0.5", 0.005), ("1", 0.01))},
+        # 0.5 %: the design's operating point; 5 %: the realpages bar
+        **{f"recall_at_fpr_{pct}pct": recall for pct, (recall, _) in by_page.items()},
+        **{f"recall_at_fpr_{pct}pct_by_document": operating_point(y, s, fpr, weights)[0]
+           for pct, fpr in FPR_POINTS[:3]},
+        **{f"threshold_at_fpr_{pct}pct": by_page[pct][1] for pct, _ in FPR_POINTS[:3]},
         "threshold": t,
     }
     p, r = out["precision"], out["recall"]
