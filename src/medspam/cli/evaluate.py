@@ -63,11 +63,14 @@ def run(args: argparse.Namespace) -> int:
 
 def show(out: dict[str, Any], console: Console) -> None:
     """Print the headline metrics of each evaluated set as a table."""
+    from medspam.evaluate import FPR_POINTS  # noqa: PLC0415 - heavy; loaded by run already
+
+    points = [pct for pct, _ in FPR_POINTS]
     table = Table(title="medspam evaluate")
     for column in ("set", "n", "spam", "ham", "precision", "recall", "FPR", "FP", "ROC-AUC"):
         table.add_column(column, justify="right" if column != "set" else "left")
     at_fpr = Table(title="recall at a fixed false-positive rate, and the threshold for it")
-    for column in ("set", "ham counted by", "0.1 %", "0.5 %", "1 %"):
+    for column in ("set", "ham counted by", *(f"{pct} %" for pct in points)):
         at_fpr.add_column(column, justify="right" if "%" in column else "left")
     for name, report in out.items():
         m = report.get("overall", report)
@@ -79,10 +82,10 @@ def show(out: dict[str, Any], console: Console) -> None:
         for counted, key in (("page", "recall_at_fpr_{}pct"),
                              ("document", "recall_at_fpr_{}pct_by_document")):
             at_fpr.add_row(name, counted, *(f"{m.get(key.format(pct), float('nan')):.4f}"
-                                            for pct in ("0.1", "0.5", "1")))
+                                            for pct in points))
         at_fpr.add_row(name, "page: the threshold", *(
             _threshold_text(m.get(f"threshold_at_fpr_{pct}pct", float("nan")))
-            for pct in ("0.1", "0.5", "1")))
+            for pct in points))
     console.print(table)
     console.print(at_fpr)
     console.print("The threshold of each point by page is the --threshold (MEDSPAM_THRESHOLD) "
