@@ -464,6 +464,29 @@ def test_openapi_documents_the_feedback_body(client: TestClient) -> None:
     assert "label" in body["application/json"]["schema"]["properties"]
 
 
+def test_openapi_documents_the_batch_body_and_every_reference_resolves(
+        client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    body = spec["paths"]["/v1/classify/batch"]["post"]["requestBody"]
+    assert body["required"]
+    page = body["content"]["application/json"]["schema"]["properties"]["pages"]["items"]
+    assert {"html", "text", "url", "location", "id"} <= set(page["properties"])
+
+    def references(node: Any) -> Iterator[str]:
+        if isinstance(node, dict):
+            yield from ([node["$ref"]] if "$ref" in node else [])
+            for value in node.values():
+                yield from references(value)
+        elif isinstance(node, list):
+            for item in node:
+                yield from references(item)
+
+    prefix = "#/components/schemas/"
+    for reference in references(spec):
+        assert reference.startswith(prefix), reference
+        assert reference.removeprefix(prefix) in spec["components"]["schemas"], reference
+
+
 @pytest.mark.parametrize(
     ("option", "value", "accepted"),
     [("--port", "-1", "port number from 1 to 65535"), ("--port", "99999", "port number"),

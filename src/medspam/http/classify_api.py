@@ -10,7 +10,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 
-from medspam.http.schemas import MAX_URL_CHARS, BatchIn, BatchOut, ClassifyOut, PageIn
+from medspam.http.schemas import (
+    MAX_URL_CHARS,
+    BatchIn,
+    BatchOut,
+    ClassifyOut,
+    PageIn,
+    json_content,
+)
 from medspam.http.service import PageError, PageJob, Service, get_service
 
 RAW_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain",
@@ -23,10 +30,11 @@ ServiceDep = Annotated[Service, Depends(get_service)]
 WithText = Annotated[bool, Query(description="Add the page text with suspicious phrases marked.")]
 
 _CLASSIFY_BODY = {"requestBody": {"required": True, "content": {
-    "application/json": {"schema": PageIn.model_json_schema()},
+    **json_content(PageIn),
     "text/html": {"schema": {"type": "string", "description": "The raw page; charset from "
                              "Content-Type, else detected. Give its URL as ?url=."}},
 }}}
+_BATCH_BODY = {"requestBody": {"required": True, "content": json_content(BatchIn)}}
 
 
 @router.post("/classify", response_model=ClassifyOut, openapi_extra=_CLASSIFY_BODY,
@@ -53,7 +61,7 @@ async def classify(
     return JSONResponse(result)
 
 
-@router.post("/classify/batch", response_model=BatchOut,
+@router.post("/classify/batch", response_model=BatchOut, openapi_extra=_BATCH_BODY,
              responses={413: {"description": "Body over the size limit"},
                         422: {"description": "Malformed JSON, invalid fields or too many pages"}})
 async def classify_batch(

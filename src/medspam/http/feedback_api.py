@@ -12,7 +12,7 @@ from fastapi.responses import StreamingResponse
 from fastapi.security import APIKeyHeader
 
 from medspam.http.classify_api import parse_json
-from medspam.http.schemas import FeedbackIn, FeedbackOut
+from medspam.http.schemas import FeedbackIn, FeedbackOut, json_content
 from medspam.http.service import Service, get_service
 
 if TYPE_CHECKING:
@@ -50,8 +50,7 @@ def _out(feedback: Feedback) -> FeedbackOut:
     return FeedbackOut(**feedback.to_dict(with_page=False))
 
 
-_FEEDBACK_BODY = {"requestBody": {"required": True, "content": {
-    "application/json": {"schema": FeedbackIn.model_json_schema()}}}}
+_FEEDBACK_BODY = {"requestBody": {"required": True, "content": json_content(FeedbackIn)}}
 
 
 @router.post("", response_model=FeedbackOut, status_code=201, openapi_extra=_FEEDBACK_BODY,
