@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import logging
 import socket
 import time
 from typing import TYPE_CHECKING, Any
 
+import jsonschema
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException
 
 import medspam
@@ -19,7 +22,14 @@ from medspam.feedback import FeedbackStore
 from medspam.http import ServiceSettings, create_app
 from medspam.http import service as service_module
 from medspam.http.runner import ClassifyRunner
-from medspam.http.schemas import BatchOut, ClassifyOut
+from medspam.http.schemas import (
+    BatchOut,
+    BatchPageIn,
+    ClassifyOut,
+    FeedbackIn,
+    PageIn,
+    json_content,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -485,6 +495,24 @@ def test_openapi_documents_the_batch_body_and_every_reference_resolves(
     for reference in references(spec):
         assert reference.startswith(prefix), reference
         assert reference.removeprefix(prefix) in spec["components"]["schemas"], reference
+
+
+@pytest.mark.parametrize("model", [PageIn, BatchPageIn, FeedbackIn], ids=lambda m: m.__name__)
+def test_request_schemas_accept_exactly_what_the_validators_accept(model: type[BaseModel]) -> None:
+    # Every body made of the fields that choose the subject, each absent, null, empty or set.
+    schema = json_content(model)["application/json"]["schema"]
+    fields = ["html", "text", "verdict_id"] if model is FeedbackIn else ["html", "text"]
+    fixed = {"label": "spam"} if model is FeedbackIn else {}
+    absent = object()
+    for values in itertools.product([absent, None, "", "<p>x</p>"], repeat=len(fields)):
+        body = fixed | {f: v for f, v in zip(fields, values, strict=True) if v is not absent}
+        try:
+            model.model_validate(body)
+        except ValidationError:
+            valid = False
+        else:
+            valid = True
+        assert jsonschema.Draft202012Validator(schema).is_valid(body) == valid, body
 
 
 @pytest.mark.parametrize(

@@ -31,8 +31,9 @@ WithText = Annotated[bool, Query(description="Add the page text with suspicious 
 
 _CLASSIFY_BODY = {"requestBody": {"required": True, "content": {
     **json_content(PageIn),
-    "text/html": {"schema": {"type": "string", "description": "The raw page; charset from "
-                             "Content-Type, else detected. Give its URL as ?url=."}},
+    "text/html": {"schema": {"type": "string", "minLength": 1,
+                             "description": "The raw page; charset from Content-Type, else "
+                                            "detected. Give its URL as ?url=."}},
 }}}
 _BATCH_BODY = {"requestBody": {"required": True, "content": json_content(BatchIn)}}
 

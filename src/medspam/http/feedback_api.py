@@ -42,7 +42,9 @@ def require_key(
                             headers={"WWW-Authenticate": "X-API-Key"})
 
 
-router = APIRouter(prefix="/v1/feedback", tags=["feedback"], dependencies=[Depends(require_key)])
+router = APIRouter(prefix="/v1/feedback", tags=["feedback"], dependencies=[Depends(require_key)],
+                   responses={401: {"description": "Missing or wrong X-API-Key (when the "
+                                                   "service has an API key)"}})
 
 
 def _out(feedback: Feedback) -> FeedbackOut:

@@ -51,10 +51,17 @@ def json_content(model: type[BaseModel]) -> dict[str, Any]:
     return {"application/json": {"schema": inline(schema)}}
 
 
+def _given(field: str, **schema: Any) -> dict[str, Any]:
+    """JSON Schema: ``field`` is present and not null (a string, with ``schema`` besides)."""
+    return {"required": [field], "properties": {field: {"type": "string", **schema}}}
+
+
 class PageIn(BaseModel):
     """One page to classify: its HTML or plain text, and its own URL when known."""
 
-    model_config = ConfigDict(extra="forbid")
+    # The schema says what ``_one_body`` checks, for clients generated from the OpenAPI.
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "oneOf": [_given("html"), _given("text")]})
 
     html: str | None = Field(None, description="The page's HTML.")
     text: str | None = Field(None, description="The page as plain text (instead of html).")
@@ -93,7 +100,10 @@ class BatchIn(BaseModel):
 class FeedbackIn(BaseModel):
     """A moderator's correction, by ``verdict_id`` or with the page itself."""
 
-    model_config = ConfigDict(extra="forbid")
+    # The schema says what ``_subject`` checks, for clients generated from the OpenAPI.
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "oneOf": [_given("verdict_id", minLength=1),
+                  {"anyOf": [_given("html"), _given("text")]}]})
 
     label: Literal["spam", "ham"] = Field(description="What the page really is.")
     verdict_id: str | None = Field(None, max_length=64,
