@@ -173,12 +173,16 @@ def test_evaluate_on_a_labelled_file_reports_recall_by_page_and_by_document(tmp_
     overall = json.loads(capsys.readouterr().out)["data"]["overall"]
     assert (overall["spam"], overall["ham"], overall["fp"]) == (1, 2, 0)
     assert overall["recall_at_fpr_0.5pct_by_document"] == 1.0
+    # Wilson's 95 % intervals, worked by hand: 1 of 1 spam caught, 0 of 2 ham flagged
+    assert overall["recall_ci"] == pytest.approx([0.2065, 1.0], abs=1e-4)
+    assert overall["fpr_ci"] == pytest.approx([0.0, 0.6576], abs=1e-4)
     # No ham may pass at 0.5 %, so the threshold is the one spam page's own score.
     spam_score = medspam.classify(Path(SPAM).read_bytes(), url=SEED_URL).score
     assert overall["threshold_at_fpr_0.5pct"] == pytest.approx(spam_score, abs=1e-12)
     assert main(["evaluate", "--data", str(data)]) == 0
     out = capsys.readouterr().out
     assert "│ data │ document " in out
+    assert "│ data │ 0.2065-1.0000 │ 0.0000-0.6576 │" in out
     # rounded down, so that --threshold set to the printed value still flags the page
     shown = f"{math.floor(spam_score * 10_000) / 10_000:.4f}"
     assert f"│ data │ page: the threshold │ {shown} │" in out

@@ -85,12 +85,25 @@ def write_card(path: Path, card: dict[str, Any]) -> None:
 def _table(rows: dict[str, Any]) -> str:
     """Render a flat dict of metrics as a Markdown table."""
     lines = ["| metric | value |", "|---|---|"]
-    lines += [f"| {k} | {_fmt(v)} |" for k, v in rows.items() if not isinstance(v, (dict, list))]
+    lines += [f"| {k} | {_fmt(v)} |" for k, v in rows.items()
+              if not isinstance(v, (dict, list)) or _is_interval(v)]
     return "\n".join(lines)
 
 
+def _is_interval(value: Any) -> bool:
+    """``[low, high]``: a 95 % interval of a metric (:func:`medspam.evaluate.interval`)."""
+    return isinstance(value, list) and len(value) == 2 and all(  # noqa: PLR2004
+        isinstance(x, float) for x in value)
+
+
 def _fmt(value: Any) -> str:
-    """Format a number for a table."""
+    """Format a number or an interval for a table.
+
+    >>> _fmt(0.8642), _fmt([0.84305, 0.88282]), _fmt(3)
+    ('0.8642', '[0.8430, 0.8828]', '3')
+    """
+    if _is_interval(value):
+        return "[" + ", ".join(f"{x:.4f}" for x in value) + "]"
     return f"{value:.4f}" if isinstance(value, float) else str(value)
 
 
@@ -138,8 +151,8 @@ def _breakdown(name: str, report: dict[str, Any]) -> list[str]:
 
 def _grid(rows: dict[str, dict[str, Any]]) -> str:
     """Render ``{row: {column: value}}`` as a Markdown table."""
-    columns = [c for c in ("n", "spam", "ham", "recall", "fpr", "roc_auc", "recall_at_fpr_1pct",
-                           "fp", "fn") if any(c in r for r in rows.values())]
+    columns = [c for c in ("n", "spam", "ham", "recall", "recall_ci", "fpr", "fpr_ci", "roc_auc",
+                           "recall_at_fpr_1pct", "fp", "fn") if any(c in r for r in rows.values())]
     if not columns:
         return "\n".join(f"- {k}: {_fmt(v)}" for k, v in rows.items())
     lines = ["| | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.stats import binomtest
 from sklearn.metrics import brier_score_loss, confusion_matrix, roc_auc_score, roc_curve
 
 from medspam.classifier import Classifier
@@ -106,8 +107,29 @@ def operating_point(y: np.ndarray[Any, Any], s: np.ndarray[Any, Any], fpr_max: f
     return recall, float(thresholds[first])
 
 
+def interval(hits: int, n: int) -> list[float]:
+    """The 95 % Wilson interval of the share ``hits / n``, as ``[low, high]``.
+
+    The pages of a pool are counted as independent draws. Composed pages that share a source
+    document are not, so for them the true uncertainty is wider than this.
+
+    >>> [round(x, 3) for x in interval(24, 49)]
+    [0.356, 0.625]
+    >>> interval(0, 0)
+    [nan, nan]
+    """
+    if not n:
+        return [float("nan"), float("nan")]
+    ci = binomtest(hits, n).proportion_ci(confidence_level=0.95, method="wilson")
+    return [float(ci.low), float(ci.high)]
+
+
 def metrics(results: Sequence[Scored], threshold: float | None = None) -> dict[str, Any]:
     """Precision, recall, F1, FPR, ROC-AUC, Brier score, confusion counts, recall at fixed FPRs.
+
+    ``recall_ci`` and ``fpr_ci`` are 95 % intervals of recall and FPR at the threshold
+    (:func:`interval`): a recall of 0.49 measured on 49 pages could be anything from 0.36 to
+    0.63.
 
     Recall at 0.1, 0.5, 1 and 5 % FPR compares models whatever their thresholds. The same
     points ``by_document`` count each ham document once (see :func:`document_weights`), as the
@@ -125,12 +147,14 @@ def metrics(results: Sequence[Scored], threshold: float | None = None) -> dict[s
     both = len(set(y.tolist())) == 2  # noqa: PLR2004
     weights = document_weights(results)
     by_page = {pct: operating_point(y, s, fpr) for pct, fpr in (*FPR_POINTS, ("5", 0.05))}
-    out = {
+    out: dict[str, Any] = {
         "n": len(results), "spam": int(y.sum()), "ham": int(len(y) - y.sum()),
         "tp": tp, "fp": fp, "tn": tn, "fn": fn,
         "precision": tp / (tp + fp) if tp + fp else float("nan"),
         "recall": tp / (tp + fn) if tp + fn else float("nan"),
+        "recall_ci": interval(tp, tp + fn),
         "fpr": fp / (fp + tn) if fp + tn else float("nan"),
+        "fpr_ci": interval(fp, fp + tn),
         "roc_auc": float(roc_auc_score(y, s)) if both else float("nan"),
         "brier": float(brier_score_loss(y, s)) if len(y) else float("nan"),
         # 0.5 %: the design's operating point; 5 %: the realpages bar
@@ -155,7 +179,8 @@ def breakdown(results: Iterable[Scored], key: str) -> dict[str, dict[str, Any]]:
 
 def _short(m: dict[str, Any]) -> dict[str, Any]:
     """The few numbers worth a row in a breakdown table."""
-    return {k: m[k] for k in ("n", "spam", "ham", "recall", "fpr", "precision", "fp", "fn")}
+    return {k: m[k] for k in ("n", "spam", "ham", "recall", "recall_ci", "fpr", "fpr_ci",
+                              "precision", "fp", "fn")}
 
 
 def category_accuracy(results: Iterable[Scored]) -> float:

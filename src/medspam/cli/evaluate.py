@@ -22,7 +22,8 @@ def add_parser(subparsers: Any) -> None:
         "evaluate", help="measure quality on the held-out split or a labelled JSONL file",
         description="Without --data: rebuild the corpus from ../shared/data and evaluate on "
         "the held-out test pool, plus all real web pages. With --data: a JSONL(.gz) file of "
-        "{id, url, html|text, label: spam|ham}. Besides precision, recall and FPR it prints "
+        "{id, url, html|text, label: spam|ham}. Besides precision, recall and FPR (with 95 % "
+        "intervals) it prints "
         "recall at 0.1, 0.5 and 1 % FPR and the --threshold that reaches each on these "
         "pages: on your own labelled pages, the threshold for your false-positive budget.")
     parser.add_argument("--data", type=Path, help="labelled JSONL(.gz) file")
@@ -69,6 +70,9 @@ def show(out: dict[str, Any], console: Console) -> None:
     table = Table(title="medspam evaluate")
     for column in ("set", "n", "spam", "ham", "precision", "recall", "FPR", "FP", "ROC-AUC"):
         table.add_column(column, justify="right" if column != "set" else "left")
+    intervals = Table(title="95 % intervals at the threshold")
+    for column in ("set", "recall", "FPR"):
+        intervals.add_column(column, justify="right" if column != "set" else "left")
     at_fpr = Table(title="recall at a fixed false-positive rate, and the threshold for it")
     for column in ("set", "ham counted by", *(f"{pct} %" for pct in points)):
         at_fpr.add_column(column, justify="right" if "%" in column else "left")
@@ -79,6 +83,7 @@ def show(out: dict[str, Any], console: Console) -> None:
         table.add_row(name, str(m["n"]), str(m["spam"]), str(m["ham"]),
                       *(f"{m[k]:.4f}" for k in ("precision", "recall", "fpr")), str(m["fp"]),
                       f"{m.get('roc_auc', float('nan')):.4f}")
+        intervals.add_row(name, _interval_text(m["recall_ci"]), _interval_text(m["fpr_ci"]))
         for counted, key in (("page", "recall_at_fpr_{}pct"),
                              ("document", "recall_at_fpr_{}pct_by_document")):
             at_fpr.add_row(name, counted, *(f"{m.get(key.format(pct), float('nan')):.4f}"
@@ -87,9 +92,21 @@ def show(out: dict[str, Any], console: Console) -> None:
             _threshold_text(m.get(f"threshold_at_fpr_{pct}pct", float("nan")))
             for pct in points))
     console.print(table)
+    console.print(intervals)
+    console.print("The intervals count pages as independent draws; pages composed from one "
+                  "document are not, so for them the true intervals are wider.")
     console.print(at_fpr)
     console.print("The threshold of each point by page is the --threshold (MEDSPAM_THRESHOLD) "
                   "that flags at most that share of these ham pages.")
+
+
+def _interval_text(interval: list[float]) -> str:
+    """A 95 % interval to four places, as the table's other numbers.
+
+    >>> _interval_text([0.84305, 0.88282]), _interval_text([float("nan")] * 2)
+    ('0.8430-0.8828', '-')
+    """
+    return "-" if any(map(math.isnan, interval)) else "{:.4f}-{:.4f}".format(*interval)
 
 
 def _threshold_text(threshold: float) -> str:
@@ -110,5 +127,7 @@ def update_card(classifier: Any, out: dict[str, Any], plots: list[Path]) -> None
     card = read_card(path)
     card.setdefault("metrics", {}).update({f"evaluate_{name}": report.get("overall", report)
                             for name, report in out.items()})
+    if "test" in out:  # the held-out breakdown, as training wrote it, measured again
+        card["metrics"]["test_breakdown"] = out["test"]
     card["plots"] = [os.path.relpath(plot, path.parent) for plot in plots]
     write_card(path, card)
