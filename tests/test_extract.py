@@ -672,10 +672,13 @@ def test_a_redirect_resolves_against_the_page_and_an_anchor_to_it_wins() -> None
         ("Go to xn--pypal-4ve.com/login", "http://p\u0430ypal.com/login", "text"),
         ("Get it from benzo-direct[.]cc today", "http://benzo-direct.cc/", "obfuscated"),
         ("Pide en farmacia-online[.]es ya", "http://farmacia-online.es/", "obfuscated"),
+        ("Pide en r i v o p h a r m a punto com", "http://rivopharma.com/", "obfuscated"),
+        ("Bestellen: g h b - s h o p (punkt) c o m", "http://ghb-shop.com/", "obfuscated"),
     ],
     ids=["scheme", "ellipsis", "curly-quote", "www", "bare-path", "bare", "hxxps", "bracket-dots",
          "spoken-dot", "spoken-dot-word-tld-with-path", "spaced-scheme", "zero-width", "full-width",
-         "punycode", "bracket-dot-file-extension-tld", "bracket-dot-word-tld"],
+         "punycode", "bracket-dot-file-extension-tld", "bracket-dot-word-tld", "spelled-punto",
+         "spelled-bracket-punkt"],
 )
 def test_text_links(text: str, url: str, found: str) -> None:
     link = one_link(f"<p>{text}</p>", None)

@@ -27,11 +27,20 @@ from medspam import urls
         ("pil\u200bls.exa\u00admple.co\ufeffm", "pills.example.com"),
         ("\uff50\uff49\uff4c\uff4c\uff53\uff0e\uff43\uff4f\uff4d", "pills.com"),
         ("pills\u3002com", "pills.com"),
+        ("visita rivopharma punto com hoy", "visita rivopharma.com hoy"),
+        ("bei ghb-shop Punkt de bestellen", "bei ghb-shop.de bestellen"),
+        ("sur aubepine point fr", "sur aubepine.fr"),
+        ("em farmaciaja ponto net", "em farmaciaja.net"),
+        ("rivopharma (punto) com", "rivopharma.com"),
+        ("r i v o p h a r m a punto com", "rivopharma.com"),
+        ("g h b - s h o p (punkt) c o m", "ghb-shop.com"),
+        ("see s h o p . c o m now", "see shop.com now"),
     ],
     ids=["hxxps", "hXXp", "spaced-scheme", "bracket-colon", "bracket-dot", "paren-brace-dot",
          "bracket-word-dot", "spoken-dot", "spoken-dot-any-tld-with-path",
          "spoken-dots-second-level", "spoken-dots-second-level-path", "entities",
-         "zero-width", "full-width", "ideographic-dot"],
+         "zero-width", "full-width", "ideographic-dot", "punto", "punkt", "point", "ponto",
+         "bracket-punto", "spelled-punto", "spelled-bracket-punkt-spelled-tld", "spelled-dot"],
 )
 def test_deobfuscate_recovers_links(text: str, expected: str) -> None:
     assert urls.deobfuscate(text) == expected
@@ -46,9 +55,16 @@ def test_deobfuscate_recovers_links(text: str, expected: str) -> None:
         "Take one tablet (or two) [see label] {daily}.",
         "Dr.med. Anna Weber, e.g. in Jan. 2024",
         "Visit https://www.nhs.uk/ for advice.",
+        "desde este punto de vista",
+        "entre point de départ et arrivée",
+        "um ponto de vista",
+        "Dieser Punkt ist wichtig.",
+        "la ley punto org",  # the first label is too short
+        "Options a b c d and e.",
     ],
     ids=["dot-to", "dot-com-bubble", "short-first-label", "brackets", "abbreviations",
-         "plain-url"],
+         "plain-url", "punto-de", "point-de", "ponto-de", "punkt-prose", "punto-short-label",
+         "single-letters"],
 )
 def test_deobfuscate_leaves_prose_alone(text: str) -> None:
     assert urls.deobfuscate(text) == text

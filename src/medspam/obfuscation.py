@@ -28,6 +28,7 @@ __all__ = [
     "DOT_LOOKALIKES",
     "INVISIBLE_CHARS",
     "MIN_BARE_LABEL",
+    "SPOKEN_DOTS",
     "Deobfuscated",
     "deobfuscate",
     "deobfuscate_mapped",
@@ -55,17 +56,48 @@ _SCHEME = re.compile(
     r"(?:(?:\[:\]|\(:\)|:)[ \t]?/[ \t]?/|\[://\])[ \t]*",
     re.IGNORECASE,
 )
+SPOKEN_DOTS = ("dot", "punto", "punkt", "point", "ponto")
+"""The word for the dot in English, Spanish and Italian, German, French, Portuguese."""
+_SPOKEN = "|".join(SPOKEN_DOTS)
+_SPOKEN_WORD = re.compile(
+    r"[dDpP](?:ot|OT|unto|UNTO|unkt|UNKT|oint|OINT|onto|ONTO)[\])}>]?[ \t]+"
+    rf"(?:(?:{_SPAM_TLDS})(?![\w-])|[a-z][ \t][a-z]|[^\W\d_]{{2,24}}/)")
+"""A quick test for a spoken dot before a name's end (``dot com``, ``(punkt) c o m``,
+``dot to/``). It begins with a character class, which the regular-expression engine skips to, so
+it costs a tenth of a case-blind search for the words."""
 _BRACKET_DOT = re.compile(
-    r"(?<=[^\W_])[ \t]*[\[({<][ \t]*(?:\.|dot)[ \t]*[\])}>][ \t]*(?=[^\W_])", re.IGNORECASE
+    rf"(?<=[^\W_])[ \t]*[\[({{<][ \t]*(?:\.|{_SPOKEN})[ \t]*[\])}}>][ \t]*(?=[^\W_])",
+    re.IGNORECASE,
 )
 # `` dot `` before a common spam TLD, or before any alphabetic TLD followed by a path
 # (``alprazolam dot to/es/...``): ``each dot to the next`` is prose, ``dot to/es/`` is a link.
+# The other languages' words only before a spam TLD, and never before ``de``: ``desde este
+# punto de vista`` and ``au point de départ`` are prose (``Punkt de`` is not German prose).
+# It begins at a blank, so that the regular-expression engine skips to the next blank instead
+# of trying a look-behind at every character (two fifths of the time on real pages).
 _SPOKEN_DOT = re.compile(
-    rf"(?<=[^\W_])[ \t]+(?:dot|DOT|Dot)[ \t]+"
-    rf"(?=(?:{_SPAM_TLDS})(?![\w-])|[^\W\d_]{{2,24}}/[^\s/])"
+    rf"[ \t](?<=[^\W_][ \t])[ \t]*(?:"
+    rf"(?:dot|DOT|Dot)[ \t]+(?=(?:{_SPAM_TLDS})(?![\w-])|[^\W\d_]{{2,24}}/[^\s/])"
+    rf"|(?:punkt|PUNKT|Punkt)[ \t]+(?=(?:{_SPAM_TLDS})(?![\w-]))"
+    rf"|(?:punto|PUNTO|Punto|point|POINT|Point|ponto|PONTO|Ponto)[ \t]+"
+    rf"(?=(?!de(?![\w-]))(?:{_SPAM_TLDS})(?![\w-]))"
+    rf")"
 )
-_LABEL_TAIL = re.compile(r"([\w.-]+)(?:[ \t]+(?:dot|DOT|Dot)[ \t]+[\w-]+)*$")
+_LABEL_TAIL = re.compile(
+    rf"([\w.-]+)(?:[ \t]+(?:{_SPOKEN})[ \t]+[\w-]+)*$", re.IGNORECASE)
 """The labels before a spoken dot, back to the first (``oxyhub dot co`` before `` dot uk``)."""
+# A name spelled out letter by letter: ``r i v o p h a r m a punto com``, ``g h b - s h o p
+# (punkt) c o m``, ``s h o p . c o m``. Four or more single letters, digits or hyphens, a dot
+# (written, spoken or in brackets), and a spam TLD, whole or spelled.
+_SPELLED_NAME = re.compile(
+    rf"(?<![\w.-])((?:[a-z0-9-][ \t]){{3,}}[a-z0-9-])[ \t]*"
+    rf"(?:\.|[\[({{<][ \t]*(?:\.|{_SPOKEN})[ \t]*[\])}}>]|(?:{_SPOKEN})(?![\w-]))[ \t]*"
+    rf"([a-z]{{2,6}}|(?:[a-z][ \t]){{1,5}}[a-z])(?![\w-])",
+    re.IGNORECASE,
+)
+_SPACED_LETTERS = re.compile(r"[ \t][\w-][ \t][\w-][ \t][\w-][ \t]")
+"""A quick test for a spelled-out name: three single characters between blanks."""
+_TLDS = frozenset(_SPAM_TLDS.split("|"))
 
 _Edit = tuple[int, int, int, int]
 """One replacement: (new start, new end, old start, old end)."""
@@ -139,6 +171,12 @@ def _scheme(match: re.Match[str]) -> str:
     return match.group() if match.group().lower() == plain else plain
 
 
+def _spelled_name(match: re.Match[str]) -> str:
+    """Join a spelled-out name (``r i v o p h a r m a punto com``) when its TLD is a spam TLD."""
+    label, tld = (re.sub(r"[ \t]", "", group) for group in match.groups())
+    return f"{label}.{tld}" if tld.lower() in _TLDS else match.group()
+
+
 def _spoken_dot(match: re.Match[str]) -> str:
     """Turn `` dot `` into ``.`` when the first label of the name before it is long enough.
 
@@ -178,9 +216,13 @@ def deobfuscate_mapped(text: str) -> Deobfuscated:
         text = _rewrite(_ODD_CHAR, _odd_char, text, steps)
     if ":" in text:
         text = _rewrite(_SCHEME, _scheme, text, steps)
+    spoken = _SPOKEN_WORD.search(text) is not None
+    # a spelled name ends in a spoken dot or in `` . ``
+    if (spoken or " . " in text) and _SPACED_LETTERS.search(text):
+        text = _rewrite(_SPELLED_NAME, _spelled_name, text, steps)
     if any(bracket in text for bracket in "[({<"):
         text = _rewrite(_BRACKET_DOT, lambda _: ".", text, steps)
-    if "dot" in text or "DOT" in text or "Dot" in text:
+    if spoken:
         text = _rewrite(_SPOKEN_DOT, _spoken_dot, text, steps)
     return Deobfuscated(text, tuple(steps))
 
@@ -189,8 +231,10 @@ def deobfuscate(text: str) -> str:
     """Undo the usual ways of hiding a link in text.
 
     Handles ``hxxp(s)://`` and spaced schemes, ``[.]``, ``(.)``, ``{.}``, ``[dot]``, `` dot ``
-    before a common top-level domain, HTML entities, zero-width characters and soft hyphens,
-    and full-width or styled letters (NFKC). Ordinary prose comes back unchanged.
+    before a common top-level domain (also ``punto``, ``punkt``, ``point``, ``ponto``), names
+    spelled out letter by letter (``s h o p . c o m``), HTML entities, zero-width characters
+    and soft hyphens, and full-width or styled letters (NFKC). Ordinary prose comes back
+    unchanged.
 
     Parameters
     ----------
@@ -208,6 +252,10 @@ def deobfuscate(text: str) -> str:
     'https://shop.example/buy and pills.com'
     >>> deobfuscate("Connect each dot to the next one.")
     'Connect each dot to the next one.'
+    >>> deobfuscate("pide en r i v o p h a r m a punto com o en calmashop punto net")
+    'pide en rivopharma.com o en calmashop.net'
+    >>> deobfuscate("desde este punto de vista")
+    'desde este punto de vista'
 
     """
     return deobfuscate_mapped(text).text
