@@ -188,6 +188,21 @@ def test_evaluate_on_a_labelled_file_reports_recall_by_page_and_by_document(tmp_
     assert f"│ data │ page: the threshold │ {shown} │" in out
 
 
+def test_evaluate_measures_several_labelled_files_as_one_set(tmp_path, capsys):
+    files = []
+    for name, (path, label) in {"a": (SPAM, "spam"), "b": (OK, "ham")}.items():
+        files.append(tmp_path / f"{name}.jsonl")
+        files[-1].write_text(json.dumps({"id": name, "url": SEED_URL, "label": label,
+                                         "html": Path(path).read_text(encoding="utf-8")}) + "\n",
+                             encoding="utf-8")
+    assert main(["evaluate", "--data", *map(str, files), "--json"]) == 0
+    overall = json.loads(capsys.readouterr().out)["data"]["overall"]
+    assert (overall["n"], overall["spam"], overall["ham"]) == (2, 1, 1)
+    (tmp_path / "c.jsonl").write_text("{}\n", encoding="utf-8")
+    assert main(["evaluate", "--data", str(files[0]), str(tmp_path / "c.jsonl")]) == 2
+    assert "c.jsonl:1: not an object with a label" in capsys.readouterr().err
+
+
 def test_evaluate_reads_where_a_record_redirects(tmp_path, capsys):
     """A labelled crawl record keeps its 302: the article that redirects to a shop is caught."""
     article = ("<h1>Easing sciatica</h1><p>Sciatica is pain along the sciatic nerve; most "

@@ -21,12 +21,13 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "evaluate", help="measure quality on the held-out split or a labelled JSONL file",
         description="Without --data: rebuild the corpus from ../shared/data and evaluate on "
-        "the held-out test pool, plus all real web pages. With --data: a JSONL(.gz) file of "
+        "the held-out test pool, plus all real web pages. With --data: JSONL(.gz) files of "
         "{id, url, html|text, label: spam|ham}. Besides precision, recall and FPR (with 95 % "
         "intervals) it prints "
         "recall at 0.1, 0.5 and 1 % FPR and the --threshold that reaches each on these "
         "pages: on your own labelled pages, the threshold for your false-positive budget.")
-    parser.add_argument("--data", type=Path, help="labelled JSONL(.gz) file")
+    parser.add_argument("--data", type=Path, nargs="+", metavar="FILE",
+                        help="labelled JSONL(.gz) files, measured as one set")
     parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
     parser.add_argument("--plots", type=Path,
                         help="folder for a reliability plot and a PR curve (PNG, needs matplotlib)")
@@ -47,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
     out: dict[str, Any]
     results: list[ev.Scored]
     if args.data:
-        results = ev.classify_records(classifier, list(ev.read_labelled(args.data)))
+        records = [record for path in args.data for record in ev.read_labelled(path)]
+        results = ev.classify_records(classifier, records)
         out = {"data": ev.report(results)}
     else:
         out = ev.evaluate_heldout(classifier)
