@@ -159,6 +159,22 @@ def test_link_reasons_leave_out_the_outbound_baseline(classifier: Classifier) ->
     assert any("drug" in text for text in texts), texts
 
 
+def test_how_a_link_was_found_is_read_against_an_anchor(classifier: Classifier) -> None:
+    """An anchor is the usual way; the other ways say how much more or less they weigh."""
+    html = ("<p>Pain after knee surgery? Oxycodone helped me, no prescription needed: "
+            "pillhaven.shop/products/oxycodone-30 or <a href='https://calmharbor.shop/"
+            "products/xanax-2mg'>Calm Harbor</a>.</p>")
+    verdict = classifier.classify(html, url="https://blog.example.org/knee")
+    by_found = {ev.link.found: ev for ev in verdict.links}
+    anchor, text = by_found["anchor"], by_found["text"]
+    assert not any("found anchor" in r.text for r in anchor.reasons), anchor.reasons
+    written = next(r for r in text.reasons if r.text == "written as plain text, not a link")
+    coef = dict(zip(classifier._model.bundle.link_model.feature_names,  # noqa: SLF001
+                    classifier._model.bundle.link_model.weights[:, 0], strict=True))  # noqa: SLF001
+    assert written.weight == pytest.approx(coef["cues__found_text"] - coef["cues__found_anchor"])
+    assert written.weight > 0
+
+
 WRITTEN_OUT = (("<p>Ketamine infusions and esketamine sprays ease treatment-resistant "
                 "depression for many patients. For home treatment, order ketamine at "
                 "ketaminestore.shop/product/k-500mg today.</p>"),

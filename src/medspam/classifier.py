@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from medspam.domainlists import SiteLists
-from medspam.explain import LinearExplainer, link_reasons, page_reasons
+from medspam.explain import LINK_REFERENCES, LinearExplainer, link_reasons, page_reasons
 from medspam.extract import extract_page
 from medspam.features import ScoredPage, is_trusted_link, links_to_score
 from medspam.modelio import LoadedModel, load_bundle
@@ -69,7 +69,7 @@ class Classifier:
         self._page_scorer = bundle.page_model
         self._medical_scorer = bundle.medical_model
         self._sale_text_scorer = bundle.sale_text_model
-        self._link_explainer = LinearExplainer(bundle.link_model)
+        self._link_explainer = LinearExplainer(bundle.link_model, LINK_REFERENCES)
         self._page_explainer = LinearExplainer(bundle.page_model)
         self.model_info = ModelInfo(
             name=model.card["name"], version=model.card["version"], sha256=model.card["sha256"]
