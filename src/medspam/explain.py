@@ -14,6 +14,7 @@ from scipy import sparse
 from medspam import lexicons
 from medspam.features import ScoredPage, Scorer, link_parts, selling_sentences
 from medspam.features.linkparts import matching
+from medspam.features.links import FOUND_WAYS
 from medspam.features.pages import DRUG_TOKEN
 from medspam.page import Link
 from medspam.verdict import LinkEvidence, Reason
@@ -30,8 +31,9 @@ class LinearExplainer:
     The calibration is monotone, so the linear model's contributions explain the score.
     """
 
-    def __init__(self, scorer: Scorer, references: dict[str, str] | None = None) -> None:
-        """``references`` maps a one-hot group's name prefix to the member it is read against.
+    def __init__(self, scorer: Scorer,
+                 references: dict[str, tuple[str, ...]] | None = None) -> None:
+        """``references`` maps a feature to the one-hot group it is the reference of.
 
         Exactly one member of such a group is set on every row, so its weights are only
         meaningful against each other: each is shifted by its reference's weight (a constant
@@ -40,8 +42,8 @@ class LinearExplainer:
         """
         self.coef = scorer.weights[:, 0].copy()
         self.names = scorer.feature_names
-        for prefix, reference in (references or {}).items():
-            members = [i for i, name in enumerate(self.names) if name.startswith(prefix)]
+        for reference, group in (references or {}).items():
+            members = [self.names.index(name) for name in group]
             self.coef[members] -= self.coef[self.names.index(reference)]
 
     def contributions(self, features: Any) -> list[list[tuple[str, float]]]:
@@ -131,7 +133,7 @@ def _describe_link_feature(name: str, link: Link) -> str:
     return f"{labels.get(kind, kind)} '{word}'"
 
 
-LINK_REFERENCES = {"cues__found_": "cues__found_anchor"}
+LINK_REFERENCES = {"cues__found_anchor": tuple(f"cues__found_{how}" for how in FOUND_WAYS)}
 """How a link was found is read against an anchor, the usual way (:class:`LinearExplainer`):
 read alone, "found anchor" weighed -8.7 on every anchor and "written as plain text" -6.1,
 which said that being plain text lowered a link's score, where it raises it by 2.6."""

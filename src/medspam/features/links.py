@@ -12,7 +12,8 @@ from medspam.features.base import ObjectTransformer, TokenSelector
 from medspam.features.linkparts import link_parts, vocabulary
 from medspam.page import Link
 
-_FOUND = ("anchor", "frame", "redirect", "text", "obfuscated", "contact", "page")
+FOUND_WAYS = ("anchor", "frame", "redirect", "text", "obfuscated", "contact", "page")
+"""How a link was found (:attr:`medspam.page.Link.found`), one cue each."""
 _TRUSTED_SUFFIXES = ("gov", "edu", "mil", "int", "gov.uk", "nhs.uk", "ac.uk", "gc.ca", "gouv.fr")
 
 CUE_NAMES = (
@@ -44,7 +45,7 @@ CUE_NAMES = (
     "is_external",
     "rel_nofollow",
     "rel_sponsored_or_ugc",
-    *(f"found_{how}" for how in _FOUND),
+    *(f"found_{how}" for how in FOUND_WAYS),
     "domain_digit_count",
     "domain_hyphen_count",
     "has_disguised_drug_word",
@@ -124,7 +125,7 @@ class LinkCues(ObjectTransformer):
             link.is_external,
             "nofollow" in link.rel,
             "sponsored" in link.rel or "ugc" in link.rel,
-            *(link.found == how for how in _FOUND),
+            *(link.found == how for how in FOUND_WAYS),
             min(sum(map(str.isdigit, host.domain_label if host else "")), 8) / 8,
             min((host.domain_label.count("-") if host else 0), 4) / 4,
             parts.is_disguised,
