@@ -64,7 +64,8 @@ _SPOKEN_WORD = re.compile(
     rf"(?:(?:{_SPAM_TLDS})(?![\w-])|[a-z][ \t][a-z]|[^\W\d_]{{2,24}}/)")
 """A quick test for a spoken dot before a name's end (``dot com``, ``(punkt) c o m``,
 ``dot to/``). It begins with a character class, which the regular-expression engine skips to, so
-it costs a tenth of a case-blind search for the words."""
+it costs a tenth of a case-blind search for the words; written as an alternation derived from
+``SPOKEN_DOTS`` it cost six times as much (0.46 against 0.07 ms a real page)."""
 _BRACKET_DOT = re.compile(
     rf"(?<=[^\W_])[ \t]*[\[({{<][ \t]*(?:\.|{_SPOKEN})[ \t]*[\])}}>][ \t]*(?=[^\W_])",
     re.IGNORECASE,
