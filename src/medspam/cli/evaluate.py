@@ -23,9 +23,9 @@ def add_parser(subparsers: Any) -> None:
         description="Without --data: rebuild the corpus from ../shared/data and evaluate on "
         "the held-out test pool, plus all real web pages. With --data: JSONL(.gz) files of "
         "{id, url, html|text, label: spam|ham}. Besides precision, recall and FPR (with 95 % "
-        "intervals) it prints "
-        "recall at 0.1, 0.5 and 1 % FPR and the --threshold that reaches each on these "
-        "pages: on your own labelled pages, the threshold for your false-positive budget.")
+        "intervals) it prints recall at 0.1, 0.5 and 1 % FPR and the --threshold that reaches "
+        "each on these pages: on your own labelled pages, the threshold for your "
+        "false-positive budget.")
     parser.add_argument("--data", type=Path, nargs="+", metavar="FILE",
                         help="labelled JSONL(.gz) files, measured as one set")
     parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
