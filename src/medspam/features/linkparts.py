@@ -197,6 +197,20 @@ def has_any(words: tuple[str, ...], name: str) -> bool:
     return not vocabulary(name).isdisjoint(words)
 
 
+@lru_cache(maxsize=65_536)
+def says(text: str, name: str) -> bool:
+    """Whether ``text`` holds a term of lexicon ``name``, phrases included (``sans ordonnance``).
+
+    Cached: a site's menu contexts recur on each of its pages.
+
+    Examples
+    --------
+    >>> says("le trouve sans ordonnance ici", "no_prescription"), says("Home", "commerce")
+    (True, False)
+    """
+    return bool(text) and bool(lexicons.find_spans(name, text))
+
+
 def matching(words: tuple[str, ...], name: str) -> tuple[str, ...]:
     """The words that are single-word terms of lexicon ``name``, in order, without repeats."""
     vocab = vocabulary(name)
