@@ -44,14 +44,14 @@ _CONTACT_URL = re.compile(
     re.IGNORECASE,
 )
 _CONTACT_NAMED = re.compile(
-    r"(?=[twsv])\b(telegram|tg|whats\s?app|wickr(?:\s?me)?|signal|threema|viber)\b"
+    r"(?=[twsv])\b(telegram|tg|whats\s?app|wickr(?:\s?me)?|signal|threema|viber|snap(?:chat)?)\b"
     r"(?:[ \t]*(?:id|handle|username|user|number|no\.?|nr\.?|#))?"
     rf"([ \t]*[:=\u2013-][ \t]*|[ \t]+)({_PHONE}|{_HANDLE})",
     re.IGNORECASE,
 )
 _CONTACT_HANDLE_FIRST = re.compile(
     r"@(?<![\w@]@)([A-Za-z][\w.]{2,31})[ \t]*(?:\(|\b(?:on|via|at|in|over)\b)[ \t]*"
-    r"(telegram|wickr(?:\s?me)?|signal|threema)\b",
+    r"(telegram|wickr(?:\s?me)?|signal|threema|snap(?:chat)?)\b",
     re.IGNORECASE,
 )
 _CONTACT_VERB_FIRST = re.compile(
@@ -84,7 +84,8 @@ _NOT_NAMES = frozenset(
      "here", "link", "below", "now", "app", "messenger", "chat", "with", "this", "that"}
 )
 _SCHEMES = {"telegram": "tg", "tg": "tg", "whatsapp": "wa", "wickr": "wickr", "wickrme": "wickr",
-            "signal": "signal", "threema": "threema", "viber": "tel"}
+            "signal": "signal", "threema": "threema", "viber": "tel", "snap": "snap",
+            "snapchat": "snap"}
 
 
 @dataclass(frozen=True, slots=True)
