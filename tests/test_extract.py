@@ -727,10 +727,14 @@ def test_prose_is_not_a_link(text: str) -> None:
         ("add plug247 on Session to order", "dm:plug247"),
         ("Telegram - plug247", "tg:plug247"),
         ("Telegram-@plug247", "tg:plug247"),
+        ("Commande uniquement sur Snap : kev.delivery69", "snap:kev.delivery69"),
+        ("Kontakt über Snapchat: studi_blister", "snap:studi_blister"),
+        ("dm @lena.night on snapchat", "snap:lena.night"),
     ],
     ids=["telegram-colon", "telegram-at", "t-me", "whatsapp", "wa-me", "wickr", "signal",
          "intl-phone", "us-phone", "dm-handle", "add-on-platforms", "add-on-session",
-         "telegram-dash", "telegram-hyphen-at"],
+         "telegram-dash", "telegram-hyphen-at", "snap-colon", "snapchat-colon",
+         "dm-on-snapchat"],
 )
 def test_contacts(text: str, url: str) -> None:
     link = one_link(f"<p>{text}</p>", None)
@@ -744,7 +748,9 @@ def test_contacts(text: str, url: str) -> None:
      "Price $1,299.99 for 100 tablets", "Order 100 500 1000 tablets", "Years 1990 2000 2010 2020",
      "The signal was weak", "Telegram is an app", "Add the flour on Monday",
      "Add salt and message me on Telegram", "Message our nurse on the phone",
-     "Ermittler legen einen Telegram-Shop lahm", "Verkauft wurde über einen Telegram-Kanal"],
+     "Ermittler legen einen Telegram-Shop lahm", "Verkauft wurde über einen Telegram-Kanal",
+     "Follow us on Snapchat and Instagram", "Oh snap, that was fast",
+     "Snapchat - Android App", "Telegram - Desktop download"],
 )
 def test_not_contacts(text: str) -> None:
     assert extract_page(f"<p>{text}</p>").links == ()

@@ -303,3 +303,29 @@ def test_page_words_leave_out_function_words(text: str, words: list[str]) -> Non
     """Function words say which language a page is in, not whether it sells; sale words stay."""
     page = ScoredPage.from_page(Page(blocks=(TextBlock(text),)))
     assert PageWords().fit([page]).transform([page])[0].split() == words
+
+
+def _link_cues(link: Link) -> dict[str, float]:
+    cues = LinkCues().fit([link])
+    return dict(zip(cues.get_feature_names_out(), cues.transform([link])[0], strict=True))
+
+
+@pytest.mark.parametrize(("context", "cue"), [
+    ("le trouve sans ordonnance ici : bit.ly/3Kp9xQm", "context_no_prescription"),
+    ("ohne Rezept, einfach hier: bit.ly/3Kx9pQa", "context_no_prescription"),
+    ("c'est rapide et pas cher : tinyurl.com/2p8kx7wd", "context_has_commerce_word"),
+])
+def test_context_cues_read_phrases(context, cue):
+    """Prose says "no prescription" in several words; the context cues read the phrase."""
+    link = Link(url="http://bit.ly/3Kp9xQm", found="text", context=context)
+    assert _link_cues(link)[cue] == 1.0
+    assert _link_cues(Link(url="http://bit.ly/3Kp9xQm", found="text",
+                           context="the full study: bit.ly/3Kp9xQm"))[cue] == 0.0
+
+
+def test_a_phone_numbers_digits_are_no_link_words():
+    """The digits of a number are no evidence; they taught the scorer the corpus's ranges."""
+    phone = Link(url="tel:+447700900123", found="contact")
+    handle = Link(url="snap:kev.delivery69", found="contact")
+    assert LinkDomainText().fit_transform([phone, handle]) == ["", "kev delivery"]
+    assert _link_cues(phone)["is_contact"] == 1.0

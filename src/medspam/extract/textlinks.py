@@ -2,10 +2,10 @@
 
 Each block of text is de-obfuscated first (:func:`medspam.obfuscation.deobfuscate_mapped`);
 matches map back to the text as written, so a link is ``"obfuscated"`` exactly when the written
-form differs from the recovered one. Contacts (Telegram, WhatsApp, Wickr, Signal, Threema, phone
-numbers) become ``tg:``, ``wa:``, ``wickr:``, ``signal:``, ``threema:`` and ``tel:`` URIs; a
-handle readers are told to message on another or no named platform (``DM @plug247``,
-``add plug247 on Session``) becomes ``dm:``.
+form differs from the recovered one. Contacts (Telegram, WhatsApp, Wickr, Signal, Threema,
+Snapchat, phone numbers) become ``tg:``, ``wa:``, ``wickr:``, ``signal:``, ``threema:``,
+``snap:`` and ``tel:`` URIs; a handle readers are told to message on another or no named
+platform (``DM @plug247``, ``add plug247 on Session``) becomes ``dm:``.
 
 Examples
 --------
@@ -44,14 +44,14 @@ _CONTACT_URL = re.compile(
     re.IGNORECASE,
 )
 _CONTACT_NAMED = re.compile(
-    r"(?=[twsv])\b(telegram|tg|whats\s?app|wickr(?:\s?me)?|signal|threema|viber)\b"
+    r"(?=[twsv])\b(telegram|tg|whats\s?app|wickr(?:\s?me)?|signal|threema|viber|snap(?:chat)?)\b"
     r"(?:[ \t]*(?:id|handle|username|user|number|no\.?|nr\.?|#))?"
     rf"([ \t]*[:=\u2013-][ \t]*|[ \t]+)({_PHONE}|{_HANDLE})",
     re.IGNORECASE,
 )
 _CONTACT_HANDLE_FIRST = re.compile(
     r"@(?<![\w@]@)([A-Za-z][\w.]{2,31})[ \t]*(?:\(|\b(?:on|via|at|in|over)\b)[ \t]*"
-    r"(telegram|wickr(?:\s?me)?|signal|threema)\b",
+    r"(telegram|wickr(?:\s?me)?|signal|threema|snap(?:chat)?)\b",
     re.IGNORECASE,
 )
 _CONTACT_VERB_FIRST = re.compile(
@@ -81,10 +81,13 @@ _MAX_PHONE_DIGITS = 15
 _MIN_NAME = 4
 _NOT_NAMES = frozenset(
     {"the", "and", "for", "our", "you", "your", "join", "channel", "group", "contact", "only",
-     "here", "link", "below", "now", "app", "messenger", "chat", "with", "this", "that"}
+     "here", "link", "below", "now", "app", "messenger", "chat", "with", "this", "that",
+     # App-store titles name a platform, not a handle: "Snapchat - Android App".
+     "android", "ios", "iphone", "ipad", "apk", "download", "desktop", "windows", "mac", "web"}
 )
 _SCHEMES = {"telegram": "tg", "tg": "tg", "whatsapp": "wa", "wickr": "wickr", "wickrme": "wickr",
-            "signal": "signal", "threema": "threema", "viber": "tel"}
+            "signal": "signal", "threema": "threema", "viber": "tel", "snap": "snap",
+            "snapchat": "snap"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from medspam.page import Link
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _LONG_TOKEN = 7
 _MIN_INSIDE = 3
-_CONTACT_SCHEMES = ("tg:", "tel:", "wa:", "wickr:", "signal:", "threema:")
+_CONTACT_SCHEMES = ("tg:", "tel:", "wa:", "wickr:", "signal:", "threema:", "snap:")
 _Trie = dict[str, "_Trie"]
 
 
@@ -76,7 +76,9 @@ def link_parts(link: Link) -> LinkParts:
     context = _text_words(link.context)
     if link.url.startswith(_CONTACT_SCHEMES) or link.found == "contact":
         target = link.url.split(":", 1)[-1]
-        words = words_of(target, split=True)
+        # A phone number's digits say nothing of a sale; read as words, they taught the link
+        # scorer the number ranges the corpus composes with (and fiction reserves).
+        words = tuple(w for w in words_of(target, split=True) if not w.isdigit())
         return LinkParts(None, words, (), anchor, context, is_contact=True,
                          is_disguised=_is_disguised(words + anchor, link))
     host, host_words, path_words = _target_parts(link.host or link.url, link.url)
@@ -195,6 +197,20 @@ def vocabulary(name: str) -> frozenset[str]:
 def has_any(words: tuple[str, ...], name: str) -> bool:
     """Whether any of ``words`` is a single-word term of lexicon ``name``."""
     return not vocabulary(name).isdisjoint(words)
+
+
+@lru_cache(maxsize=65_536)
+def says(text: str, name: str) -> bool:
+    """Whether ``text`` holds a term of lexicon ``name``, phrases included (``sans ordonnance``).
+
+    Cached: a site's menu contexts recur on each of its pages.
+
+    Examples
+    --------
+    >>> says("le trouve sans ordonnance ici", "no_prescription"), says("Home", "commerce")
+    (True, False)
+    """
+    return bool(text) and bool(lexicons.find_spans(name, text))
 
 
 def matching(words: tuple[str, ...], name: str) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from medspam import lexicons
 from medspam.features.base import ObjectTransformer, TokenSelector
-from medspam.features.linkparts import link_parts, vocabulary
+from medspam.features.linkparts import link_parts, says, vocabulary
 from medspam.page import Link
 
 FOUND_WAYS = ("anchor", "frame", "redirect", "text", "obfuscated", "contact", "page")
@@ -111,8 +111,9 @@ class LinkCues(ObjectTransformer):
             not drugs.isdisjoint(parts.anchor_words),
             not commerce.isdisjoint(parts.anchor_words),
             not drugs.isdisjoint(parts.context_words),
-            not commerce.isdisjoint(parts.context_words),
-            not no_rx.isdisjoint(parts.context_words),
+            # Context is prose: its sale and no-prescription wording is mostly phrases.
+            not commerce.isdisjoint(parts.context_words) or says(link.context, "commerce"),
+            not no_rx.isdisjoint(parts.context_words) or says(link.context, "no_prescription"),
             trusted,
             official,
             bool(host and host.is_platform),
