@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from medspam import Classifier
+from medspam import Classifier, explain
 from medspam.explain import LinearExplainer
 from medspam.extract import extract_page
 
@@ -212,8 +212,13 @@ def test_the_features_that_read_a_link_are_one_reason_with_their_net_weight(
     ({"medical_terms", "medical_density"}, "reads like a health article: "),
 ])
 def test_the_cues_that_read_the_same_words_are_one_reason(
-        classifier: Classifier, cues: set[str], start: str) -> None:
-    """A count, a number of kinds and a density of the same words are one reason, net."""
+        classifier: Classifier, cues: set[str], start: str, monkeypatch) -> None:
+    """A count, a number of kinds and a density of the same words are one reason, net.
+
+    Every reason is listed here, so that the test does not hang on where the model ranks it.
+    """
+    monkeypatch.setattr(explain, "MAX_REASONS", 100)
+    monkeypatch.setattr(explain, "MAX_COUNTER_REASONS", 100)
     verdict = classifier.classify(*WRITTEN_OUT)
     reasons = [r for r in verdict.reasons if r.text.startswith(start.partition(":")[0])]
     assert len(reasons) == 1, verdict.reasons
