@@ -14,7 +14,7 @@ import numpy as np
 from medspam.domainlists import SiteLists
 from medspam.explain import LINK_REFERENCES, LinearExplainer, link_reasons, page_reasons
 from medspam.extract import extract_page
-from medspam.features import ScoredPage, is_trusted_link, links_to_score
+from medspam.features import ScoredPage, is_trusted_link, links_to_score, score_sale_text
 from medspam.modelio import LoadedModel, load_bundle
 from medspam.page import Link, Page
 from medspam.settings import Settings
@@ -207,12 +207,11 @@ class Classifier:
         return out
 
     def _score_sale_text(self, scored: list[_Scored]) -> list[_Scored]:
-        """``scored`` with the sale-text scorer's score of each page's text, in one call."""
+        """``scored`` with the sale-text scorer's scores of each text and passage, in one call."""
         if self._sale_text_scorer is None or not scored:
             return scored
-        probs = self._sale_text_scorer.predict([s.scored for s in scored])
-        return [dataclasses.replace(s, scored=s.scored.with_sale_text_score(float(p)))
-                for s, p in zip(scored, probs, strict=True)]
+        pages = score_sale_text(self._sale_text_scorer, [s.scored for s in scored])
+        return [dataclasses.replace(s, scored=page) for s, page in zip(scored, pages, strict=True)]
 
     def _verdict(
         self, s: _Scored, score: float, medical: float, contribs: list[tuple[str, float]]

@@ -192,6 +192,21 @@ def _sentence_reason(scored: ScoredPage) -> str:
     return f"a sentence sells a drug: '{quote}'"
 
 
+def _passage_quote(scored: ScoredPage) -> str:
+    """The best sale passage, quoted from a few words before its first drug name.
+
+    Passages are cut from the text with look-alike spellings undone (``k3tamine`` reads
+    ``ketamine``) and quoted speech left out (:mod:`medspam.features.passages`).
+    """
+    passage = " ".join(scored.sale_passage.split())
+    drug = next(iter(lexicons.find_spans("drugs", passage)), None)
+    if drug is None or len(passage) <= _QUOTE_CHARS:
+        return _clipped(passage)
+    before = passage[: drug[0]].split()
+    quote = " ".join(before[-_WORDS_BEFORE_DRUG:]) + " " + passage[drug[0]:]
+    return ("… " if len(before) > _WORDS_BEFORE_DRUG else "") + _clipped(quote.strip())
+
+
 def _clipped(text: str) -> str:
     """``text`` cut after its last whole word within :data:`_QUOTE_CHARS`, marked ``…`` if cut.
 
@@ -295,6 +310,9 @@ def _describe_page_feature(
     if feature == "sale_text_log_odds":
         score = scored.sale_text_score or 0.0
         return f"the text reads like a drug-sales offer (sale-text score {score:.2f})"
+    if feature == "sale_passage_log_odds":
+        score = scored.sale_passage_score or 0.0
+        return f"a passage reads like a drug-sales offer ({score:.2f}): '{_passage_quote(scored)}'"
     describe_cue = _TEXT_CUE_TEXTS.get(feature)
     return describe_cue(scored) if describe_cue else feature.replace("_", " ")
 

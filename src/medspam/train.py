@@ -19,7 +19,13 @@ from medspam.classifier import Classifier
 from medspam.corpus import POOLS, build_corpus
 from medspam.evaluate import Scored, classify_records, document_weights, metrics, report
 from medspam.extract import extract_page
-from medspam.features import FEATURES_VERSION, ScoredPage, Scorer, links_to_score
+from medspam.features import (
+    FEATURES_VERSION,
+    ScoredPage,
+    Scorer,
+    links_to_score,
+    score_sale_text,
+)
 from medspam.features.pipeline import (
     build_link_model,
     build_medical_model,
@@ -328,9 +334,8 @@ def out_of_fold_pages(records: Sequence[dict[str, Any]], pages: Sequence[Page], 
         progress(f"fitting a sale-text scorer without fold {fold!r} to score it")
         text_model = _fit_sale_text_scorer([records[i] for i in other],
                                            [scored[i] for i in other], seed=seed)
-        probs = text_model.predict([scored[i] for i in mine])
-        scored.update((i, scored[i].with_sale_text_score(float(p)))
-                      for i, p in zip(mine, probs, strict=True))
+        scored.update(zip(mine, score_sale_text(text_model, [scored[i] for i in mine]),
+                          strict=True))
     return [scored[i] for i in range(len(records))]
 
 

@@ -11,17 +11,19 @@ from medspam.features.pages import (
     PageText,
     PageUrlCues,
     PageWords,
+    SalePassageScore,
     SaleSentenceCues,
     SaleText,
     SaleTextScore,
     TextCues,
     UnlinkedTextCues,
 )
+from medspam.features.passages import passages, score_sale_text
 from medspam.features.scored import ScoredPage, is_trusted_link, links_to_score
 from medspam.features.scorer import Scorer, TfidfTable
 from medspam.features.textcues import selling_sentences
 
-FEATURES_VERSION = 7
+FEATURES_VERSION = 8
 """What the feature transformers compute, as a number a model's card records.
 
 A model file holds these transformers, and they run this code: a model trained when they
@@ -32,7 +34,9 @@ tokens are words only, the top-level domain a branch of its own (``52fcfe71…``
 commerce word list holds the wording of peer offers ("por privado", "per PN", "en MP"); 4:
 the page words leave out function words (``PageWords``); 5: frames and redirects are links of
 their own kind (``found_frame``, ``found_redirect``); 6: the log-odds of the link every
-visitor follows by itself, where a page sends them (``automatic_redirect_log_odds``).
+visitor follows by itself, where a page sends them (``automatic_redirect_log_odds``); 7: context
+phrases, phone digits and Snapchat handles (``cbc8729b…``); 8: the best passage's sale-text score
+(``sale_passage_log_odds``).
 """
 
 __all__ = [
@@ -46,6 +50,7 @@ __all__ = [
     "PageText",
     "PageUrlCues",
     "PageWords",
+    "SalePassageScore",
     "SaleSentenceCues",
     "SaleText",
     "SaleTextScore",
@@ -57,5 +62,7 @@ __all__ = [
     "is_trusted_link",
     "link_parts",
     "links_to_score",
+    "passages",
+    "score_sale_text",
     "selling_sentences",
 ]

@@ -279,11 +279,41 @@ class SaleTextScore(ObjectTransformer):
 
     def _row(self, item: Any) -> list[float]:
         """The clipped log-odds of one page's sale-text score."""
-        score = item.sale_text_score
-        if score is None:
-            return [0.0]
-        p = min(max(score, 1e-6), 1.0 - 1e-6)
-        return [max(math.log(p / (1.0 - p)), 0.0)]
+        return [_evidence_for(item.sale_text_score)]
+
+
+class SalePassageScore(ObjectTransformer):
+    """The sale-text scorer's evidence that one passage of the page sells drugs, as log-odds.
+
+    ``max(0, logit(p))`` of the best passage (:mod:`medspam.features.passages`): an offer in a
+    comment under a long article, which the whole text's score dilutes. Only ever evidence for
+    a sale, as :class:`SaleTextScore`; 0 when not known.
+
+    Examples
+    --------
+    >>> from medspam.page import Page
+    >>> page = ScoredPage(Page(), "long article ... DM me for xanax")
+    >>> SalePassageScore().fit([page])._row(page.with_sale_text_score(0.1, passage_score=0.9))
+    [2.1972245773362196]
+    """
+
+    input_type = ScoredPage
+
+    def _feature_names(self) -> list[str]:
+        """One name."""
+        return ["sale_passage_log_odds"]
+
+    def _row(self, item: Any) -> list[float]:
+        """The clipped log-odds of one page's best passage score."""
+        return [_evidence_for(item.sale_passage_score)]
+
+
+def _evidence_for(score: float | None) -> float:
+    """``max(0, logit(score))``, 0 for no score: a probability as evidence for, never against."""
+    if score is None:
+        return 0.0
+    p = min(max(score, 1e-6), 1.0 - 1e-6)
+    return max(math.log(p / (1.0 - p)), 0.0)
 
 
 MEDICAL_CUE_NAMES = ("medical_terms", "distinct_medical_terms", "medical_density")

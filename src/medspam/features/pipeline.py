@@ -29,6 +29,7 @@ from medspam.features.pages import (
     PageText,
     PageUrlCues,
     PageWords,
+    SalePassageScore,
     SaleSentenceCues,
     SaleText,
     SaleTextScore,
@@ -143,7 +144,7 @@ def build_page_model(*, c: float = 3.0, random_state: int = 0) -> Pipeline:
     Examples
     --------
     >>> [name for name, _ in build_page_model().named_steps["features"].transformer_list]
-    ['links', 'url', 'cues', 'unlinked', 'sentences', 'text', 'words']
+    ['links', 'url', 'cues', 'unlinked', 'sentences', 'text', 'passage', 'words']
     """
     features = FeatureUnion([
         ("links", Step(LinkScoreSummary())),
@@ -152,6 +153,7 @@ def build_page_model(*, c: float = 3.0, random_state: int = 0) -> Pipeline:
         ("unlinked", Step(UnlinkedTextCues())),
         ("sentences", Step(SaleSentenceCues())),
         ("text", Step(SaleTextScore())),
+        ("passage", Step(SalePassageScore())),
         ("words", Pipeline([
             ("select", Step(PageWords())),
             ("vec", _words(ngram_range=(1, 2), min_df=5, max_df=0.3, max_features=20_000)),

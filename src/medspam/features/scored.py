@@ -41,6 +41,11 @@ class ScoredPage:
     sale_text_score: float | None = None
     """The sale-text scorer's probability that the page's text offers drugs for sale, when
     known (:meth:`with_sale_text_score`)."""
+    sale_passage: str = ""
+    """The passage of the text the sale-text scorer reads as most like an offer
+    (:func:`~medspam.features.passages.passages`), when known."""
+    sale_passage_score: float | None = None
+    """The sale-text scorer's probability for :attr:`sale_passage`, when known."""
     unmasked: str = field(default="", init=False)
     """``text`` with look-alike spellings undone (``k3tamine``): what the word lists read."""
 
@@ -93,8 +98,9 @@ class ScoredPage:
         url_score = given[-1] if page.url_link else None
         return cls.from_page(page, link_scores, url_score, max_words=max_words)
 
-    def with_sale_text_score(self, score: float) -> ScoredPage:
-        """The same page with the sale-text scorer's ``score`` of its text.
+    def with_sale_text_score(self, score: float, *, passage: str = "",
+                             passage_score: float | None = None) -> ScoredPage:
+        """The same page with the sale-text scorer's ``score`` of its text and best passage.
 
         The text is not read again (``dataclasses.replace`` would undo its look-alikes anew).
 
@@ -104,7 +110,11 @@ class ScoredPage:
         0.9
         """
         scored = copy.copy(self)
-        object.__setattr__(scored, "sale_text_score", float(score))  # frozen: set once, here
+        # frozen: set once, here
+        object.__setattr__(scored, "sale_text_score", float(score))
+        object.__setattr__(scored, "sale_passage", passage)
+        object.__setattr__(scored, "sale_passage_score",
+                           None if passage_score is None else float(passage_score))
         return scored
 
 
