@@ -80,6 +80,32 @@ def test_an_offer_with_clean_links_is_explained_by_its_text(classifier: Classifi
     assert offer[0].source == "text"
 
 
+def test_an_offer_in_a_comment_is_explained_by_its_passage(
+        classifier: Classifier, monkeypatch) -> None:
+    """An offer under a long article: the whole text dilutes it, its passage does not.
+
+    Every reason is listed here, so that the test does not hang on where the model ranks it.
+    """
+    monkeypatch.setattr(explain, "MAX_REASONS", 100)
+    monkeypatch.setattr(explain, "MAX_COUNTER_REASONS", 100)
+    article = "".join(
+        f"<p>Week {week} of physiotherapy after the knee operation: the exercises get a little "
+        "longer, the swelling goes down after each session, and the therapist checks how far "
+        "the joint bends before adding weight to the routine.</p>" for week in range(1, 13))
+    comment = ("<section id='comments'><p>Paul: Skip the waiting list, I get oxycodone 30mg "
+               "and xanax bars without prescription, discreet shipping, pay with bitcoin, "
+               "message me on telegram.</p></section>")
+    verdict = classifier.classify(article + comment, "https://knee-diary.example/week-12")
+    assert verdict.signals["sale_passage"] > 0.9
+    assert verdict.signals["sale_passage"] > verdict.signals["sale_text"] + 0.3
+    passage = [r for r in verdict.reasons if r.text.startswith("a passage reads like")]
+    assert passage, verdict.reasons
+    assert passage[0].text.startswith(
+        f"a passage reads like a drug-sales offer ({verdict.signals['sale_passage']:.2f}): '… ")
+    assert "oxycodone 30mg and xanax bars without prescription" in passage[0].text
+    assert passage[0].weight > 0
+
+
 def test_a_long_selling_sentence_is_quoted_where_it_names_the_drug(
         classifier: Classifier) -> None:
     """A moderator sees the drug and the sale word, not only the sentence's harmless start."""

@@ -238,6 +238,8 @@ class Classifier:
             signals["page_url"] = s.scored.url_score
         if s.scored.sale_text_score is not None:
             signals["sale_text"] = s.scored.sale_text_score
+        if s.scored.sale_passage_score is not None:
+            signals["sale_passage"] = s.scored.sale_passage_score
         return Verdict(
             score=score, threshold=self.threshold, category=category, signals=signals,
             reasons=reasons, links=outbound, model=self.model_info, url=page.url,

@@ -145,7 +145,8 @@ class Verdict:
     """``medical-drug-sales`` (medical cover + drug sales), ``drug-sales`` or ``clean``."""
     signals: dict[str, float] = field(default_factory=dict)
     """Independent sub-scores in 0..1: ``medical``, ``drug_sales``, ``links``, ``page_url``,
-    ``sale_text``."""
+    ``sale_text`` (the whole text read as an offer) and ``sale_passage`` (its passage most
+    like one)."""
     reasons: tuple[Reason, ...] = ()
     """Evidence for the score, strongest first."""
     links: tuple[LinkEvidence, ...] = ()
