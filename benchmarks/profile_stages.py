@@ -3,7 +3,8 @@
 Runs the same steps as ``Classifier.classify_pages`` for one page at a time, with a timer
 around each stage: decode + parse only (the floor: selectolax/lexbor builds the tree, nothing
 is walked), extract (decode, parse, walk), urls (link assembly: normalise, host facts, text
-links; part of extract), link features, link predict, page features (page and medical
+links; part of extract), link features, link predict, the sale-text scorer over the whole text
+and each passage (the text cut to its budget is part of it), page features (page and medical
 scorers), predict, explain (contributions, reasons, verdict). Prints a Markdown table of
 mean ms/page per stage for the real web pages and for generated ~5 KB pages.
 
@@ -30,10 +31,11 @@ import medspam
 import medspam.extract
 from medspam.classifier import EXPLAINED_LINK_SCORE, _Scored
 from medspam.extract.decode import decode_bytes
-from medspam.features import ScoredPage, links_to_score
+from medspam.features import ScoredPage, links_to_score, score_sale_text
 
 STAGES = ("parse only (floor)", "extract (incl. urls)", "  of which urls/links",
-          "link features", "link predict", "page features", "predict", "explain")
+          "link features", "link predict", "sale text (whole + passages)", "page features",
+          "predict", "explain")
 
 
 class Timer:
@@ -80,9 +82,12 @@ def classify_timed(clf: medspam.Classifier, body: bytes, url: str | None, timer:
         rows = iter(clf._link_explainer.contributions(features[np.flatnonzero(explain)])  # noqa: SLF001
                     if features is not None else [])
         link_rows = [next(rows) if e else [] for e in explain]
-    with timer.stage("page features"):
-        scores = tuple(float(p) for p in probs)
+    scores = tuple(float(p) for p in probs)
+    with timer.stage("sale text (whole + passages)"):
         scored = ScoredPage.from_link_scores(page, scores, max_words=bundle.max_feature_words)
+        if clf._sale_text_scorer is not None:  # noqa: SLF001 - older models lack it
+            scored = score_sale_text(clf._sale_text_scorer, [scored])[0]  # noqa: SLF001
+    with timer.stage("page features"):
         page_x = page_scorer.features([scored])
         medical_x = medical_scorer.features([scored])
     with timer.stage("predict"):

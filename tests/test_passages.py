@@ -34,7 +34,7 @@ def test_quoted_offers_are_left_out_in_every_corpus_language():
     ]
     for quote in quoted:
         found = passages(f"The message read {quote} and we reported it.", min_words=1)
-        assert found == ["The message read   and we reported it."], quote
+        assert found == ["The message read and we reported it."], quote
 
 
 def test_a_short_quote_stays_and_so_does_an_unquoted_offer():

@@ -20,6 +20,7 @@ from medspam.features.base import ObjectTransformer, TokenSelector, check_object
 from medspam.features.linkparts import has_any, link_parts
 from medspam.features.links import CUE_NAMES as LINK_CUE_NAMES
 from medspam.features.links import LinkCues, log_count
+from medspam.features.passages import Passage, sale_words
 from medspam.features.scored import ScoredPage, links_to_score
 from medspam.features.textcues import CUE_NAMES, selling_sentences, text_cues, word_count
 
@@ -357,15 +358,11 @@ class PageText(TokenSelector):
         return scored.text
 
 
-SALE_TEXT_LEXICONS = ("commerce", "no_prescription", "legit_cues", "drugs")
-"""The word lists whose matches :class:`SaleText` adds to the text as one word per list."""
-_SALE_TEXT_WORDS = tuple((name, "lex" + name.replace("_", "")) for name in SALE_TEXT_LEXICONS)
-
-
 class SaleText(PageText):
     """The page text with look-alike spellings undone, for the sale-text scorer's words.
 
-    After the text come one word per match of each of :data:`SALE_TEXT_LEXICONS`
+    After the text come one word per match of each of
+    :data:`~medspam.features.passages.SALE_TEXT_LEXICONS`
     (``lexcommerce``, ``lexnoprescription``, ...). The lists are written in the four corpus
     languages and more, so an offer in a language with few selling texts to learn from shares
     words with offers in others: the held-out Spanish shop pages ("No pedimos receta
@@ -380,12 +377,11 @@ class SaleText(PageText):
     """
 
     def _text(self, item: Any) -> str:
-        """Unmasked text of one page and its word-list words."""
+        """Unmasked text of one page (or passage) and its word-list words."""
+        if isinstance(item, Passage):  # its words were found once on the whole page
+            return " ".join((item.unmasked, *item.words))
         scored: ScoredPage = item
-        text = scored.unmasked
-        words = [word for name, word in _SALE_TEXT_WORDS
-                 for _ in lexicons.find_spans(name, text)]
-        return " ".join((text, *words))
+        return " ".join((scored.unmasked, *sale_words(scored.unmasked)))
 
 
 DRUG_TOKEN = "drugname"  # noqa: S105 - a word, not a secret

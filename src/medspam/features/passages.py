@@ -14,13 +14,21 @@ quotes kept, 225 and 33, all but one of the 18 more a warning that quotes spam.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
+from medspam import lexicons
 from medspam.features.scored import ScoredPage
 from medspam.page import Page
 
-__all__ = ["PASSAGE_WORDS", "passages", "score_sale_text"]
+__all__ = ["PASSAGE_WORDS", "SALE_TEXT_LEXICONS", "Passage", "passages", "sale_words",
+           "score_sale_text"]
+
+SALE_TEXT_LEXICONS = ("commerce", "no_prescription", "legit_cues", "drugs")
+"""The word lists whose matches the sale-text scorer reads as one word per list."""
+_SALE_TEXT_WORDS = tuple((name, "lex" + name.replace("_", "")) for name in SALE_TEXT_LEXICONS)
 
 PASSAGE_WORDS = 20
 """The fewest words of a passage: lines are joined until they reach it. 40 and 80 words gave
@@ -43,6 +51,37 @@ class _Predicts(Protocol):
     def predict(self, items: Sequence[Any]) -> Sequence[float]: ...
 
 
+_EMPTY_PAGE = Page()
+
+
+@dataclass(frozen=True, slots=True)
+class Passage(ScoredPage):
+    """One passage of a page's text, as the sale-text scorer reads it.
+
+    Its text is cut from the page's text with look-alikes already undone, and its word-list
+    words (:func:`sale_words`) are found once on the whole page, not again per passage.
+    """
+
+    words: tuple[str, ...] = ()
+    """The word-list words of the passage, as :func:`sale_words` gives them."""
+
+    def __post_init__(self) -> None:
+        """The text is unmasked already."""
+        object.__setattr__(self, "unmasked", self.text)
+
+
+def sale_words(text: str) -> tuple[str, ...]:
+    """One word per match of each of :data:`SALE_TEXT_LEXICONS` in ``text``, list by list.
+
+    Examples
+    --------
+    >>> sale_words("Compre xanax sin receta")
+    ('lexcommerce', 'lexnoprescription', 'lexdrugs')
+    """
+    return tuple(word for name, word in _SALE_TEXT_WORDS
+                 for _ in lexicons.find_spans(name, text))
+
+
 def passages(text: str, min_words: int = PASSAGE_WORDS) -> list[str]:
     r"""The passages of ``text``: its lines joined into runs of ``min_words`` words, unquoted.
 
@@ -51,23 +90,45 @@ def passages(text: str, min_words: int = PASSAGE_WORDS) -> list[str]:
     >>> passages("Intro line here\nsecond line of the intro\nBuy xanax, DM me", min_words=6)
     ['Intro line here second line of the intro', 'Buy xanax, DM me']
     >>> passages('They wrote: "xanax without prescription, fast" to us', min_words=3)
-    ['They wrote:   to us']
+    ['They wrote: to us']
     """
-    out: list[str] = []
+    return [passage.text for passage in _passages(text, min_words)]
+
+
+def _passages(text: str, min_words: int = PASSAGE_WORDS) -> list[Passage]:
+    """The passages of ``text`` with their word-list words, the lists read once on it all.
+
+    Quoted speech is blanked to as many spaces, so that offsets in the blanked text are the
+    text's own; a word-list match counts for the passage whose lines hold it whole.
+    """
+    blanked = QUOTED.sub(lambda m: " " * len(m.group()), text)
+    spans: list[tuple[int, int, list[str]]] = []  # start, end, lines of each passage
     lines: list[str] = []
-    words = 0
-    for line in QUOTED.sub(" ", text).split("\n"):
+    words = first = 0
+    at = 0
+    for line in blanked.split("\n"):
+        start, at = at, at + len(line) + 1
         count = len(line.split())
         if not count:
             continue
-        lines.append(line.strip())
+        if not lines:
+            first = start
+        lines.append(" ".join(line.split()))
         words += count
         if words >= min_words:
-            out.append(" ".join(lines))
+            spans.append((first, start + len(line), lines))
             lines, words = [], 0
     if lines:
-        out.append(" ".join(lines))
-    return out
+        spans.append((first, len(blanked), lines))
+    starts = [start for start, _, _ in spans]
+    found: list[list[str]] = [[] for _ in spans]
+    for name, word in _SALE_TEXT_WORDS:
+        for start, end, _ in lexicons.find_spans(name, blanked):
+            i = bisect_right(starts, start) - 1
+            if i >= 0 and end <= spans[i][1]:
+                found[i].append(word)
+    return [Passage(_EMPTY_PAGE, " ".join(passage_lines), words=tuple(passage_words))
+            for (_, _, passage_lines), passage_words in zip(spans, found, strict=True)]
 
 
 def score_sale_text(scorer: _Predicts, pages: Sequence[ScoredPage]) -> list[ScoredPage]:
@@ -76,15 +137,15 @@ def score_sale_text(scorer: _Predicts, pages: Sequence[ScoredPage]) -> list[Scor
     One ``predict`` call reads every whole text and every passage; a page without a passage
     (no text, or only quotes) has passage score 0.
     """
-    per_page = [passages(page.unmasked) for page in pages]
-    items = [*pages, *(ScoredPage(Page(), passage) for found in per_page for passage in found)]
+    per_page = [_passages(page.unmasked) for page in pages]
+    items = [*pages, *(passage for found in per_page for passage in found)]
     probs = [float(p) for p in scorer.predict(items)] if items else []
     rest = iter(probs[len(pages):])
     out = []
     for page, found, score in zip(pages, per_page, probs[: len(pages)], strict=True):
         scores = [next(rest) for _ in found]
         best = max(range(len(found)), key=scores.__getitem__, default=None)
-        passage, passage_score = ("", 0.0) if best is None else (found[best], scores[best])
+        passage, passage_score = ("", 0.0) if best is None else (found[best].text, scores[best])
         out.append(page.with_sale_text_score(score, passage=passage,
                                              passage_score=passage_score))
     return out
