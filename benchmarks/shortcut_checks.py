@@ -46,10 +46,10 @@ from medspam.train import (
 FAMILIES = {"without link scores": ["links"], "without page-URL cues": ["url"],
             "without link scores and page-URL cues": ["links", "url"],
             "without text cues": ["cues", "unlinked", "sentences"],
-            "without the sale-text score": ["text"],
+            "without the sale-text score": ["text", "passage"],
             "without page words": ["words"],
             "without text (cues + sale-text score + words)": ["cues", "unlinked", "sentences",
-                                                              "text", "words"]}
+                                                              "text", "passage", "words"]}
 CYRILLIC, LEET = DISGUISES["cyrillic"], DISGUISES["leet"]  # as the corpus writes them
 DRUGS = re.compile(r"\b(ketamine|oxycodone|xanax|tramadol|adderall|fentanyl|cocaine|valium|"
                    r"percocet|hydrocodone|alprazolam|diazepam|ambien|codeine|morphine)\b",
@@ -98,7 +98,7 @@ def _refit(bundle: Any, scored: list[Any], records: list[dict[str, Any]],
            drop: list[str]) -> Scorer:
     """The page scorer fit again as training fits it, with the ``drop`` families switched off."""
     present = set(bundle.page_model.branch_names)
-    # Older models lack the later families ("sentences", "text").
+    # Older models lack the later families ("sentences", "text", "passage").
     model = build_page_model(random_state=bundle.meta.get("seed", 0)).set_params(
         **{f"features__{name}": "drop" for name in drop if name in present})
     return scorer_of(model.fit(
