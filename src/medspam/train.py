@@ -112,7 +112,7 @@ LIMITATIONS = (
     ("A page that only sends every visitor on (an empty 302 whose Location a crawl records, a "
      "refresh page) is judged by the address it sends them to, never fetched, as the corpus's "
      "doorways teach (a tenth of the real web pages' addresses, half to a shop): empty 302s "
-     "to 300 test-pool shop addresses 218 flagged, to the 3,680 sites the real web pages link "
+     "to 300 test-pool shop addresses 219 flagged, to the 3,680 sites the real web pages link "
      "to none (at most 0.22; benchmarks/redirect_targets.py). A doorway to an address that "
      "does not sell by itself (a shortener, a plain domain) is missed."),
     ("The page scorer reads the page's own address (drug, shop and no-prescription words): "
@@ -129,10 +129,11 @@ LIMITATIONS = (
     "Labels of realpages are one reader's judgement; a few are borderline.",
     ("Real sale pages are caught less often than the design asks. Cross-validated over all 247 "
      "real pages (four folds by host, each held out in turn; benchmarks/realpages_cv.py, model "
-     "cbc8729b's code, 2026-12-05): ROC-AUC 0.79, recall at 5 % FPR 0.467 (0.35 to 0.66 by "
+     "61158283's code, 2026-12-05): ROC-AUC 0.79, recall at 5 % FPR 0.467 (0.35 to 0.66 by "
      "fold), and at each fold model's threshold 0.467 with 6 of 127 look-alikes flagged (corpus "
-     "seed 0); with model b8411f74's code 0.80, 0.525 and 0.475 with 5 flagged: a small "
-     "shift of scores near the cut, no kind of page. The 88 pages of the test "
+     "seed 0), as with model cbc8729b's code; with model b8411f74's code 0.80, 0.525 and 0.475 "
+     "with 5 flagged: a small shift of scores near the cut, no kind of page. The 88 pages of "
+     "the test "
      "hosts allow one look-alike at 5 % FPR (0.49 there). "
      "Missed: mostly a shop's informative page, whose first sentence reads like drug "
      "information and whose address sells only through the host or a product path."),
@@ -153,8 +154,8 @@ LIMITATIONS = (
     ("These numbers are measured on the corpus composed with seed 0, on which the design was "
      "tuned over many sessions. Retrained on corpora composed with seeds 1 to 3 (the same "
      "documents and splits, other page shapes, drugs and injections; measured with model "
-     "cbc8729b's code, 2026-12-05), recall at 0.5 % FPR was 0.870, 0.854 and 0.827 (0.855 on "
-     "seed 0) and realpages recall at 5 % FPR on the test hosts 0.39 to 0.53 (0.49 on seed "
+     "61158283's code, 2026-12-05), recall at 0.5 % FPR was 0.861, 0.858 and 0.835 (0.867 on "
+     "seed 0) and realpages recall at 5 % FPR on the test hosts 0.41 to 0.53 (0.49 on seed "
      "0): expect the lower numbers on new pages, and read differences of a few points between "
      "models as noise."),
 )
@@ -416,10 +417,11 @@ def _card(  # noqa: PLR0917 - private, called once, reads in order
             "Four calibrated logistic-regression scorers over readable features: a link "
             "scorer (URL words, domain word-split, path, anchor, context, how found), a "
             "sale-text scorer (the words of the text and its word-list matches: does it offer "
-            "drugs for sale?), a page "
-            "scorer (link-score summary, page-URL cues, lexicon cues, the same cues on pages "
-            "without a sale-looking link, the sale-text score, page words with drug names as "
-            "one token and function words left out) and a medical scorer."),
+            "drugs for sale? read over the whole text and over each passage, quoted speech "
+            "left out), a page scorer (link-score summary, page-URL cues, lexicon cues, the "
+            "same cues on pages without a sale-looking link, the sale-text scores of the text "
+            "and of its best passage, page words with drug names as one token and function "
+            "words left out) and a medical scorer."),
         "intended_use": (
             "Flag web pages that sell illicit or prescription-only drugs, often under health "
             "cover, for moderator review. Not a medical or legal judgement."),
