@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -48,7 +48,9 @@ low-high quotes."""
 
 
 class _Predicts(Protocol):
-    def predict(self, items: Sequence[Any]) -> Sequence[float]: ...
+    """A scorer: one probability per item (a :class:`~medspam.features.Scorer`)."""
+
+    def predict(self, items: Sequence[Any]) -> Iterable[float]: ...
 
 
 _EMPTY_PAGE = Page()
