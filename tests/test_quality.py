@@ -19,7 +19,8 @@ FLOOR = json.loads((Path(__file__).parent / "quality_floor.json").read_text(enco
 FRESH = Path(__file__).parents[1] / "datasets" / "fresh"
 FRESH_SETS = {"fresh": FRESH / "pages.jsonl", "fresh_second": FRESH / "second.jsonl",
               "fresh_third": FRESH / "third.jsonl", "fresh_fourth": FRESH / "fourth.jsonl",
-              "fresh_fifth": FRESH / "fifth.jsonl", "fresh_sixth": FRESH / "sixth.jsonl"}
+              "fresh_fifth": FRESH / "fifth.jsonl", "fresh_sixth": FRESH / "sixth.jsonl",
+              "fresh_seventh": FRESH / "seventh.jsonl"}
 SLACK = 1e-9
 
 
