@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
+
+from medspam.extract import extract_page
 from medspam.features import ScoredPage, passages, score_sale_text
 from medspam.features.pages import SalePassageScore
+from medspam.features.passages import _passages, sale_words
 from medspam.page import Page
+
+PAGES = Path(__file__).parent / "pages"
 
 
 class WordCounter:
@@ -61,3 +70,23 @@ def test_the_passage_feature_is_evidence_for_a_sale_only():
     assert feature._row(page.with_sale_text_score(0.5, passage_score=0.2)) == [0.0]  # noqa: SLF001
     assert feature._row(page.with_sale_text_score(0.5, passage_score=0.9))[0] > 2  # noqa: SLF001
     assert feature._row(page) == [0.0]  # noqa: SLF001 - not scored: no evidence
+
+
+def test_a_passage_carries_the_words_the_lists_find_in_it():
+    """Word-list words found once on the whole page are the ones each passage holds."""
+    text = ('Order now\nwithout a prescription and buy xanax online today, we ship fast\n'
+            'They wrote: "buy xanax without prescription, fast" and we reported it. '
+            + "filler words here " * 8 + "\nno rx needed for tramadol, order now")
+    found = _passages(text, min_words=6)
+    assert len(found) > 2
+    assert [p.words for p in found] == [sale_words(p.text) for p in found]
+    assert passages(text, min_words=6) == [p.text for p in found]
+
+
+@pytest.mark.parametrize("name", sorted(json.loads((PAGES / "expected.json").read_text())))
+def test_the_hand_written_pages_passages_carry_their_own_words(name):
+    page = extract_page((PAGES / name).read_bytes(), None)
+    text = ScoredPage.from_page(page).unmasked
+    found = _passages(text)
+    assert [p.words for p in found] == [sale_words(p.text) for p in found]
+    assert passages(text) == [p.text for p in found]

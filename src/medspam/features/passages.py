@@ -94,21 +94,15 @@ def passages(text: str, min_words: int = PASSAGE_WORDS) -> list[str]:
     >>> passages('They wrote: "xanax without prescription, fast" to us', min_words=3)
     ['They wrote: to us']
     """
-    return [passage.text for passage in _passages(text, min_words)]
+    return [" ".join(lines) for _, _, lines in _runs(QUOTED.sub(" ", text), min_words)]
 
 
-def _passages(text: str, min_words: int = PASSAGE_WORDS) -> list[Passage]:
-    """The passages of ``text`` with their word-list words, the lists read once on it all.
-
-    Quoted speech is blanked to as many spaces, so that offsets in the blanked text are the
-    text's own; a word-list match counts for the passage whose lines hold it whole.
-    """
-    blanked = QUOTED.sub(lambda m: " " * len(m.group()), text)
-    spans: list[tuple[int, int, list[str]]] = []  # start, end, lines of each passage
+def _runs(text: str, min_words: int) -> list[tuple[int, int, list[str]]]:
+    """Where each passage of ``text`` starts and ends, and its lines (white space collapsed)."""
+    runs: list[tuple[int, int, list[str]]] = []
     lines: list[str] = []
-    words = first = 0
-    at = 0
-    for line in blanked.split("\n"):
+    words = first = at = 0
+    for line in text.split("\n"):
         start, at = at, at + len(line) + 1
         count = len(line.split())
         if not count:
@@ -118,19 +112,31 @@ def _passages(text: str, min_words: int = PASSAGE_WORDS) -> list[Passage]:
         lines.append(" ".join(line.split()))
         words += count
         if words >= min_words:
-            spans.append((first, start + len(line), lines))
+            runs.append((first, start + len(line), lines))
             lines, words = [], 0
     if lines:
-        spans.append((first, len(blanked), lines))
-    starts = [start for start, _, _ in spans]
-    found: list[list[str]] = [[] for _ in spans]
+        runs.append((first, len(text), lines))
+    return runs
+
+
+def _passages(text: str, min_words: int = PASSAGE_WORDS) -> list[Passage]:
+    """The passages of ``text`` with their word-list words, the lists read once on it all.
+
+    Quoted speech is blanked to as many spaces, so that offsets in the blanked text are the
+    text's own; a word-list match counts for the passage whose lines hold it whole, which gives
+    each passage the words :func:`sale_words` finds in it (``tests/test_passages.py``).
+    """
+    blanked = QUOTED.sub(lambda m: " " * len(m.group()), text)
+    runs = _runs(blanked, min_words)
+    starts = [start for start, _, _ in runs]
+    found: list[list[str]] = [[] for _ in runs]
     for name, word in _SALE_TEXT_WORDS:
         for start, end, _ in lexicons.find_spans(name, blanked):
             i = bisect_right(starts, start) - 1
-            if i >= 0 and end <= spans[i][1]:
+            if i >= 0 and end <= runs[i][1]:
                 found[i].append(word)
-    return [Passage(_EMPTY_PAGE, " ".join(passage_lines), words=tuple(passage_words))
-            for (_, _, passage_lines), passage_words in zip(spans, found, strict=True)]
+    return [Passage(_EMPTY_PAGE, " ".join(lines), words=tuple(words))
+            for (_, _, lines), words in zip(runs, found, strict=True)]
 
 
 def score_sale_text(scorer: _Predicts, pages: Sequence[ScoredPage]) -> list[ScoredPage]:
