@@ -98,6 +98,8 @@ def _link_cue(cue: str, link: Link) -> str:
         "context_has_drug_word": "drug named next to the link",
         "context_has_commerce_word": "sale wording next to the link",
         "context_no_prescription": "'no prescription' wording next to the link",
+        "path_drug_and_dose":
+            f"product path: a drug and its strength ({'/'.join(parts.path_words[:6])})",
         "path_no_prescription": "the URL offers it without a prescription",
         "path_has_legit_word": "information, treatment or warning word in the path",
         "address_names_drug_class": "drug class or street word in the address ("

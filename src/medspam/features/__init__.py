@@ -23,7 +23,7 @@ from medspam.features.scored import ScoredPage, is_trusted_link, links_to_score
 from medspam.features.scorer import Scorer, TfidfTable
 from medspam.features.textcues import selling_sentences
 
-FEATURES_VERSION = 8
+FEATURES_VERSION = 9
 """What the feature transformers compute, as a number a model's card records.
 
 A model file holds these transformers, and they run this code: a model trained when they
@@ -36,7 +36,8 @@ the page words leave out function words (``PageWords``); 5: frames and redirects
 their own kind (``found_frame``, ``found_redirect``); 6: the log-odds of the link every
 visitor follows by itself, where a page sends them (``automatic_redirect_log_odds``); 7: context
 phrases, phone digits and Snapchat handles (``cbc8729b…``); 8: the best passage's sale-text score
-(``sale_passage_log_odds``).
+(``sale_passage_log_odds``); 9: a drug with its strength in an address (``path_drug_and_dose``),
+and a drug offered without a prescription counts as a sale in ``address_sells_drug``.
 """
 
 __all__ = [

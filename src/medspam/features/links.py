@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -24,6 +25,7 @@ CUE_NAMES = (
     "path_has_drug_word",
     "path_has_shop_word",
     "path_drug_and_shop",
+    "path_drug_and_dose",
     "path_no_prescription",
     "address_names_drug_class",
     "address_sells_drug",
@@ -93,6 +95,7 @@ class LinkCues(ObjectTransformer):
         path_drug = not drugs.isdisjoint(path)
         path_shop = not shop.isdisjoint(path) or not commerce.isdisjoint(path)
         drug_class = names_drug_class(dom + path)
+        no_rx = _says_no_prescription(dom + path)
         # Booleans stay as they are: the transform makes every value a float in one array call.
         return [
             dom_drug,
@@ -102,11 +105,14 @@ class LinkCues(ObjectTransformer):
             path_drug,
             path_shop,
             path_drug and path_shop,
-            _says_no_prescription(dom + path),
+            # A product page's address: the drug and its strength (``/schlaf/zolpidem-10mg``).
+            (path_drug or drug_class) and _names_dose(path),
+            no_rx,
             drug_class,
             # Drug and sale words in different parts: a shop host with the drug in its path
-            # (``shopmedionline.com/norco``), or a drug class with a sale word anywhere.
-            (dom_drug or path_drug or drug_class) and (dom_commerce or path_shop),
+            # (``shopmedionline.com/norco``), a drug class with a sale word anywhere, or a
+            # drug offered without a prescription (``focuslane.co/adderall-no-prescription``).
+            (dom_drug or path_drug or drug_class) and (dom_commerce or path_shop or no_rx),
             not legit.isdisjoint(path) or not info.isdisjoint(path),
             not drugs.isdisjoint(parts.anchor_words),
             not commerce.isdisjoint(parts.anchor_words),
@@ -166,6 +172,22 @@ def names_drug_class(words: tuple[str, ...]) -> bool:
     if len(words) < 2:  # noqa: PLR2004 - a phrase needs two words
         return False
     return any(" " in term for _, _, term in lexicons.find_spans("drugs", " ".join(words)))
+
+
+_DOSE = re.compile(r"\d*(?:mg|mcg|ug|µg|ml|g)", re.ASCII)
+
+
+def _names_dose(words: tuple[str, ...]) -> bool:
+    """Whether address words hold a strength or amount (``30mg``, ``10`` ``mg``, ``3g``).
+
+    Examples
+    --------
+    >>> _names_dose(("zolpidem", "10mg")), _names_dose(("oxycodone", "30", "mg"))
+    (True, True)
+    >>> _names_dose(("ketamine", "side", "effects")), _names_dose(("g",))
+    (False, False)
+    """
+    return any(_DOSE.fullmatch(w) and w != "g" for w in words)
 
 
 @lru_cache(maxsize=65_536)
