@@ -95,7 +95,7 @@ class LinkCues(ObjectTransformer):
         path_drug = not drugs.isdisjoint(path)
         path_shop = not shop.isdisjoint(path) or not commerce.isdisjoint(path)
         drug_class = names_drug_class(dom + path)
-        no_rx = _says_no_prescription(dom + path)
+        unprescribed = _says_no_prescription(dom + path)
         # Booleans stay as they are: the transform makes every value a float in one array call.
         return [
             dom_drug,
@@ -107,12 +107,12 @@ class LinkCues(ObjectTransformer):
             path_drug and path_shop,
             # A product page's address: the drug and its strength (``/schlaf/zolpidem-10mg``).
             (path_drug or drug_class) and _names_dose(path),
-            no_rx,
+            unprescribed,
             drug_class,
             # Drug and sale words in different parts: a shop host with the drug in its path
             # (``shopmedionline.com/norco``), a drug class with a sale word anywhere, or a
             # drug offered without a prescription (``focuslane.co/adderall-no-prescription``).
-            (dom_drug or path_drug or drug_class) and (dom_commerce or path_shop or no_rx),
+            (dom_drug or path_drug or drug_class) and (dom_commerce or path_shop or unprescribed),
             not legit.isdisjoint(path) or not info.isdisjoint(path),
             not drugs.isdisjoint(parts.anchor_words),
             not commerce.isdisjoint(parts.anchor_words),
