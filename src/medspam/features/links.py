@@ -96,6 +96,10 @@ class LinkCues(ObjectTransformer):
         path_shop = not shop.isdisjoint(path) or not commerce.isdisjoint(path)
         drug_class = names_drug_class(dom + path)
         unprescribed = _says_no_prescription(dom + path)
+        # A licensed pharmacy's own product page names the drug and its strength in its
+        # address (``/schlaf/zolpidem-al-10-mg-20-filmtabletten``); a link to such a page from
+        # elsewhere is what a sale injection looks like. The product cues read links only.
+        linked = link.found != "page"
         # Booleans stay as they are: the transform makes every value a float in one array call.
         return [
             dom_drug,
@@ -105,14 +109,15 @@ class LinkCues(ObjectTransformer):
             path_drug,
             path_shop,
             path_drug and path_shop,
-            # A product page's address: the drug and its strength (``/schlaf/zolpidem-10mg``).
-            (path_drug or drug_class) and _names_dose(path),
+            # A product's address: the drug and its strength (``/schlaf/zolpidem-10mg``).
+            linked and (path_drug or drug_class) and _names_dose(path),
             unprescribed,
             drug_class,
             # Drug and sale words in different parts: a shop host with the drug in its path
             # (``shopmedionline.com/norco``), a drug class with a sale word anywhere, or a
             # drug offered without a prescription (``focuslane.co/adderall-no-prescription``).
-            (dom_drug or path_drug or drug_class) and (dom_commerce or path_shop or unprescribed),
+            (dom_drug or path_drug or drug_class)
+            and (dom_commerce or path_shop or (linked and unprescribed)),
             not legit.isdisjoint(path) or not info.isdisjoint(path),
             not drugs.isdisjoint(parts.anchor_words),
             not commerce.isdisjoint(parts.anchor_words),

@@ -117,10 +117,11 @@ def log_odds(p: float, cap: float = 8.0) -> float:
     return max(-cap, min(cap, math.log(p / (1 - p)))) / cap
 
 
-_SITE_ONLY_CUES = frozenset({"domain_has_commerce_word"})
+_SITE_ONLY_CUES = frozenset({"domain_has_commerce_word", "path_drug_and_dose"})
 """Address cues left out of the page-URL cues: a commerce word alone in a page's own domain
 (``carepharmacyonline``, ``familyrx``, ``cheapmedstore``) says what the site is, not what the
-page sells. On the composed pages it marked licensed pharmacies, so the page scorer learnt it
+page sells; a drug and its strength in its path is a product page, a licensed pharmacy's as
+well as a shop's (the cue reads links only). On the composed pages it marked licensed pharmacies, so the page scorer learnt it
 as evidence *against* a sale (-1.1 in log-odds) and held it against real shops; what an
 address sells is read by the cues that pair a drug with a sale word (``address_sells_drug``
 and the like)."""
