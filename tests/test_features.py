@@ -147,6 +147,33 @@ def test_address_cues_read_drug_classes_and_sales_across_host_and_path(url, drug
     assert row["address_sells_drug"] == sells
 
 
+@pytest.mark.parametrize(("url", "found", "dose", "sells"), [
+    # a product's address: the drug and its strength, on a host that names neither
+    ("https://verdelune.shop/produit/clonazepam-2mg", "anchor", 1.0, 1.0),
+    ("https://havelgarten.org/schmerz/tramadol-100mg", "anchor", 1.0, 0.0),
+    ("https://northmeadow.example/pain/oxycodone-30-mg", "frame", 1.0, 0.0),
+    # a drug offered without a prescription is a sale
+    ("https://focuslane.co/adderall-no-prescription", "anchor", 0.0, 1.0),
+    # no strength, or none of a drug
+    ("https://www.nhs.example/medicines/tramadol/side-effects", "anchor", 0.0, 0.0),
+    ("https://bakery.example/cakes/sugar-250g", "anchor", 0.0, 0.0),
+    # a page's own address: a licensed pharmacy's product page names both too
+    ("https://lindenplatz.example/schlaf/zolpidem-10-mg-20-filmtabletten", "page", 0.0, 0.0),
+    ("https://focuslane.example/adderall-no-prescription", "page", 0.0, 0.0),
+])
+def test_a_linked_address_with_a_drug_and_its_strength_is_a_product(url, found, dose, sells):
+    cues = LinkCues().fit([])
+    row = dict(zip(cues.get_feature_names_out(), cues.transform([Link(url=url, found=found)])[0],
+                   strict=True))
+    assert row["path_drug_and_dose"] == dose
+    assert row["address_sells_drug"] == sells
+
+
+def test_page_url_cues_leave_out_the_product_cue():
+    """A licensed pharmacy's product page has a drug and its strength in its own address."""
+    assert "path_drug_and_dose" not in PageUrlCues().fit(PAGES).get_feature_names_out()
+
+
 @pytest.mark.parametrize(("url", "cue", "value"), [
     ("https://www.opioids.gov/category/social-issues/codeine/", "domain_has_drug_word", 0.0),
     ("https://www.shop-apotheke.com/", "domain_has_commerce_word", 0.0),  # trusted pharmacy

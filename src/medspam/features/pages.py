@@ -121,10 +121,10 @@ _SITE_ONLY_CUES = frozenset({"domain_has_commerce_word", "path_drug_and_dose"})
 """Address cues left out of the page-URL cues: a commerce word alone in a page's own domain
 (``carepharmacyonline``, ``familyrx``, ``cheapmedstore``) says what the site is, not what the
 page sells; a drug and its strength in its path is a product page, a licensed pharmacy's as
-well as a shop's (the cue reads links only). On the composed pages it marked licensed pharmacies, so the page scorer learnt it
-as evidence *against* a sale (-1.1 in log-odds) and held it against real shops; what an
-address sells is read by the cues that pair a drug with a sale word (``address_sells_drug``
-and the like)."""
+well as a shop's (the cue reads links only). On the composed pages the commerce word marked
+licensed pharmacies, so the page scorer learnt it as evidence *against* a sale (-1.1 in
+log-odds) and held it against real shops; what an address sells is read by the cues that pair
+a drug with a sale word (``address_sells_drug`` and the like)."""
 
 PAGE_URL_CUE_NAMES = (
     *(name for name in LINK_CUE_NAMES[: LINK_CUE_NAMES.index("path_has_legit_word") + 1]
