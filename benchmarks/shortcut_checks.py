@@ -157,13 +157,19 @@ def card_section(results: dict[str, Any]) -> dict[str, Any]:
     return {"about": ABOUT, "ablations": results["ablations"], "adversarial": adversarial}
 
 
+def raw_path(model_path: Path) -> Path:
+    """The raw results file the card's section names: ``medspam-0.1.0.shortcuts.json``."""
+    return model_path.with_name(model_path.name.removesuffix(".pkl.gz") + ".shortcuts.json")
+
+
 def main() -> None:
     """Run both checks and print (or write) the results as JSON."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", type=Path, help="model file (default: the shipped model)")
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
     parser.add_argument("--update-card", action="store_true",
-                        help="write the results into the model card's Shortcut checks section")
+                        help="write the results into the model card's Shortcut checks section "
+                             "and the raw file beside it")
     args = parser.parse_args()
     clf = Classifier.load(args.model, trusted=args.model is not None)
     records = build_corpus()
@@ -171,9 +177,10 @@ def main() -> None:
     text = json.dumps(results, indent=2)
     if args.out:
         args.out.write_text(text + "\n", encoding="utf-8")
-    if args.update_card:
+    if args.update_card:  # the card's section and the raw file it names, from one run
         section = card_section(results)
         write_card(card_path_for(clf.model_path), {**clf.card, "shortcut_checks": section})
+        raw_path(clf.model_path).write_text(text + "\n", encoding="utf-8")
     print(text)
 
 
