@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from medspam import Classifier
-from medspam.card import card_path_for, write_card
+from medspam.card import MODEL_SUFFIX, card_path_for, write_card
 from medspam.corpus import build_corpus
 from medspam.corpus.compose import DISGUISES
 from medspam.evaluate import classify_records, metrics
@@ -159,7 +159,7 @@ def card_section(results: dict[str, Any]) -> dict[str, Any]:
 
 def raw_path(model_path: Path) -> Path:
     """The raw results file the card's section names: ``medspam-0.1.0.shortcuts.json``."""
-    return model_path.with_name(model_path.name.removesuffix(".pkl.gz") + ".shortcuts.json")
+    return model_path.with_name(model_path.name.removesuffix(MODEL_SUFFIX) + ".shortcuts.json")
 
 
 def main() -> None:

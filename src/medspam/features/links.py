@@ -179,7 +179,9 @@ def names_drug_class(words: tuple[str, ...]) -> bool:
     return any(" " in term for _, _, term in lexicons.find_spans("drugs", " ".join(words)))
 
 
-_DOSE = re.compile(r"\d*(?:mg|mcg|ug|µg|ml|g)", re.ASCII)
+_DOSE = re.compile(r"\d+(?:mg|mcg|ug|µg|ml|g)|mg|mcg|ug|µg|ml", re.ASCII)
+"""A strength or amount as address words hold it: digits and a unit (``30mg``, ``3g``), or a
+unit alone after its digits (``30`` ``mg``); a bare ``g`` is too common a word to count."""
 
 
 def _names_dose(words: tuple[str, ...]) -> bool:
@@ -192,7 +194,7 @@ def _names_dose(words: tuple[str, ...]) -> bool:
     >>> _names_dose(("ketamine", "side", "effects")), _names_dose(("g",))
     (False, False)
     """
-    return any(_DOSE.fullmatch(w) and w != "g" for w in words)
+    return any(_DOSE.fullmatch(w) for w in words)
 
 
 @lru_cache(maxsize=65_536)
