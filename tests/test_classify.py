@@ -227,3 +227,17 @@ def test_an_http_redirect_to_a_shop_is_a_sale_in_every_interface(classifier):
     assert one.to_dict() == many.to_dict()
     assert (one.verdict, one.category) == ("spam", "medical-drug-sales")
     assert classifier.classify(ARTICLE, DOORWAY_URL).verdict == "ok"
+
+
+def test_a_list_of_defanged_shops_is_named_not_carried(classifier):
+    """A registry of blocked shops: its addresses are not read as links, and the page says so."""
+    page = (PAGES / "ok-blocked-shops-registry.html").read_bytes()
+    verdict = classifier.classify(page, url=EXPECTED["ok-blocked-shops-registry.html"]["url"])
+    assert "8 domains written defanged: read as a list the page names, not as links it carries" \
+        in verdict.notes
+    assert not [e for e in verdict.links if e.link.found == "listed" and e.score > 0]
+    one = page.replace(b"<li>oxy-direct-uk[.]net</li>", b"").replace(b"[.]", b".").replace(
+        b"nightrest-pharma.com", b"nightrest-pharma[.]com")
+    sale = classifier.classify(one, url="https://community.example.org/t/4471")
+    assert [e.link.found for e in sale.links if e.link.domain == "nightrest-pharma.com"] == [
+        "obfuscated"]

@@ -909,3 +909,15 @@ def test_links_inside_noscript_are_hidden_links_and_their_text_is_not_shown():
     assert (link.url, link.is_hidden, link.how) == (
         "https://pills.example.shop/buy", True, "hidden")
     assert "zolpidem" not in page.text
+
+
+@pytest.mark.parametrize(("shops", "found"), [(1, "obfuscated"), (2, "obfuscated"), (3, "listed"),
+                                              (9, "listed")])
+def test_a_page_that_defangs_more_than_two_shops_lists_them(shops, found):
+    """A sale defangs one or two addresses; a registry of blocked shops defangs many."""
+    items = "".join(f"<li>shop-{i}-pills[.]com</li>" for i in range(shops))
+    page = extract_page(f"<p>Blocked sites:</p><ul>{items}</ul><p>See nightowl-store.net for more"
+                        "</p>", "https://regulator.example/notice")
+    defanged = [link for link in page.links if "pills" in link.domain]
+    assert [link.found for link in defanged] == [found] * shops
+    assert [link.found for link in page.links if link.domain == "nightowl-store.net"] == ["text"]

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Found = Literal["anchor", "frame", "redirect", "text", "obfuscated", "contact", "page"]
+Found = Literal["anchor", "frame", "redirect", "text", "obfuscated", "listed", "contact", "page"]
 """How a link was found: an ``<a>``/``<area>`` element (also one a script writes; a form's
 address and an element's ``data-href`` count as one), a frame the
 page loads (``iframe``, ``frame``, ``embed``, ``object``), a redirect (``meta`` refresh, script
 or event-handler navigation), a plain-text URL or bare domain, an obfuscated form
-(``hxxps://``, ``example[.]com``), a contact channel (Telegram, WhatsApp, phone), or the page's
-own address."""
+(``hxxps://``, ``example[.]com``), one of more than two shop domains a page writes defanged
+(*listed*: a registry of blocked shops, a security note; see ``medspam.extract.links``), a
+contact channel (Telegram, WhatsApp, phone), or the page's own address."""
 
 
 _CARRIED = frozenset({"frame", "redirect"})

@@ -134,6 +134,11 @@ def links_to_score(page: Page) -> tuple[Link, ...]:
     (0.79-0.89 on the seed article). It counts as a link with score 0; the page's own URL is
     scored wherever it is, since pharma hacks live on trusted sites.
 
+    Nor is an address the page lists (``found="listed"``: one of more than two shop domains it
+    writes defanged, see :data:`medspam.extract.links.LISTED_AFTER`). A regulator's list of
+    blocked shops or a security note names them so that no one follows them; read as links,
+    four such lists in the eighth blind set scored 0.77-0.91 as sales.
+
     Examples
     --------
     >>> page = Page(links=(Link(url="https://www.walgreens.com/store/c/tramadol",
@@ -142,6 +147,8 @@ def links_to_score(page: Page) -> tuple[Link, ...]:
     ...             url_link=Link(url="https://blog.example/post", found="page"))
     >>> [link.url for link in links_to_score(page)]
     ['https://pills.example/tramadol', 'https://blog.example/post']
+    >>> links_to_score(Page(links=(Link(url="https://pills.example/", found="listed"),)))
+    ()
     """
     outbound = tuple(link for link in page.links if _is_scored(link))
     return (*outbound, page.url_link) if page.url_link else outbound
@@ -162,7 +169,7 @@ def is_trusted_link(link: Link) -> bool:
 
 def _is_scored(link: Link) -> bool:
     """Whether the link scorer reads ``link`` (:func:`links_to_score`)."""
-    return link.is_external and not is_trusted_link(link)
+    return link.is_external and link.found != "listed" and not is_trusted_link(link)
 
 
 def head_and_tail(text: str, max_words: int) -> str:

@@ -162,7 +162,7 @@ class LinkOut(BaseModel):
     domain: str
     anchor: str
     found: str = Field(
-        description="anchor | frame | redirect | text | obfuscated | contact | hidden "
+        description="anchor | frame | redirect | text | obfuscated | listed | contact | hidden "
                     "(a hidden link of another kind; a hidden frame stays a frame)")
     hidden: bool
     scripted: bool = Field(
