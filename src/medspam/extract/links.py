@@ -97,11 +97,12 @@ def collect_links(doc: ParsedHtml, context: LinkContext, notes: list[str]) -> tu
 
 LISTED_AFTER = 2
 """A sale writes one or two shop addresses defanged (``shop[.]com``) so that filters miss them
-(60 of the 61 sale pages of the eight read blind sets that defang any; one defangs four). A
-page that defangs more is listing them so that no reader follows them, as registries of
-blocked shops and security notes do (3 to 14 domains on the six such pages of those sets).
-No page of the training corpus defangs more than two (13,326 pages, checked when the rule was
-added): a model trained before it read its training pages as this code does."""
+(60 of the 61 sale pages of the eight blind sets before the ninth that defang any; one
+defangs four). A page that defangs more is listing them so that no reader follows them, as
+registries of blocked shops and security notes do (3 to 14 domains on the six such ham pages
+of those sets). No page of the training corpus defangs more than two (13,326 pages, checked
+when the rule was added): a model trained before it read its training pages as this code
+does."""
 
 
 def _listed(links: Iterable[Link]) -> list[Link]:
