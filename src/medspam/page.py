@@ -10,7 +10,7 @@ Found = Literal["anchor", "frame", "redirect", "text", "obfuscated", "listed", "
 address and an element's ``data-href`` count as one), a frame the
 page loads (``iframe``, ``frame``, ``embed``, ``object``), a redirect (``meta`` refresh, script
 or event-handler navigation), a plain-text URL or bare domain, an obfuscated form
-(``hxxps://``, ``example[.]com``), one of more than two shop domains a page writes defanged
+(``hxxps://``, ``example[.]com``), one of more than two domains a page writes defanged
 (*listed*: a registry of blocked shops, a security note; see ``medspam.extract.links``), a
 contact channel (Telegram, WhatsApp, phone), or the page's own address."""
 

@@ -134,7 +134,7 @@ def links_to_score(page: Page) -> tuple[Link, ...]:
     (0.79-0.89 on the seed article). It counts as a link with score 0; the page's own URL is
     scored wherever it is, since pharma hacks live on trusted sites.
 
-    Nor is an address the page lists (``found="listed"``: one of more than two shop domains it
+    Nor is an address the page lists (``found="listed"``: one of more than two domains it
     writes defanged, see :data:`medspam.extract.links.LISTED_AFTER`). A regulator's list of
     blocked shops or a security note names them so that no one follows them; read as links,
     four such lists in the eighth blind set scored 0.77-0.91 as sales.
