@@ -921,3 +921,27 @@ def test_a_page_that_defangs_more_than_two_shops_lists_them(shops, found):
     defanged = [link for link in page.links if "pills" in link.domain]
     assert [link.found for link in defanged] == [found] * shops
     assert [link.found for link in page.links if link.domain == "nightowl-store.net"] == ["text"]
+
+
+@pytest.mark.parametrize(("href", "url", "through"), [
+    ("https://www.google.com/url?q=https://calmshop.net/buy-oxycodone&sa=D",
+     "https://calmshop.net/buy-oxycodone", "www.google.com"),
+    ("https://l.facebook.com/l.php?u=https%3A%2F%2Fpillstore.shop%2Fxanax&h=AT0",
+     "https://pillstore.shop/xanax", "l.facebook.com"),
+    ("https://calm--meds-net.translate.goog/xanax?_x_tr_sl=en&_x_tr_tl=de",
+     "https://calm-meds.net/xanax", "calm--meds-net.translate.goog"),
+])
+def test_a_link_through_a_redirector_is_a_link_to_where_it_sends(href, url, through):
+    """Read as it is, a sale passed through Google or Facebook is a link to Google or Facebook."""
+    page = extract_page(f'<p>I got mine <a href="{href}">here</a>.</p>',
+                        "https://blog.example.org/post")
+    (link,) = page.links
+    assert (link.url, link.found, link.is_external, link.raw) == (url, "anchor", True, href)
+    assert f"through {through}" in link.notes
+
+
+def test_a_share_button_for_the_page_itself_is_a_link_within_its_site():
+    page = extract_page('<a href="https://www.facebook.com/sharer/sharer.php?u='
+                        'https://blog.example.org/post">Share</a>', "https://blog.example.org/post")
+    assert [(link.url, link.is_external) for link in page.links] == [
+        ("https://blog.example.org/post", False)]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import string
+import urllib.parse
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 import medspam
 from medspam import lexicons, lookalikes, urls, wordsplit
 from medspam.extract import extract_page
+from medspam.extract.redirectors import destination
 from medspam.features import linkparts
 
 LABEL = st.from_regex(r"[a-z][a-z0-9]{3,11}", fullmatch=True)
@@ -101,6 +103,22 @@ def test_normalise_url_is_idempotent_on_generated_urls(raw: str, base: str | Non
     if url is not None:
         assert urls.normalise_url(url) == url
         assert urls.normalise_url(url, base) == url
+
+
+@settings(max_examples=60, deadline=None)
+@given(web_urls(), st.text(max_size=80), st.sampled_from(["q", "u", "url", "to", "redirect"]),
+       st.booleans())
+def test_a_redirector_passes_on_what_its_query_carries_and_never_raises(
+        target: str, junk: str, name: str, quoted: bool) -> None:
+    """Any query is read without raising; a web address it carries, quoted or not, is found."""
+    found = destination(f"https://go.example/?{name}={junk}")
+    assert found is None or found.lower().startswith(("http://", "https://"))
+    carried = urllib.parse.quote(target, safe="") if quoted else target
+    host = urllib.parse.urlsplit(target).hostname
+    if host and not set("&#+%") & set(target):
+        found = destination(f"https://go.example/out?x=1&{name}={carried}")
+        assert found is not None
+        assert urllib.parse.urlsplit(found).hostname == host
 
 
 OBFUSCATIONS = {
