@@ -241,3 +241,13 @@ def test_a_list_of_defanged_shops_is_named_not_carried(classifier):
     sale = classifier.classify(one, url="https://community.example.org/t/4471")
     assert [e.link.found for e in sale.links if e.link.domain == "nightrest-pharma.com"] == [
         "obfuscated"]
+
+
+def test_a_sale_through_a_redirector_names_the_shop_it_sends_to(classifier):
+    """The evidence is the shop behind ``google.com/url?q=…``, not Google."""
+    name = "spam-redirector-link.html"
+    verdict = classifier.classify((PAGES / name).read_bytes(), url=EXPECTED[name]["url"])
+    top = max(verdict.links, key=lambda evidence: evidence.score)
+    assert (top.link.domain, top.link.notes) == (
+        "roadsidecomfort.shop", ("through www.google.com",))
+    assert any("roadsidecomfort.shop" in reason.text for reason in verdict.reasons)
