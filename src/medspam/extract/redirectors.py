@@ -38,6 +38,8 @@ def destination(url: str) -> str | None:
     >>> destination("https://example.org/login?next=https://example.org/account") is None
     True
     """
+    if "?" not in url and _PROXY_SUFFIX not in url:  # most links: nothing to pass on
+        return None
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
