@@ -251,3 +251,4 @@ def test_a_sale_through_a_redirector_names_the_shop_it_sends_to(classifier):
     assert (top.link.domain, top.link.notes) == (
         "roadsidecomfort.shop", ("through www.google.com",))
     assert any("roadsidecomfort.shop" in reason.text for reason in verdict.reasons)
+    assert any("through www.google.com" in reason.text for reason in verdict.reasons)

@@ -12,6 +12,7 @@ import numpy as np
 from scipy import sparse
 
 from medspam import lexicons
+from medspam.extract.redirectors import THROUGH
 from medspam.features import ScoredPage, Scorer, link_parts, selling_sentences
 from medspam.features.linkparts import matching
 from medspam.features.links import FOUND_WAYS
@@ -240,7 +241,10 @@ def _named(link: LinkEvidence) -> str:
     """
     name = f"{link.link.domain or link.link.url} (link score {link.score:.2f})"
     scripted = ", set by a script" if link.link.is_scripted else ""
-    return _carried(link.link, name) + scripted
+    # A link followed through another site's redirector: the page shows the redirector's
+    # address (``medspam.extract.redirectors``), so the reason says where it passed.
+    through = next((f", {note}" for note in link.link.notes if note.startswith(THROUGH)), "")
+    return _carried(link.link, name) + through + scripted
 
 
 def _carried(link: Link, name: str) -> str:

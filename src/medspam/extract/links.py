@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from medspam import urls
-from medspam.extract.redirectors import destination
+from medspam.extract.redirectors import THROUGH, destination
 from medspam.extract.textlinks import TextMatch, find_text_links
 from medspam.page import Link
 
@@ -206,7 +206,7 @@ def _followed(url: str, max_chars: int) -> tuple[str, tuple[str, ...]]:
     followed = urls.normalise_url(target, max_chars=max_chars) if target else None
     if followed is None:
         return url, ()
-    return followed, (f"through {_host_of(url)}",)
+    return followed, (THROUGH + _host_of(url),)
 
 
 def _host_of(url: str) -> str:
