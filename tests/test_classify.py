@@ -248,7 +248,7 @@ def test_a_sale_through_a_redirector_names_the_shop_it_sends_to(classifier):
     name = "spam-redirector-link.html"
     verdict = classifier.classify((PAGES / name).read_bytes(), url=EXPECTED[name]["url"])
     top = max(verdict.links, key=lambda evidence: evidence.score)
-    assert (top.link.domain, top.link.notes) == (
-        "roadsidecomfort.shop", ("through www.google.com",))
+    assert (top.link.domain, top.link.via) == ("roadsidecomfort.shop", "www.google.com")
+    assert top.to_dict()["via"] == "www.google.com"
     assert any("roadsidecomfort.shop" in reason.text for reason in verdict.reasons)
     assert any("through www.google.com" in reason.text for reason in verdict.reasons)

@@ -937,7 +937,7 @@ def test_a_link_through_a_redirector_is_a_link_to_where_it_sends(href, url, thro
                         "https://blog.example.org/post")
     (link,) = page.links
     assert (link.url, link.found, link.is_external, link.raw) == (url, "anchor", True, href)
-    assert f"through {through}" in link.notes
+    assert (link.via, link.notes) == (through, ())
 
 
 def test_a_share_button_for_the_page_itself_is_a_link_within_its_site():

@@ -45,4 +45,4 @@ def test_schema_fields_are_the_documented_ones():
     link = VERDICTS[1].to_dict()["links"][0]
     assert link["found"] == "hidden"
     assert set(link) == {"url", "domain", "anchor", "found", "hidden", "scripted", "automatic",
-                         "element", "external", "rel", "raw", "score", "reasons"}
+                         "element", "via", "external", "rel", "raw", "score", "reasons"}

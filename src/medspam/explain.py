@@ -12,7 +12,6 @@ import numpy as np
 from scipy import sparse
 
 from medspam import lexicons
-from medspam.extract.redirectors import THROUGH
 from medspam.features import ScoredPage, Scorer, link_parts, selling_sentences
 from medspam.features.linkparts import matching
 from medspam.features.links import FOUND_WAYS
@@ -243,7 +242,7 @@ def _named(link: LinkEvidence) -> str:
     scripted = ", set by a script" if link.link.is_scripted else ""
     # A link followed through another site's redirector: the page shows the redirector's
     # address (``medspam.extract.redirectors``), so the reason says where it passed.
-    through = next((f", {note}" for note in link.link.notes if note.startswith(THROUGH)), "")
+    through = f", through {link.link.via}" if link.link.via else ""
     return _carried(link.link, name) + through + scripted
 
 

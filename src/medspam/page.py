@@ -68,6 +68,10 @@ class Link:
     ``script``, ``a#id`` (a link a script gives its address) or ``HTTP redirect`` (the
     response's ``Location`` or ``Refresh``). Empty for an address written in the text (``found``
     says how) and for the page's own address."""
+    via: str = ""
+    """The host of another site's redirector the link passes through (``www.google.com`` for
+    ``google.com/url?q=https://shop…``): ``url`` is where it sends the reader, ``raw`` what the
+    page shows. Empty for a direct link."""
     notes: tuple[str, ...] = ()
     """What normalisation did or could not do ("cut at 2048 characters", "punycode decoded")."""
 

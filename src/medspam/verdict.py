@@ -80,6 +80,7 @@ class LinkEvidence:
             "scripted": link.is_scripted,
             "automatic": link.is_automatic,
             "element": link.element,
+            "via": link.via,
             "external": link.is_external,
             "rel": list(link.rel),
             "raw": link.raw,
@@ -102,6 +103,7 @@ class LinkEvidence:
             is_scripted=bool(data.get("scripted", False)),
             is_automatic=bool(data.get("automatic", False)),
             element=str(data.get("element", "")),
+            via=str(data.get("via", "")),
             is_external=bool(data.get("external", True)),
         )
         reasons = tuple(Reason.from_dict(r) for r in data.get("reasons", ()))

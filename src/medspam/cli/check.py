@@ -128,10 +128,11 @@ def render(verdict: Verdict, console: Console, *, all_links: bool = False) -> No
             hidden = ", hidden" if link.is_hidden and link.how != "hidden" else ""
             scripted = ", set by a script" if link.is_scripted else ""
             automatic = ", automatic" if link.is_automatic else ""
+            via = f", through {link.via}" if link.via else ""
             # Where to look in the page source, unless it is a plain <a href>.
             element = f", {link.element}" if link.element not in {"", "a[href]"} else ""
             console.print(f"  {evidence.score:.2f}  {escape(link.url)}  [dim]({link.how}"
-                          f"{automatic}{escape(element)}{hidden}{scripted}{anchor})[/]")
+                          f"{automatic}{escape(element)}{escape(via)}{hidden}{scripted}{anchor})[/]")
             for reason in evidence.reasons[:3]:
                 if reason.weight > 0:
                     console.print(f"        - {escape(reason.text)}")

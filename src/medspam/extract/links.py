@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from medspam import urls
-from medspam.extract.redirectors import THROUGH, destination
+from medspam.extract.redirectors import destination
 from medspam.extract.textlinks import TextMatch, find_text_links
 from medspam.page import Link
 
@@ -149,7 +149,7 @@ def _anchor_link(anchor: Anchor, doc: ParsedHtml, context: LinkContext, total: i
     url = urls.normalise_url(anchor.href, context.base_url, max_chars=max_chars)
     if url is None:
         return None
-    url, through = _followed(url, max_chars)
+    url, via = _followed(url, max_chars)
     info = urls.describe_host(_host_of(url))
     text = anchor.text
     block_index = doc.block_of.get(anchor.block_serial)
@@ -171,14 +171,15 @@ def _anchor_link(anchor: Anchor, doc: ParsedHtml, context: LinkContext, total: i
         is_scripted=anchor.is_scripted,
         is_automatic=anchor.is_automatic,
         element=anchor.element,
-        notes=_url_notes(anchor.href, max_chars) + through,
+        via=via,
+        notes=_url_notes(anchor.href, max_chars),
     )
 
 
 def _text_link(match: TextMatch, block: Block, context: LinkContext, total: int) -> Link:
     """Make the link of one text match."""
     is_contact = match.found == "contact"
-    url, through = (match.url, ()) if is_contact else _followed(
+    url, via = (match.url, "") if is_contact else _followed(
         match.url, context.settings.max_url_chars)
     info = None if is_contact else urls.describe_host(_host_of(url))
     return Link(
@@ -192,12 +193,13 @@ def _text_link(match: TextMatch, block: Block, context: LinkContext, total: int)
         context=_context(block.text, match.start, match.end),
         is_hidden=block.is_hidden,
         is_external=True if info is None else _is_external(info, context),
-        notes=_url_notes(match.raw, context.settings.max_url_chars) + through,
+        via=via,
+        notes=_url_notes(match.raw, context.settings.max_url_chars),
     )
 
 
-def _followed(url: str, max_chars: int) -> tuple[str, tuple[str, ...]]:
-    """``url``, or where it sends the reader through another site's redirector, with a note.
+def _followed(url: str, max_chars: int) -> tuple[str, str]:
+    """``url``, or where it sends the reader through another site's redirector, and its host.
 
     The link is read as a link to the address passed on (:mod:`medspam.extract.redirectors`):
     the redirector's own host says nothing of where the reader lands.
@@ -205,8 +207,8 @@ def _followed(url: str, max_chars: int) -> tuple[str, tuple[str, ...]]:
     target = destination(url)
     followed = urls.normalise_url(target, max_chars=max_chars) if target else None
     if followed is None:
-        return url, ()
-    return followed, (THROUGH + _host_of(url),)
+        return url, ""
+    return followed, _host_of(url)
 
 
 def _host_of(url: str) -> str:

@@ -15,8 +15,6 @@ _PROXY_SUFFIX = ".translate.goog"
 """Google Translate's proxy: ``shop-net.translate.goog`` serves ``shop.net`` (a ``-`` in the
 host is written ``--``)."""
 _WEB = ("http://", "https://")
-THROUGH = "through "
-"""How a followed link's note begins: ``through www.google.com`` (the redirector's host)."""
 
 
 def destination(url: str) -> str | None:

@@ -179,6 +179,11 @@ class LinkOut(BaseModel):
                     "page source (a[href], form[action], div[data-href], iframe[src], "
                     "meta[http-equiv=refresh], img[onerror], script, a#id, svg a[href]) or "
                     "'HTTP redirect'; empty for an address written in the text")
+    via: str = Field(
+        default="",
+        description="the host of another site's redirector the link passes through "
+                    "(www.google.com for google.com/url?q=https://shop…): url is where it "
+                    "sends the reader, raw what the page shows; empty for a direct link")
     external: bool
     rel: list[str]
     raw: str
