@@ -31,7 +31,12 @@ from medspam.corpus.compose import (
     site_url,
 )
 from medspam.corpus.doorways import doorway
-from medspam.corpus.inject import build_injection, contact_line, pharma_hack
+from medspam.corpus.inject import (
+    build_injection,
+    contact_line,
+    pharma_hack,
+    service_contact_line,
+)
 from medspam.extract import extract_page
 
 POOLS = ("fold-a", "fold-b", "valid", "test")
@@ -288,6 +293,10 @@ class Builder:
             for _ in range(8):
                 drug = self.rng.choice(drugs)
                 paragraphs = [p.replace("{drug}", drug) for p in neg["paragraphs"]]
+                if self.rng.random() < 0.5:  # noqa: PLR2004
+                    # Clinics, pharmacies, helplines and police give numbers and channels too.
+                    paragraphs.append(service_contact_line(self.rng, self.material,
+                                                           neg["lang"], drug))
                 yield self._composed(group=f"hardneg:{i}", title=neg["title"].replace(
                     "{drug}", drug), paragraphs=paragraphs, lang=neg["lang"],
                     source="composition/hard_negatives", kind=neg["kind"],

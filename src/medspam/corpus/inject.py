@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import random
+import re
 
 from medspam.corpus.carriers import carry
 from medspam.corpus.compose import (
@@ -43,6 +44,8 @@ _PHONES = {
            "+41 7{x} {b} {p} {p}"),
 }
 """Phone shapes of the countries of each language, international and national."""
+_PHONE_FIELDS = {"b": 3, "c": 3, "d": 4, "e": 6, "n": 2, "p": 2, "x": 1}
+"""How many digits each field of a phone shape stands for."""
 
 
 def _handle(rng: random.Random) -> str:
@@ -56,11 +59,13 @@ def _handle(rng: random.Random) -> str:
 
 def _phone(rng: random.Random, lang: str) -> str:
     """A mobile number in one of the shapes written in ``lang``'s countries."""
-    def digits(count: int) -> str:
+    def digits(match: re.Match[str]) -> str:
+        """Fresh digits for each ``{x}`` of a shape: ``a`` an area code, else its count."""
+        if match[1] == "a":
+            return str(rng.randint(200, 999))
+        count = _PHONE_FIELDS[match[1]]
         return "".join(str(rng.randrange(10)) for _ in range(count))
-    shape = rng.choice(_PHONES.get(lang, _PHONES["en"]))
-    return shape.format(a=rng.randint(200, 999), b=digits(3), c=digits(3), d=digits(4),
-                        e=digits(6), n=digits(2), p=digits(2), x=digits(1))
+    return re.sub(r"\{(\w)\}", digits, rng.choice(_PHONES.get(lang, _PHONES["en"])))
 
 
 def _contact(rng: random.Random, material: Material, lang: str, drug: str) -> tuple[str, str]:
@@ -74,6 +79,15 @@ def _contact(rng: random.Random, material: Material, lang: str, drug: str) -> tu
 def contact_line(rng: random.Random, material: Material, lang: str, drug: str) -> str:
     """A line that gives a seller's handle or number for ``drug``."""
     return _contact(rng, material, lang, drug)[0]
+
+
+def service_contact_line(rng: random.Random, material: Material, lang: str, drug: str) -> str:
+    """A line that gives a clinic's, pharmacy's, helpline's or police number or channel.
+
+    Handles and numbers are drawn as sellers' are: only the words around them tell them apart.
+    """
+    return material.pick(rng, "service_contact_lines", lang).format(
+        handle=_handle(rng), phone=_phone(rng, lang), drug=drug)
 
 
 def build_injection(  # noqa: C901 - one branch per placement reads best
