@@ -157,3 +157,41 @@ def test_a_shared_data_folder_named_on_purpose_is_not_replaced_by_another(tmp_pa
     monkeypatch.setenv("MEDSPAM_SHARED_DATA", str(tmp_path))  # no SOURCES.md there
     with pytest.raises(InputError, match=r"MEDSPAM_SHARED_DATA=.*: no SOURCES\.md"):
         shared_data_dir()
+
+
+@pytest.mark.shared_data
+def test_sellers_and_services_alike_give_numbers_and_handles(records):
+    """A contact is no sale by itself: clinics, pharmacies and helplines give them too.
+
+    When only sales carried contacts, the link scorer took any contact for a sale (model
+    history, item 42).
+    """
+    from medspam.extract.textlinks import find_text_links  # noqa: PLC0415
+
+    def share_with_contact(group):
+        texts = [re.sub(r"<[^>]+>", " ", r["html"] if isinstance(r["html"], str)
+                        else r["html"].decode()) for r in group]
+        return sum(any(m.found == "contact" for m in find_text_links(t))
+                   for t in texts) / len(texts)
+
+    offers = [r for r in records if r["kind"] == "sales-post"]
+    services = [r for r in records if r["source"] == "composition/hard_negatives"]
+    assert share_with_contact(offers) > 0.3
+    assert share_with_contact(services) > 0.3
+
+
+def test_sellers_handles_and_numbers_are_not_one_vocabulary():
+    """Handles were a trade word and a suffix, numbers one US shape: the model learnt those."""
+    import random  # noqa: PLC0415
+
+    from medspam.corpus.inject import _handle, _phone  # noqa: PLC0415
+
+    rng = random.Random(0)
+    trade = ("plug", "meds", "rx", "pharma", "vendor", "shop")
+    handles = [_handle(rng) for _ in range(400)]
+    assert sum(h.startswith(trade) for h in handles) < 0.35 * len(handles)
+    assert len(set(handles)) > 0.9 * len(handles)
+    numbers = [_phone(rng, "fr") for _ in range(200)]
+    assert {n[:3] for n in numbers} >= {"+33", "06 ", "07 ", "+32", "+41"}
+    # Every group of digits is drawn afresh ("06 39 98 52 08", not "06 79 79 79 79").
+    assert sum(len(set(n.split()[1:])) == 1 for n in numbers) < 10

@@ -724,17 +724,23 @@ def test_prose_is_not_a_link(text: str) -> None:
         ("call 555-123-4567 today", "tel:5551234567"),
         ("DM @meds_uk for the menu and price list", "dm:meds_uk"),
         ("Add meds_uk on Session or Telegram to order", "tg:meds_uk"),
-        ("add plug247 on Session to order", "dm:plug247"),
+        ("add plug247 on Session to order", "session:plug247"),
         ("Telegram - plug247", "tg:plug247"),
         ("Telegram-@plug247", "tg:plug247"),
         ("Commande uniquement sur Snap : kev.delivery69", "snap:kev.delivery69"),
         ("Kontakt über Snapchat: studi_blister", "snap:studi_blister"),
         ("dm @lena.night on snapchat", "snap:lena.night"),
+        ("Yo pido por Telegram a @focusmeds_es, les dices", "tg:focusmeds_es"),
+        ("Escribid al Signal fiestanorte.24 y os lo dejo", "signal:fiestanorte.24"),
+        ("Discord (r4zor_dealz) Bescheid sagen", "discord:r4zor_dealz"),
+        ("Contact uniquement par SMS au 06 39 98 52 08, merci", "tel:0639985208"),
+        ("TEXT ONLY 702 555 0139, no calls", "tel:7025550139"),
     ],
     ids=["telegram-colon", "telegram-at", "t-me", "whatsapp", "wa-me", "wickr", "signal",
          "intl-phone", "us-phone", "dm-handle", "add-on-platforms", "add-on-session",
          "telegram-dash", "telegram-hyphen-at", "snap-colon", "snapchat-colon",
-         "dm-on-snapchat"],
+         "dm-on-snapchat", "platform-then-words", "bare-handle-with-dot", "discord",
+         "national-number-after-cue", "spaced-us-number-after-cue"],
 )
 def test_contacts(text: str, url: str) -> None:
     link = one_link(f"<p>{text}</p>", None)
@@ -750,7 +756,8 @@ def test_contacts(text: str, url: str) -> None:
      "Add salt and message me on Telegram", "Message our nurse on the phone",
      "Ermittler legen einen Telegram-Shop lahm", "Verkauft wurde über einen Telegram-Kanal",
      "Follow us on Snapchat and Instagram", "Oh snap, that was fast",
-     "Snapchat - Android App", "Telegram - Desktop download"],
+     "Snapchat - Android App", "Telegram - Desktop download", "Telegram a las 20.30 horas",
+     "The signal strength dropped", "Text 100 200 3000 times"],
 )
 def test_not_contacts(text: str) -> None:
     assert extract_page(f"<p>{text}</p>").links == ()

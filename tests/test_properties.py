@@ -276,7 +276,9 @@ TEXT_LINK_FRAGMENTS = ["Telegram", "tg", "whats app", "WhatsApp", "wickr me", "S
                        "viber", "t.me/", "wa.me/", "api.whatsapp.com/send?phone=", "https://",
                        "HTTP://", "www.", "WWW2.", "dm", "PM", "message", "add", "hit up", " on ",
                        " via ", "(", ")", "@", "+", "00", "555", "123", "4567", "-", ".", ":",
-                       " ", "\t", "/", "id", "plug247", "shop", "_", "é", "\u017f", "\u212a"]
+                       " ", "\t", "/", "id", "plug247", "shop", "_", "é", "\u017f", "\u212a",
+                       "Session", "discord", "KIK", "snap", "sms", "au ", "a ", "\U0001f449", "0",
+                       "06 39 ", "fiesta.24"]
 
 
 @settings(max_examples=1000, deadline=None)
@@ -288,8 +290,9 @@ def test_text_link_patterns_match_exactly_their_plain_forms(text: str) -> None:
     handle_first = re.compile(
         r"(?<![\w@])@([A-Za-z][\w.]{2,31})[ \t]*(?:\(|\b(?:on|via|at|in|over)\b)[ \t]*"
         r"(telegram|wickr(?:\s?me)?|signal|threema)\b", re.IGNORECASE)
-    for name in ("_CONTACT_URL", "_CONTACT_NAMED", "_CONTACT_VERB_FIRST", "_PHONE_INTERNATIONAL",
-                 "_PHONE_NANP", "_SCHEME_URL", "_WWW_URL", "_CONTACT_HANDLE_FIRST"):
+    for name in ("_CONTACT_URL", "_CONTACT_NAMED", "_CONTACT_VERB_FIRST", "_CONTACT_NEAR",
+                 "_PHONE_INTERNATIONAL", "_PHONE_CUED", "_SCHEME_URL", "_WWW_URL",
+                 "_CONTACT_HANDLE_FIRST"):
         fast = getattr(textlinks, name)
         plain = (handle_first if name == "_CONTACT_HANDLE_FIRST" else
                  re.compile(lead.sub("", fast.pattern, count=1), fast.flags))

@@ -31,6 +31,9 @@ def test_sale_links_are_the_injected_targets_and_sale_contacts():
     assert is_sale_link(contact, spam)
     assert not is_sale_link(other, spam)
     assert not is_sale_link(contact, {**spam, "placement": "inline"})
+    # An offer between people gives its seller's contact; a post that does not sell, none.
+    assert is_sale_link(contact, {**spam, "placement": "", "kind": "sales-post"})
+    assert not is_sale_link(contact, {**spam, "placement": "", "kind": "forum-post"})
 
 
 class Result:

@@ -70,7 +70,8 @@ def is_sale_link(link: Link, record: dict[str, Any]) -> bool:
     if link.found == "page":
         return bool(record.get("url_sells"))
     if link.found == "contact":  # a contact line of a sale names a handle, a phone or both
-        return record.get("placement") == "contact" or record.get("kind") == "shop"
+        return (record.get("placement") == "contact"
+                or record.get("kind") in {"shop", "sales-post"})
     for target in record.get("targets", ()):
         if "://" in target:
             if link.url.rstrip("/") == target.rstrip("/"):

@@ -31,7 +31,12 @@ from medspam.corpus.compose import (
     site_url,
 )
 from medspam.corpus.doorways import doorway
-from medspam.corpus.inject import build_injection, pharma_hack
+from medspam.corpus.inject import (
+    build_injection,
+    contact_line,
+    pharma_hack,
+    service_contact_line,
+)
 from medspam.extract import extract_page
 
 POOLS = ("fold-a", "fold-b", "valid", "test")
@@ -288,6 +293,10 @@ class Builder:
             for _ in range(8):
                 drug = self.rng.choice(drugs)
                 paragraphs = [p.replace("{drug}", drug) for p in neg["paragraphs"]]
+                if self.rng.random() < 0.5:  # noqa: PLR2004
+                    # Clinics, pharmacies, helplines and police give numbers and channels too.
+                    paragraphs.append(service_contact_line(self.rng, self.material,
+                                                           neg["lang"], drug))
                 yield self._composed(group=f"hardneg:{i}", title=neg["title"].replace(
                     "{drug}", drug), paragraphs=paragraphs, lang=neg["lang"],
                     source="composition/hard_negatives", kind=neg["kind"],
@@ -308,6 +317,9 @@ class Builder:
     def _sales_posts(self) -> Iterator[dict[str, Any]]:
         """Hand-written short posts: sale offers without any link, and posts that do not sell.
 
+        Half of the offers end with a way to reach the seller (a handle or a number in the
+        post's language), as most offers between people do.
+
         Most spam in the other sources carries a sale link or a selling address; these teach
         the page scorer the text of an offer (and of a question or warning naming the same
         drugs), so they mostly sit on a platform address that sells nothing. They do not fit
@@ -317,9 +329,13 @@ class Builder:
         for i, post in enumerate(self.material.sales_posts):
             for _ in range(6):
                 drug = self.rng.choice(SPAM_DRUGS)
+                paragraphs = [p.replace("{drug}", drug) for p in post["paragraphs"]]
+                if post["spam"] and self.rng.random() < 0.5:  # noqa: PLR2004
+                    # An offer says how to reach the seller: a handle or a number.
+                    paragraphs.append(contact_line(self.rng, self.material, post["lang"], drug))
                 record = self._shop_record(
                     group=f"post:{i}", title=post["title"].replace("{drug}", drug),
-                    paragraphs=[p.replace("{drug}", drug) for p in post["paragraphs"]],
+                    paragraphs=paragraphs,
                     lang=post["lang"], drug=drug, source="composition/sales_posts",
                     spam=post["spam"], kinds=("sales-post", "forum-post"), url_share=0.2)
                 record["medical"] = None  # side effects, tapering: health talk, not articles

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import random
+import re
 
 from medspam.corpus.carriers import carry
 from medspam.corpus.compose import (
@@ -28,14 +29,65 @@ def _obfuscate(rng: random.Random, url: str) -> str:
     return url.replace("https://", "h t t p s : / / ").replace(".", "[.]")
 
 
+_TRADE_WORDS = ("plug", "meds", "rx", "pharma", "vendor", "shop", "direct", "store", "supply")
+_NAME_WORDS = ("luna", "kiki", "max", "lena", "nico", "jay", "mia", "kai", "sam", "leo", "noa",
+               "sunny", "chill", "blue", "green", "north", "south", "city", "coast", "night",
+               "happy", "lucky", "real", "mister", "doc", "candy", "cloud", "relax", "easy",
+               "fast", "silver", "gold", "party", "vibes", "dream", "calm", "study", "gym")
+_PHONES = {
+    "en": ("+1 ({a}) {b}-{d}", "{a}-{b}-{d}", "+44 7{c} {e}", "07{c} {e}", "+61 4{n} {b} {b}"),
+    "es": ("+34 6{n} {b} {b}", "6{n} {b} {b}", "+52 55 {d} {d}", "+57 3{n} {b} {d}",
+           "+54 9 11 {d}-{d}"),
+    "fr": ("+33 6 {p} {p} {p} {p}", "06 {p} {p} {p} {p}", "07 {p} {p} {p} {p}",
+           "+32 4{n} {p} {p} {p}", "+41 7{x} {b} {p} {p}"),
+    "de": ("+49 1{n} {e}{x}", "01{n} {e}{x}", "0176 {d}{d}", "+43 6{n} {e}",
+           "+41 7{x} {b} {p} {p}"),
+}
+"""Phone shapes of the countries of each language, international and national."""
+_PHONE_FIELDS = {"b": 3, "c": 3, "d": 4, "e": 6, "n": 2, "p": 2, "x": 1}
+"""How many digits each field of a phone shape stands for."""
+
+
+def _handle(rng: random.Random) -> str:
+    """A messaging handle as sellers pick them: a trade word now and then, mostly a name."""
+    first = rng.choice(_TRADE_WORDS if rng.random() < 0.25 else _NAME_WORDS)  # noqa: PLR2004
+    joint = rng.choice(("", "_", ".", ""))
+    second = rng.choice((*_NAME_WORDS, *_TRADE_WORDS, "uk", "usa", "247", "", ""))
+    tail = rng.choice(("", "", str(rng.randint(1, 99)), str(rng.randint(100, 9999))))
+    return f"{first}{joint if second else ''}{second}{tail}"
+
+
+def _phone(rng: random.Random, lang: str) -> str:
+    """A mobile number in one of the shapes written in ``lang``'s countries."""
+    def digits(match: re.Match[str]) -> str:
+        """Fresh digits for each ``{x}`` of a shape: ``a`` an area code, else its count."""
+        if match[1] == "a":
+            return str(rng.randint(200, 999))
+        count = _PHONE_FIELDS[match[1]]
+        return "".join(str(rng.randrange(10)) for _ in range(count))
+    return re.sub(r"\{(\w)\}", digits, rng.choice(_PHONES.get(lang, _PHONES["en"])))
+
+
 def _contact(rng: random.Random, material: Material, lang: str, drug: str) -> tuple[str, str]:
     """A contact line and the link it should produce."""
-    handle = rng.choice(("plug", "meds", "rx", "pharma", "vendor", "shop")) + \
-        rng.choice(("247", "_uk", "direct", "store", "usa", str(rng.randint(10, 999))))
-    phone = f"+1 {rng.randint(200, 999)} {rng.randint(200, 999)} {rng.randint(1000, 9999)}"
-    line = material.pick(rng, "contact_lines", lang).format(telegram=handle, phone=phone,
-                                                            drug=drug)
+    handle = _handle(rng)
+    line = material.pick(rng, "contact_lines", lang).format(
+        telegram=handle, phone=_phone(rng, lang), drug=drug)
     return line, handle
+
+
+def contact_line(rng: random.Random, material: Material, lang: str, drug: str) -> str:
+    """A line that gives a seller's handle or number for ``drug``."""
+    return _contact(rng, material, lang, drug)[0]
+
+
+def service_contact_line(rng: random.Random, material: Material, lang: str, drug: str) -> str:
+    """A line that gives a clinic's, pharmacy's, helpline's or police number or channel.
+
+    Handles and numbers are drawn as sellers' are: only the words around them tell them apart.
+    """
+    return material.pick(rng, "service_contact_lines", lang).format(
+        handle=_handle(rng), phone=_phone(rng, lang), drug=drug)
 
 
 def build_injection(  # noqa: C901 - one branch per placement reads best

@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -60,10 +61,28 @@ _CONTACT_VERB_FIRST = re.compile(
     r"(telegram|wickr(?:\s?me)?|signal|threema|session|snapchat|kik)\b)?",
     re.IGNORECASE,
 )
+_CONTACT_NEAR = re.compile(
+    r"(?=[twsvdk])\b(telegram|whats\s?app|wickr(?:\s?me)?|signal|threema|snap(?:chat)?|session"
+    r"|discord|kik)\b(?!\.\w)"
+    r"[^\w@+\n/]{0,4}(?:[^\W\d_]{1,8}[^\w@+\n/]{1,4}){0,2}?"
+    r"(@[A-Za-z][\w.]{2,31}|[A-Za-z]\w*(?:[._]\w|\d)[\w.]*)(?![\w.]*/)",
+    re.IGNORECASE,
+)
+"""A platform named, up to two short words ("a", "an", "sur", "user:", an arrow), then a handle:
+an ``@name``, or a bare name with a dot, an underscore or a digit in it (``fiestanorte.24``,
+``mateo_rumba_med``, a Threema ID). A plain word after the platform is no handle ("Signal
+strength"), nor is an address with a path."""
 _PHONE_INTERNATIONAL = re.compile(r"(?=[+0])(?<![\w+])(?:\+|00)\d[\d \t().-]{7,22}\d(?![\w])")
-_PHONE_NANP = re.compile(r"(?=[(\d])(?<![\w+])\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}(?!\w)")
+_PHONE_CUED = re.compile(
+    r"(?=[(\d])(?<![\w+])(?:\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}|0\d(?:[ .-]?\d){7,12})(?!\w)"
+)
+"""A US-style or national number (``702 555 0139``, ``06 39 98 52 08``, ``0157 3 22 81 904``):
+a phone only after a calling cue (:data:`_PHONE_CUE`)."""
 _PHONE_CUE = re.compile(
-    r"\b(?:call|text|phone|tel|mobile|cell|sms|whats\s?app|contact|order|hotline)\b", re.IGNORECASE
+    r"\b(?:call|text|phone|tel|mobile|cell|sms|whats\s?app|signal|contact|order|hotline"
+    r"|appel\w*|t[ée]l[ée]phone|portable|num[ée]ro|llam\w*|tel[ée]fono|m[óo]vil|celular"
+    r"|anruf\w*|telefon\w*|handy|nummer)\b",
+    re.IGNORECASE,
 )
 _SCHEME_URL = re.compile(rf"(?=h)\bhttps?://{_URL_CHARS}+", re.IGNORECASE)
 _WWW_URL = re.compile(rf"(?=w)(?<![\w@./-])www\d?\.{_URL_CHARS}+", re.IGNORECASE)
@@ -77,6 +96,7 @@ _TRAILING = ".,;:!?'\")]}»\u2026\u201d\u2019"
 to https://…/x…") and closing curly quotes."""
 _CUE_WINDOW = 40
 _MIN_PHONE_DIGITS = 9
+_NANP_DIGITS = 10
 _MAX_PHONE_DIGITS = 15
 _MIN_NAME = 4
 _NOT_NAMES = frozenset(
@@ -87,7 +107,7 @@ _NOT_NAMES = frozenset(
 )
 _SCHEMES = {"telegram": "tg", "tg": "tg", "whatsapp": "wa", "wickr": "wickr", "wickrme": "wickr",
             "signal": "signal", "threema": "threema", "viber": "tel", "snap": "snap",
-            "snapchat": "snap"}
+            "snapchat": "snap", "session": "session", "discord": "discord", "kik": "kik"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,17 +184,16 @@ def _contacts(text: str, _: int) -> Iterator[_Hit]:
             yield f"tg:{handle.lower()}", match.start(), match.end()
         else:
             yield f"wa:+{number or api_number}", match.start(), match.end()
-    for match in _CONTACT_NAMED.finditer(text):
-        uri = _named_contact(*match.groups())
-        if uri:
-            yield uri, match.start(), match.end()
-    for match in _CONTACT_HANDLE_FIRST.finditer(text):  # "@plug247 on Telegram"
-        handle, keyword = match.groups()
-        uri = _named_contact(keyword, ":", "@" + handle)
-        if uri:
-            yield uri, match.start(), match.end()
-    for match in _CONTACT_VERB_FIRST.finditer(text):  # "DM @plug247", "add plug247 on Session"
-        uri = _messaged_contact(*match.groups())
+    named = itertools.chain(
+        ((m, _named_contact(*m.groups())) for m in _CONTACT_NAMED.finditer(text)),
+        # "@plug247 on Telegram"
+        ((m, _named_contact(m[2], ":", "@" + m[1])) for m in _CONTACT_HANDLE_FIRST.finditer(text)),
+        # "DM @plug247", "add plug247 on Session"
+        ((m, _messaged_contact(*m.groups())) for m in _CONTACT_VERB_FIRST.finditer(text)),
+        # "por Telegram a @x", "Signal fiesta.24"
+        ((m, _named_contact(m[1], ":", m[2])) for m in _CONTACT_NEAR.finditer(text)),
+    )
+    for match, uri in named:
         if uri:
             yield uri, match.start(), match.end()
 
@@ -224,11 +243,23 @@ def _phones(text: str, _: int) -> Iterator[_Hit]:
                 continue
         if _is_phone_shape(number, digits):
             yield f"tel:+{digits}", match.start(), match.end()
-    for match in _PHONE_NANP.finditer(text):
+    for match in _PHONE_CUED.finditer(text):
         cue_zone = text[max(0, match.start() - _CUE_WINDOW) : match.start()]
         number = match.group()
-        if _PHONE_CUE.search(cue_zone) and any(c in number for c in "(.-"):
-            yield "tel:" + re.sub(r"\D", "", number), match.start(), match.end()
+        digits = re.sub(r"\D", "", number)
+        if _PHONE_CUE.search(cue_zone) and _is_phone_shape(number, digits) and (
+                _is_nanp_number(digits) or any(c in number for c in "(.-")):
+            yield "tel:" + digits, match.start(), match.end()
+
+
+def _is_nanp_number(digits: str) -> bool:
+    """Whether ten digits (or a national number from 0) can be one telephone number.
+
+    Written with spaces alone, digit groups are often counts ("order 100 500 1000 tablets"); a
+    North American area code and exchange begin with 2 to 9 (``702 555 0139``).
+    """
+    return digits.startswith("0") or (
+        len(digits) == _NANP_DIGITS and digits[0] not in "01" and digits[3] not in "01")
 
 
 def _is_phone_shape(number: str, digits: str) -> bool:
