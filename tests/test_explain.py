@@ -171,8 +171,11 @@ def test_the_page_url_is_one_reason_with_the_cues_on_its_side(classifier: Classi
     assert len(own) == 1, verdict.reasons
     assert own[0].source == "url"
     assert own[0].weight > 0
-    assert "shop or order word in the path" in own[0].text
-    assert "information" not in own[0].text  # 'dosage' counts against: not on the winning side
+    # The cues it names sell (which of them weigh most is the model's); 'dosage' counts
+    # against, so the information cue is not on the winning side.
+    assert any(cue in own[0].text for cue in (
+        "shop or order word in the path", "the address pairs a drug with a sale word"))
+    assert "information" not in own[0].text
 
 
 def test_link_reasons_leave_out_the_outbound_baseline(classifier: Classifier) -> None:
