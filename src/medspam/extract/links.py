@@ -24,7 +24,10 @@ if TYPE_CHECKING:
 
 __all__ = ["LinkContext", "collect_links", "page_link"]
 
-_CONTEXT_WORDS = 6
+_CONTEXT_WORDS_BEFORE = 16
+"""Words of a link's context before it: an offer often names the drug a sentence before
+its link ("… tramadol without a GP. He gets it here: bit.ly/…")."""
+_CONTEXT_WORDS_AFTER = 6
 _CONTEXT_CHARS = 200
 
 
@@ -232,7 +235,7 @@ def _url_notes(raw: str, max_chars: int) -> tuple[str, ...]:
 
 
 def _context(text: str, start: int, end: int) -> str:
-    """About a dozen words around ``text[start:end]``, the span itself included."""
-    before = text[max(0, start - _CONTEXT_CHARS) : start].split()[-_CONTEXT_WORDS:]
-    after = text[end : end + _CONTEXT_CHARS].split()[:_CONTEXT_WORDS]
+    """About twenty words around ``text[start:end]``, the span itself included, most before it."""
+    before = text[max(0, start - _CONTEXT_CHARS) : start].split()[-_CONTEXT_WORDS_BEFORE:]
+    after = text[end : end + _CONTEXT_CHARS].split()[:_CONTEXT_WORDS_AFTER]
     return " ".join([*before, text[start:end].strip(), *after]).strip()

@@ -23,7 +23,7 @@ from medspam.features.scored import ScoredPage, is_trusted_link, links_to_score
 from medspam.features.scorer import Scorer, TfidfTable
 from medspam.features.textcues import selling_sentences
 
-FEATURES_VERSION = 9
+FEATURES_VERSION = 10
 """What the feature transformers compute, as a number a model's card records.
 
 A model file holds these transformers, and they run this code: a model trained when they
