@@ -37,7 +37,9 @@ their own kind (``found_frame``, ``found_redirect``); 6: the log-odds of the lin
 visitor follows by itself, where a page sends them (``automatic_redirect_log_odds``); 7: context
 phrases, phone digits and Snapchat handles (``cbc8729b…``); 8: the best passage's sale-text score
 (``sale_passage_log_odds``); 9: a drug with its strength in an address (``path_drug_and_dose``),
-and a drug offered without a prescription counts as a sale in ``address_sells_drug``.
+and a drug offered without a prescription counts as a sale in ``address_sells_drug``; 10: a
+link's context reaches sixteen words before it (``medspam.extract.links``), so a model's link
+words change.
 """
 
 __all__ = [
