@@ -952,3 +952,14 @@ def test_a_share_button_for_the_page_itself_is_a_link_within_its_site():
                         'https://blog.example.org/post">Share</a>', "https://blog.example.org/post")
     assert [(link.url, link.is_external) for link in page.links] == [
         ("https://blog.example.org/post", False)]
+
+
+def test_a_links_context_reaches_back_a_sentence_for_the_drug_an_offer_names():
+    """An offer names the drug a sentence before its link: the context reads sixteen words back."""
+    text = ("A member recommends tramadol without seeing a GP for the pain. "
+            "He says he gets it here: bit.ly/3Rk9tQm and it arrives in two days, no questions.")
+    link = next(link for link in extract_page(f"<p>{text}</p>").links
+                if link.domain == "bit.ly")
+    # Sixteen words before the link (the sentence's first word is the seventeenth), six after.
+    assert link.context.startswith("member recommends tramadol without seeing a GP")
+    assert link.context.endswith("bit.ly/3Rk9tQm and it arrives in two days,")
