@@ -184,12 +184,11 @@ def test_sellers_handles_and_numbers_are_not_one_vocabulary():
     """Handles were a trade word and a suffix, numbers one US shape: the model learnt those."""
     import random  # noqa: PLC0415
 
-    from medspam.corpus.inject import _handle, _phone  # noqa: PLC0415
+    from medspam.corpus.inject import _TRADE_WORDS, _handle, _phone  # noqa: PLC0415
 
     rng = random.Random(0)
-    trade = ("plug", "meds", "rx", "pharma", "vendor", "shop")
     handles = [_handle(rng) for _ in range(400)]
-    assert sum(h.startswith(trade) for h in handles) < 0.35 * len(handles)
+    assert sum(h.startswith(_TRADE_WORDS) for h in handles) < 0.35 * len(handles)
     assert len(set(handles)) > 0.9 * len(handles)
     numbers = [_phone(rng, "fr") for _ in range(200)]
     assert {n[:3] for n in numbers} >= {"+33", "06 ", "07 ", "+32", "+41"}
