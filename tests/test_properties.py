@@ -299,3 +299,20 @@ def test_text_link_patterns_match_exactly_their_plain_forms(text: str) -> None:
         assert plain.pattern != fast.pattern
         found = [(m.span(), m.groups()) for m in fast.finditer(text)]
         assert found == [(m.span(), m.groups()) for m in plain.finditer(text)], name
+
+
+DEOBFUSCATION_FRAGMENTS = ["[", "(", "{", "<", "]", ")", "}", ">", ".", "dot", "DOT", "Punto",
+                           "pUnKt", "point", "ponto", "\u017f", "\u212a", " ", "\t", "shop", "com",
+                           "h", "H", "t", "T", "x", "*", "p", "s", ":", "/", "hxxp", "HTTPS",
+                           "[:]", "(:)", "[://]", "\u00e9", "_", "0"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(DEOBFUSCATION_FRAGMENTS), max_size=16).map("".join))
+def test_deobfuscation_quick_tests_never_skip_a_match(text: str) -> None:
+    from medspam import obfuscation  # noqa: PLC0415
+
+    if obfuscation._SCHEME.search(text):  # noqa: SLF001
+        assert obfuscation._SCHEME_COLON.search(text)  # noqa: SLF001
+    if obfuscation._BRACKET_DOT.search(text):  # noqa: SLF001
+        assert obfuscation._BRACKETED_QUICK.search(text)  # noqa: SLF001
