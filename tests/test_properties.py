@@ -301,6 +301,29 @@ def test_text_link_patterns_match_exactly_their_plain_forms(text: str) -> None:
         assert found == [(m.span(), m.groups()) for m in plain.finditer(text)], name
 
 
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from([*TEXT_LINK_FRAGMENTS, "\u0131", "\u0130", "S\u0130GNAL",
+                                 "s\u0131gnal", "\u017fnap", "\u212aik", "sess\u0131on",
+                                 "t.ME/", ".Me/"]), max_size=14).map("".join))
+def test_contact_word_tests_never_skip_a_match(text: str) -> None:
+    from medspam.extract import textlinks  # noqa: PLC0415
+
+    lowered = textlinks._lowered(text)  # noqa: SLF001
+    for pattern in textlinks._WORDS_NEEDED:  # noqa: SLF001
+        found = [(m.span(), m.groups()) for m in textlinks._search(pattern, text, lowered)]  # noqa: SLF001
+        assert found == [(m.span(), m.groups()) for m in pattern.finditer(text)], pattern.pattern
+
+
+def test_only_the_letters_folded_apart_match_ascii_letters_that_lower_does_not_make() -> None:
+    from medspam.extract import textlinks  # noqa: PLC0415
+
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    apart = {char for letter in string.ascii_lowercase
+             for char in re.findall(letter, everything, re.IGNORECASE)
+             if char.lower() != letter}
+    assert apart == set(textlinks._FOLDED_APART)  # noqa: SLF001
+
+
 DEOBFUSCATION_FRAGMENTS = ["[", "(", "{", "<", "]", ")", "}", ">", ".", "dot", "DOT", "Punto",
                            "pUnKt", "point", "ponto", "\u017f", "\u212a", " ", "\t", "shop", "com",
                            "h", "H", "t", "T", "x", "*", "p", "s", ":", "/", "hxxp", "HTTPS",
