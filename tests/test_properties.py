@@ -339,3 +339,18 @@ def test_deobfuscation_quick_tests_never_skip_a_match(text: str) -> None:
         assert obfuscation._SCHEME_COLON.search(text)  # noqa: SLF001
     if obfuscation._BRACKET_DOT.search(text):  # noqa: SLF001
         assert obfuscation._BRACKETED_QUICK.search(text)  # noqa: SLF001
+
+
+URL_FRAGMENTS = ["http", "https", "HTTP", "://", "//", "shop", "b-c", "xn--80ak6aa92e", "-", ".",
+                 "com", "/", "?", "#", "\\", "\t", "\n", "\r", "%2F", "\u00e9", " ", "@", ":",
+                 "80", "[", "]", "&", "=", '"', "<", "`", "\x00", "\x7f", "\u200b", "_", "A"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(web_urls(), st.lists(st.sampled_from(URL_FRAGMENTS), max_size=16).map("".join),
+                 st.tuples(st.sampled_from(["http://shop.example", "https://xn--80ak6aa92e.com",
+                                            "http://a.b-c.co.uk/", "https://t.co?"]),
+                           st.lists(st.sampled_from(URL_FRAGMENTS), max_size=8)).map(
+                     lambda start_parts: start_parts[0] + "".join(start_parts[1]))))
+def test_plain_urls_are_read_as_urlsplit_reads_them(text: str) -> None:
+    assert urls._absolute(text) == urls._absolute_split(text)  # noqa: SLF001
