@@ -394,22 +394,25 @@ def _site(host: str, registered: str) -> tuple[str, bool]:
     private = _EXTRACT.extract_str(host)
     if private.is_private and private.domain:
         return f"{private.domain}.{private.suffix}", True
-    for root in _platform_roots():
-        if host.endswith("." + root):
-            user = host[: -len(root) - 1].rsplit(".", 1)[-1]
+    subdomains = _platform_subdomains()
+    if not host.endswith(subdomains):  # one test for most hosts, not each of ~130 roots
+        return registered or host, False
+    for subdomain in subdomains:
+        if host.endswith(subdomain):
+            user = host[: -len(subdomain)].rsplit(".", 1)[-1]
             if user != "www":
-                return f"{user}.{root}", True
+                return f"{user}{subdomain}", True
     return registered or host, False
 
 
 @lru_cache(maxsize=1)
-def _platform_roots() -> tuple[str, ...]:
-    """Known platform hosts: the built-in list and the ``platform_hosts`` lexicon, if present."""
+def _platform_subdomains() -> tuple[str, ...]:
+    """Known platform hosts, dot first: the built-in list, then the ``platform_hosts`` lexicon."""
     try:
         extra = lexicons.load("platform_hosts")
     except ValueError:
         extra = ()
-    return tuple(dict.fromkeys((*_PLATFORM_HOSTS, *extra)))
+    return tuple(dict.fromkeys("." + root for root in (*_PLATFORM_HOSTS, *extra)))
 
 
 def _is_mixed_script(label: str) -> bool:
