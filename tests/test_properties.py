@@ -299,3 +299,58 @@ def test_text_link_patterns_match_exactly_their_plain_forms(text: str) -> None:
         assert plain.pattern != fast.pattern
         found = [(m.span(), m.groups()) for m in fast.finditer(text)]
         assert found == [(m.span(), m.groups()) for m in plain.finditer(text)], name
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from([*TEXT_LINK_FRAGMENTS, "\u0131", "\u0130", "S\u0130GNAL",
+                                 "s\u0131gnal", "\u017fnap", "\u212aik", "sess\u0131on",
+                                 "t.ME/", ".Me/"]), max_size=14).map("".join))
+def test_contact_word_tests_never_skip_a_match(text: str) -> None:
+    from medspam.extract import textlinks  # noqa: PLC0415
+
+    lowered = textlinks._lowered(text)  # noqa: SLF001
+    for pattern in textlinks._WORDS_NEEDED:  # noqa: SLF001
+        found = [(m.span(), m.groups()) for m in textlinks._search(pattern, text, lowered)]  # noqa: SLF001
+        assert found == [(m.span(), m.groups()) for m in pattern.finditer(text)], pattern.pattern
+
+
+def test_only_the_letters_folded_apart_match_ascii_letters_that_lower_does_not_make() -> None:
+    from medspam.extract import textlinks  # noqa: PLC0415
+
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    apart = {char for letter in string.ascii_lowercase
+             for char in re.findall(letter, everything, re.IGNORECASE)
+             if char.lower() != letter}
+    assert apart == set(textlinks._FOLDED_APART)  # noqa: SLF001
+
+
+DEOBFUSCATION_FRAGMENTS = ["[", "(", "{", "<", "]", ")", "}", ">", ".", "dot", "DOT", "Punto",
+                           "pUnKt", "point", "ponto", "\u017f", "\u212a", " ", "\t", "shop", "com",
+                           "h", "H", "t", "T", "x", "*", "p", "s", ":", "/", "hxxp", "HTTPS",
+                           "[:]", "(:)", "[://]", "\u00e9", "_", "0"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(DEOBFUSCATION_FRAGMENTS), max_size=16).map("".join))
+def test_deobfuscation_quick_tests_never_skip_a_match(text: str) -> None:
+    from medspam import obfuscation  # noqa: PLC0415
+
+    if obfuscation._SCHEME.search(text):  # noqa: SLF001
+        assert obfuscation._SCHEME_COLON.search(text)  # noqa: SLF001
+    if obfuscation._BRACKET_DOT.search(text):  # noqa: SLF001
+        assert obfuscation._BRACKETED_QUICK.search(text)  # noqa: SLF001
+
+
+URL_FRAGMENTS = ["http", "https", "HTTP", "://", "//", "shop", "b-c", "xn--80ak6aa92e", "-", ".",
+                 "com", "/", "?", "#", "\\", "\t", "\n", "\r", "%2F", "\u00e9", " ", "@", ":",
+                 "80", "[", "]", "&", "=", '"', "<", "`", "\x00", "\x7f", "\u200b", "_", "A"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(web_urls(), st.lists(st.sampled_from(URL_FRAGMENTS), max_size=16).map("".join),
+                 st.tuples(st.sampled_from(["http://shop.example", "https://xn--80ak6aa92e.com",
+                                            "http://a.b-c.co.uk/", "https://t.co?"]),
+                           st.lists(st.sampled_from(URL_FRAGMENTS), max_size=8)).map(
+                     lambda start_parts: start_parts[0] + "".join(start_parts[1]))))
+def test_plain_urls_are_read_as_urlsplit_reads_them(text: str) -> None:
+    assert urls._absolute(text) == urls._absolute_split(text)  # noqa: SLF001

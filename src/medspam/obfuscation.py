@@ -56,6 +56,11 @@ _SCHEME = re.compile(
     r"(?:(?:\[:\]|\(:\)|:)[ \t]?/[ \t]?/|\[://\])[ \t]*",
     re.IGNORECASE,
 )
+_SCHEME_COLON = re.compile(r":[\])]?[ \t]?/")
+"""A quick test for a scheme's colon and slash (``:/``, ``:]/``, ``) /``), which every match of
+:data:`_SCHEME` holds: it begins with a literal, which the regular-expression engine skips to,
+where ``_SCHEME`` begins with ``\b`` and is tried at every character (0.22 ms a real page; 73
+of the first 300 real pages' texts pass the test)."""
 SPOKEN_DOTS = ("dot", "punto", "punkt", "point", "ponto")
 """The word for the dot in English, Spanish and Italian, German, French, Portuguese."""
 _SPOKEN = "|".join(SPOKEN_DOTS)
@@ -66,10 +71,14 @@ _SPOKEN_WORD = re.compile(
 ``dot to/``). It begins with a character class, which the regular-expression engine skips to, so
 it costs a tenth of a case-blind search for the words; written as an alternation derived from
 ``SPOKEN_DOTS`` it cost six times as much (0.46 against 0.07 ms a real page)."""
-_BRACKET_DOT = re.compile(
-    rf"(?<=[^\W_])[ \t]*[\[({{<][ \t]*(?:\.|{_SPOKEN})[ \t]*[\])}}>][ \t]*(?=[^\W_])",
-    re.IGNORECASE,
-)
+_BRACKETED = rf"[\[({{<][ \t]*(?:\.|{_SPOKEN})[ \t]*[\])}}>]"
+"""A dot in brackets: ``[.]``, ``( dot )``, ``{punto}``."""
+_BRACKET_DOT = re.compile(rf"(?<=[^\W_])[ \t]*{_BRACKETED}[ \t]*(?=[^\W_])", re.IGNORECASE)
+_BRACKETED_QUICK = re.compile(_BRACKETED, re.IGNORECASE)
+"""A quick test for :data:`_BRACKET_DOT`, whose every match holds a bracketed dot: it begins
+with the bracket, which the engine skips to, where ``_BRACKET_DOT`` tries its look-behind at
+every character (0.05 against 0.55 ms a real page; none of the first 300 real pages' texts
+holds a bracketed dot)."""
 # `` dot `` before a common spam TLD, or before any alphabetic TLD followed by a path
 # (``alprazolam dot to/es/...``): ``each dot to the next`` is prose, ``dot to/es/`` is a link.
 # The other languages' words only before a spam TLD, and never before ``de``: ``desde este
@@ -215,13 +224,13 @@ def deobfuscate_mapped(text: str) -> Deobfuscated:
         text = _rewrite(_ENTITY, lambda m: html.unescape(m.group()), text, steps)
     if not text.isascii():
         text = _rewrite(_ODD_CHAR, _odd_char, text, steps)
-    if ":" in text:
+    if _SCHEME_COLON.search(text):
         text = _rewrite(_SCHEME, _scheme, text, steps)
     spoken = _SPOKEN_WORD.search(text) is not None
     # a spelled name ends in a spoken dot or in `` . ``
     if (spoken or " . " in text) and _SPACED_LETTERS.search(text):
         text = _rewrite(_SPELLED_NAME, _spelled_name, text, steps)
-    if any(bracket in text for bracket in "[({<"):
+    if _BRACKETED_QUICK.search(text):
         text = _rewrite(_BRACKET_DOT, lambda _: ".", text, steps)
     if spoken:
         text = _rewrite(_SPOKEN_DOT, _spoken_dot, text, steps)

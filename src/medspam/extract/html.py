@@ -365,6 +365,10 @@ class _State(NamedTuple):
     is_chrome: bool
     anchor: Anchor | None
 
+    def with_anchor(self, anchor: Anchor) -> _State:
+        """The state inside ``anchor``: ``_replace(anchor=…)`` at half its cost."""
+        return _State(self.is_skipped, self.is_hidden, self.is_chrome, anchor)
+
 
 _ROOT_STATE = _State(is_skipped=False, is_hidden=False, is_chrome=False, anchor=None)
 
@@ -467,7 +471,7 @@ class _Walker:
             self.flush()
         address = _address_of(tag, attributes, state.anchor, self.read_scripts)
         if address and not new.is_skipped:
-            new = new._replace(anchor=self.open_anchor(tag, attributes, address, new.is_hidden))
+            new = new.with_anchor(self.open_anchor(tag, attributes, address, new.is_hidden))
         elif tag == "img" and state.anchor is not None and not state.anchor.alt:
             state.anchor.alt = _fold(attributes.get("alt") or attributes.get("title") or "")
         if not state.is_skipped and (tag in _SOURCE_OF or (

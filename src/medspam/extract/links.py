@@ -80,9 +80,11 @@ def collect_links(doc: ParsedHtml, context: LinkContext, notes: list[str]) -> tu
     for anchor in sorted(doc.anchors, key=_precedence):
         if len(found) >= limit:
             break
-        link = _anchor_link(anchor, doc, context, total)
-        if link is not None and link.url not in found:
-            found[link.url] = link
+        target = _anchor_target(anchor, context)
+        # A page links an address many times (a quarter of real pages' anchors): only the
+        # first makes a link, so the others are not built.
+        if target is not None and target[0] not in found:
+            found[target[0]] = _anchor_link(anchor, target, doc, context, total)
     for block, match in _text_matches(doc.blocks, context.settings.max_url_chars):
         if len(found) >= limit:
             break
@@ -146,13 +148,19 @@ def _text_matches(blocks: list[Block], max_url_chars: int) -> Iterator[tuple[Blo
         yield blocks[index], replace(match, start=match.start - offset, end=match.end - offset)
 
 
-def _anchor_link(anchor: Anchor, doc: ParsedHtml, context: LinkContext, total: int) -> Link | None:
-    """Make the link of one anchor, or ``None`` when it is not a web URL."""
+def _anchor_target(anchor: Anchor, context: LinkContext) -> tuple[str, str] | None:
+    """An anchor's URL and the redirector it passes through (:func:`_followed`), or ``None``."""
     max_chars = context.settings.max_url_chars
     url = urls.normalise_url(anchor.href, context.base_url, max_chars=max_chars)
-    if url is None:
-        return None
-    url, via = _followed(url, max_chars)
+    return None if url is None else _followed(url, max_chars)
+
+
+def _anchor_link(
+    anchor: Anchor, target: tuple[str, str], doc: ParsedHtml, context: LinkContext, total: int
+) -> Link:
+    """Make the link of one anchor to ``target`` (from :func:`_anchor_target`)."""
+    max_chars = context.settings.max_url_chars
+    url, via = target
     info = urls.describe_host(_host_of(url))
     text = anchor.text
     block_index = doc.block_of.get(anchor.block_serial)

@@ -72,6 +72,20 @@ _CONTACT_NEAR = re.compile(
 an ``@name``, or a bare name with a dot, an underscore or a digit in it (``fiestanorte.24``,
 ``mateo_rumba_med``, a Threema ID). A plain word after the platform is no handle ("Signal
 strength"), nor is an address with a path."""
+_WORDS_NEEDED = {
+    _CONTACT_URL: (".me/", ".whatsapp.com/"),
+    _CONTACT_NAMED: ("telegram", "tg", "whats", "wickr", "signal", "threema", "viber", "snap"),
+    _CONTACT_VERB_FIRST: ("dm", "pm", "message", "msg", "add", "hit"),
+    _CONTACT_NEAR: ("telegram", "whats", "wickr", "signal", "threema", "snap", "session",
+                    "discord", "kik"),
+}
+"""For each case-blind contact pattern, words of which every match holds one, lower case: a
+text that holds none of them (lower-cased) is not searched. Each pattern is tried at nearly
+every character (about 0.25 ms a real page each); most pages name no messaging platform."""
+_FOLDED_APART = "\u0130\u0131\u017f"
+"""The letters a case-blind pattern matches with an ASCII letter that ``str.lower`` does not
+make that letter (capital I with a dot and dotless i for ``i``, long s for ``s``; it does make
+the Kelvin sign ``k``): a text with one of them is searched whatever words it holds."""
 _PHONE_INTERNATIONAL = re.compile(r"(?=[+0])(?<![\w+])(?:\+|00)\d[\d \t().-]{7,22}\d(?![\w])")
 _PHONE_CUED = re.compile(
     r"(?=[(\d])(?<![\w+])(?:\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}|0\d(?:[ .-]?\d){7,12})(?!\w)"
@@ -178,24 +192,46 @@ _Hit = tuple[str, int, int]
 
 def _contacts(text: str, _: int) -> Iterator[_Hit]:
     """Contact URLs (``t.me/...``, ``wa.me/...``) and named contacts (``Telegram: @x``)."""
-    for match in _CONTACT_URL.finditer(text):
+    lowered = _lowered(text)
+    for match in _search(_CONTACT_URL, text, lowered):
         telegram, handle, _wa, number, _api, api_number = match.groups()
         if telegram:
             yield f"tg:{handle.lower()}", match.start(), match.end()
         else:
             yield f"wa:+{number or api_number}", match.start(), match.end()
     named = itertools.chain(
-        ((m, _named_contact(*m.groups())) for m in _CONTACT_NAMED.finditer(text)),
+        ((m, _named_contact(*m.groups())) for m in _search(_CONTACT_NAMED, text, lowered)),
         # "@plug247 on Telegram"
         ((m, _named_contact(m[2], ":", "@" + m[1])) for m in _CONTACT_HANDLE_FIRST.finditer(text)),
         # "DM @plug247", "add plug247 on Session"
-        ((m, _messaged_contact(*m.groups())) for m in _CONTACT_VERB_FIRST.finditer(text)),
+        ((m, _messaged_contact(*m.groups()))
+         for m in _search(_CONTACT_VERB_FIRST, text, lowered)),
         # "por Telegram a @x", "Signal fiesta.24"
-        ((m, _named_contact(m[1], ":", m[2])) for m in _CONTACT_NEAR.finditer(text)),
+        ((m, _named_contact(m[1], ":", m[2])) for m in _search(_CONTACT_NEAR, text, lowered)),
     )
     for match, uri in named:
         if uri:
             yield uri, match.start(), match.end()
+
+
+def _lowered(text: str) -> str | None:
+    """``text.lower()`` for the word tests of :func:`_search`; ``None`` if they cannot be trusted.
+
+    They cannot when the text holds a letter of :data:`_FOLDED_APART`.
+    """
+    return None if any(char in text for char in _FOLDED_APART) else text.lower()
+
+
+def _search(
+    pattern: re.Pattern[str], text: str, lowered: str | None
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``, or nothing when ``lowered`` holds none of its needed words.
+
+    ``lowered`` is :func:`_lowered` of ``text``.
+    """
+    if lowered is not None and not any(word in lowered for word in _WORDS_NEEDED[pattern]):
+        return iter(())
+    return pattern.finditer(text)
 
 
 def _messaged_contact(at: str, handle: str, keyword: str | None) -> str:
