@@ -81,10 +81,13 @@ def collect_links(doc: ParsedHtml, context: LinkContext, notes: list[str]) -> tu
         if len(found) >= limit:
             break
         target = _anchor_target(anchor, context)
+        if target is None:
+            continue
+        url, via = target
         # A page links an address many times (a quarter of real pages' anchors): only the
         # first makes a link, so the others are not built.
-        if target is not None and target[0] not in found:
-            found[target[0]] = _anchor_link(anchor, target, doc, context, total)
+        if url not in found:
+            found[url] = _anchor_link(anchor, doc, context, total, url=url, via=via)
     for block, match in _text_matches(doc.blocks, context.settings.max_url_chars):
         if len(found) >= limit:
             break
@@ -156,11 +159,10 @@ def _anchor_target(anchor: Anchor, context: LinkContext) -> tuple[str, str] | No
 
 
 def _anchor_link(
-    anchor: Anchor, target: tuple[str, str], doc: ParsedHtml, context: LinkContext, total: int
+    anchor: Anchor, doc: ParsedHtml, context: LinkContext, total: int, *, url: str, via: str
 ) -> Link:
-    """Make the link of one anchor to ``target`` (from :func:`_anchor_target`)."""
+    """Make the link of one anchor to ``url``, passed on by the redirector ``via`` (or ``""``)."""
     max_chars = context.settings.max_url_chars
-    url, via = target
     info = urls.describe_host(_host_of(url))
     text = anchor.text
     block_index = doc.block_of.get(anchor.block_serial)
