@@ -74,7 +74,7 @@ def test_some_legitimate_sites_are_named_for_a_drug(records):
 @pytest.mark.shared_data
 def test_a_share_of_composed_sales_writes_drug_names_in_disguise(records):
     """As drug spam does; never ham, never real spam, and never inside an address."""
-    from medspam.corpus.build import REAL_TEXT_SOURCES  # noqa: PLC0415
+    from medspam.corpus.build import AS_WRITTEN_SOURCES  # noqa: PLC0415
     from medspam.corpus.compose import DISGUISES, SPAM_DRUGS  # noqa: PLC0415
 
     written = re.compile("|".join(re.escape(drug.translate(table)) for drug in SPAM_DRUGS
@@ -86,7 +86,7 @@ def test_a_share_of_composed_sales_writes_drug_names_in_disguise(records):
         return written.search(re.sub(r"<[^>]*>", " ", text).lower()) is not None
 
     composed = [r for r in records if r["label"] == "spam"
-                and not r["source"].startswith(REAL_TEXT_SOURCES)]
+                and not r["source"].startswith(AS_WRITTEN_SOURCES)]
     share = sum(map(bool, map(disguised, composed))) / len(composed)
     assert 0.05 < share < 0.15, share
     real_spam = [r for r in records if r["label"] == "spam" and r not in composed]

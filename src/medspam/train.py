@@ -288,7 +288,8 @@ def link_training_set(
 ) -> tuple[list[Link], list[int], list[float]]:
     """Every labelled link of ``pages`` (and page URL), its label and its training weight.
 
-    Feedback records label pages, not links: their links are left out. Links within a page's
+    Records that label pages, not links (``targets`` is ``None``: feedback, written pages):
+    their links are left out. Links within a page's
     own site are learnt from as the negatives they are, although the classifier does not score
     them (:func:`~medspam.features.links_to_score`): a link scorer fit on outbound links and
     page URLs only did worse (the page scorer refit on its out-of-fold scores: real sale pages'
@@ -299,7 +300,7 @@ def link_training_set(
     labels: list[int] = []
     weights: list[float] = []
     for record, page in zip(records, pages, strict=True):
-        if record["source"] == "feedback":
+        if record["targets"] is None:
             continue
         page_links, page_labels = link_examples([record], [page])
         links += page_links
@@ -372,7 +373,7 @@ def _as_training_record(record: dict[str, Any]) -> dict[str, Any]:
     (``text_sells`` is ``None``); a ham page's text does not.
     """
     spam = record["label"] == "spam"
-    return {"placement": "", "targets": [], "url_sells": False, "lang": "", "kind": "feedback",
+    return {"placement": "", "targets": None, "url_sells": False, "lang": "", "kind": "feedback",
             "text_sells": None if spam else False,
             "source": "feedback", "group": f"feedback:{record.get('id', '')}", "medical": None,
             "category": "drug-sales" if spam else "clean", **record,
