@@ -213,12 +213,13 @@ def test_every_blind_set_is_spent_or_sealed_and_only_the_spent_are_read():
     assert on_disk <= set(SPENT_SETS) | set(SEALED_SETS), on_disk - set(SPENT_SETS)
 
 
-def test_written_pages_are_labelled_by_page_only():
+def test_written_pages_are_labelled_where_the_label_is_known():
     from medspam.corpus.written import training_fields  # noqa: PLC0415
 
-    def fields(label, kind):
+    def fields(label, kind, placement=""):
         page = {"id": "x1", "url": "https://a.example/", "html": "<p>x</p>", "label": label,
-                "category": "clean" if label == "ham" else "drug-sales", "kind": kind}
+                "category": "clean" if label == "ham" else "drug-sales", "kind": kind,
+                "placement": placement}
         return training_fields("second", page)
 
     assert fields("spam", "shop")["text_sells"] is True
@@ -226,7 +227,13 @@ def test_written_pages_are_labelled_by_page_only():
     assert fields("spam", "health-article")["text_sells"] is None  # a sale slipped in
     assert fields("ham", "clinic")["text_sells"] is False
     ham = fields("ham", "clinic")
-    assert (ham["targets"], ham["medical"], ham["source"]) == (None, None, "written/second")
+    assert (ham["targets"], ham["medical"], ham["source"]) == ([], None, "written/second")
+    assert ham["labelled_links"] is None  # every link of a ham page is lawful
+    article = fields("spam", "health-article", "inline")
+    assert (article["targets"], article["labelled_links"]) == (None, ("page", "contact"))
+    assert not article["url_sells"]
+    assert fields("spam", "shop")["url_sells"]
+    assert fields("spam", "forum-post", "page_url")["url_sells"]
 
 
 @pytest.mark.shared_data

@@ -144,3 +144,15 @@ def test_out_of_fold_scoring_refuses_records_outside_the_folds():
     records[0]["pool"] = "valid"
     with pytest.raises(ValueError, match="outside the folds"):
         out_of_fold_pages(records, pages, seed=0, progress=lambda _: None)
+
+
+def test_a_record_that_knows_some_link_labels_gives_only_those():
+    html = ('<p>Order here <a href="https://shop.example/buy">a</a> or on Telegram @pillplug24 '
+            '<a href="https://nih.gov/">b</a></p>')
+    page = extract_page(html, "https://shop.example/oxycodone")
+    record = {"source": "written/second", "targets": None, "url_sells": True,
+              "placement": "contact", "kind": "health-article",
+              "labelled_links": ("page", "contact")}
+    links, labels, _ = link_training_set([record], [page])
+    assert {link.found for link in links} == {"page", "contact"}
+    assert labels == [1] * len(links)  # its own address and its contact sell

@@ -9,8 +9,11 @@ its trial) is never read here.
 The pages join the two training folds only, so the validation and test pools measure what
 they measured without them. They are labelled by page: spam or ham; the text of a shop page or
 of an offer between people sells, a ham page's does not, an article's that carries a sale is
-not known; whether a page is medical is not known. Their links are unlabelled (a page's note
-says where its sale is, not which address), so they fit no link scorer.
+not known; whether a page is medical is not known. Their links are labelled where the label
+is known: every link of a ham page is lawful; a spam page's own address sells on a shop page
+or where its writer said so (``page_url``), and its contacts sell on an offer between people
+or a contact-only sale; a spam page's other links are not labelled (a page's note says where
+its sale is, not which address).
 """
 
 from __future__ import annotations
@@ -59,9 +62,19 @@ def training_fields(name: str, page: dict[str, Any]) -> dict[str, Any]:
         "category": page["category"], "kind": page.get("kind", ""),
         "lang": page.get("lang", ""), "placement": page.get("placement", ""),
         "source": f"written/{name}", "group": f"written:{name}:{page['id']}",
-        "targets": None, "url_sells": False, "medical": None,
+        "targets": None if spam else [], "url_sells": spam and _own_address_sells(page),
+        "labelled_links": SPAM_LINKS_LABELLED if spam else None, "medical": None,
         "text_sells": _text_sells(page) if spam else False,
     }
+
+
+SPAM_LINKS_LABELLED = ("page", "contact")
+"""The links of a written spam page whose label is known: its own address and its contacts."""
+
+
+def _own_address_sells(page: dict[str, Any]) -> bool:
+    """Whether a written spam page's own address sells: a shop's, or where its writer said so."""
+    return page.get("kind") == "shop" or page.get("placement") == "page_url"
 
 
 def _text_sells(page: dict[str, Any]) -> bool | None:
