@@ -28,12 +28,13 @@ def test_text_sells_labels_whole_offers_and_ham_only(records):
     """The sale-text scorer learns from texts that sell as a whole, against ham texts."""
     by_label = {(r["label"], r["text_sells"]) for r in records}
     assert by_label == {("ham", False), ("spam", True), ("spam", None)}
-    selling = {r["source"] for r in records if r["text_sells"]}
+    selling = {r["source"] for r in records
+               if r["text_sells"] and not r["source"].startswith("written/")}
     assert selling == {"enron-spam/enron1", "composition/shop_pages", "composition/sales_posts"}
     unknown = {r["source"] for r in records if r["text_sells"] is None}
     assert "realpages" in unknown  # a neutral first sentence under a selling address
-    assert all(r["placement"] for r in records
-               if r["text_sells"] is None and r["source"] != "realpages")
+    assert all(r["placement"] for r in records if r["text_sells"] is None
+               and r["source"].startswith("composition/"))  # a sale injected somewhere
 
 
 @pytest.mark.shared_data
@@ -74,7 +75,7 @@ def test_some_legitimate_sites_are_named_for_a_drug(records):
 @pytest.mark.shared_data
 def test_a_share_of_composed_sales_writes_drug_names_in_disguise(records):
     """As drug spam does; never ham, never real spam, and never inside an address."""
-    from medspam.corpus.build import REAL_TEXT_SOURCES  # noqa: PLC0415
+    from medspam.corpus.build import AS_WRITTEN_SOURCES  # noqa: PLC0415
     from medspam.corpus.compose import DISGUISES, SPAM_DRUGS  # noqa: PLC0415
 
     written = re.compile("|".join(re.escape(drug.translate(table)) for drug in SPAM_DRUGS
@@ -86,10 +87,11 @@ def test_a_share_of_composed_sales_writes_drug_names_in_disguise(records):
         return written.search(re.sub(r"<[^>]*>", " ", text).lower()) is not None
 
     composed = [r for r in records if r["label"] == "spam"
-                and not r["source"].startswith(REAL_TEXT_SOURCES)]
+                and not r["source"].startswith(AS_WRITTEN_SOURCES)]
     share = sum(map(bool, map(disguised, composed))) / len(composed)
     assert 0.05 < share < 0.15, share
-    real_spam = [r for r in records if r["label"] == "spam" and r not in composed]
+    real_spam = [r for r in records if r["label"] == "spam" and r not in composed
+                 and not r["source"].startswith("written/")]  # writers may disguise names
     composed_ham = [r for r in records if r["label"] == "ham" and r["source"].startswith(
         "composition/") and r["kind"] != "doorway"]  # a doorway may keep a real page's body
     assert not any(map(disguised, real_spam + composed_ham))
@@ -104,8 +106,9 @@ def test_a_share_of_composed_sales_frame_or_redirect_to_the_shop(records):
         page = extract_page(record["html"], record["url"])
         return {link.found for link in page.links if keep(link)}
 
-    carried = [r for r in records if r["placement"] in {"frame", "redirect"}]
-    placed = [r for r in records if r["placement"] in {"inline", "sidebar", "footer"}]
+    composed = [r for r in records if r["targets"] is not None]  # not the written pages
+    carried = [r for r in composed if r["placement"] in {"frame", "redirect"}]
+    placed = [r for r in composed if r["placement"] in {"inline", "sidebar", "footer"}]
     assert 0.25 < len(carried) / (len(carried) + len(placed)) < 0.55
     assert {r["label"] for r in carried} == {"spam"}
     for record in carried[::10]:
@@ -127,7 +130,7 @@ def test_doorways_send_every_visitor_to_a_shop_or_elsewhere_alike(records):
     doors = [r for r in records if r["kind"] == "doorway"]
     assert {(r["label"], bool(r["location"])) for r in doors} == {
         ("spam", True), ("spam", False), ("ham", True), ("ham", False)}  # HTTP and refresh
-    shops = {target for r in records if r["label"] == "spam" for target in r["targets"]}
+    shops = {target for r in records if r["label"] == "spam" for target in r["targets"] or ()}
     sent = {}
     for record in doors:
         page = extract_page(record["html"], record["url"], location=record["location"])
@@ -194,3 +197,57 @@ def test_sellers_handles_and_numbers_are_not_one_vocabulary():
     assert {n[:3] for n in numbers} >= {"+33", "06 ", "07 ", "+32", "+41"}
     # Every group of digits is drawn afresh ("06 39 98 52 08", not "06 79 79 79 79").
     assert sum(len(set(n.split()[1:])) == 1 for n in numbers) < 10
+
+
+def test_every_blind_set_is_spent_or_sealed_and_only_the_spent_are_read():
+    """A new set must be named sealed before it is measured, or training would read it."""
+    from medspam.corpus.written import (  # noqa: PLC0415
+        SEALED_SETS,
+        SPENT_SETS,
+        default_written_dir,
+    )
+
+    on_disk = {path.stem for path in default_written_dir().glob("*.jsonl")}
+    assert not set(SPENT_SETS) & set(SEALED_SETS)
+    assert set(SPENT_SETS) <= on_disk
+    assert on_disk <= set(SPENT_SETS) | set(SEALED_SETS), on_disk - set(SPENT_SETS)
+
+
+def test_written_pages_are_labelled_where_the_label_is_known():
+    from medspam.corpus.written import training_fields  # noqa: PLC0415
+
+    def fields(label, kind, placement=""):
+        page = {"id": "x1", "url": "https://a.example/", "html": "<p>x</p>", "label": label,
+                "category": "clean" if label == "ham" else "drug-sales", "kind": kind,
+                "placement": placement}
+        return training_fields("second", page)
+
+    assert fields("spam", "shop")["text_sells"] is True
+    assert fields("spam", "sales-post")["text_sells"] is True
+    assert fields("spam", "health-article")["text_sells"] is None  # a sale slipped in
+    assert fields("ham", "clinic")["text_sells"] is False
+    ham = fields("ham", "clinic")
+    assert (ham["targets"], ham["medical"], ham["source"]) == ([], None, "written/second")
+    assert ham["labelled_links"] is None  # every link of a ham page is lawful
+    article = fields("spam", "health-article", "inline")
+    assert (article["targets"], article["labelled_links"]) == (None, ("page", "contact"))
+    assert not article["url_sells"]
+    assert fields("spam", "shop")["url_sells"]
+    assert fields("spam", "forum-post", "page_url")["url_sells"]
+
+
+@pytest.mark.shared_data
+def test_written_pages_train_only_and_stay_as_written(records):
+    from medspam.corpus.written import (  # noqa: PLC0415
+        SPENT_SETS,
+        default_written_dir,
+        read_spent,
+    )
+
+    written = [r for r in records if r["source"].startswith("written/")]
+    assert len(written) == 240 * len(SPENT_SETS)
+    assert {r["pool"] for r in written} == {"fold-a", "fold-b"}
+    assert not any(r["source"] == "written/twentieth" for r in records)
+    as_written = {f"written:{name}:{page['id']}": page["html"]
+                  for name, page in read_spent(default_written_dir())}
+    assert all(r["html"] == as_written[r["group"]] for r in written)  # no disguise added

@@ -19,6 +19,7 @@ def test_feedback_joins_a_training_fold_without_a_medical_label():
     record = _as_training_record({"id": "f1", "url": "https://a.example/", "text": "hi",
                                   "label": "spam"})
     assert (record["pool"], record["html"], record["medical"]) == ("fold-b", "hi", None)
+    assert record["targets"] is None  # it labels the page, not its links
     assert record["category"] == "drug-sales"
 
 
@@ -86,7 +87,8 @@ def test_threshold_is_chosen_without_the_short_pages():
 
 def _fit_records():
     def record(i, pool, source="composition/articles"):
-        return {"id": f"r{i}", "pool": pool, "source": source, "targets": ["shop.example"],
+        return {"id": f"r{i}", "pool": pool, "source": source,
+                "targets": None if source == "feedback" else ["shop.example"],
                 "url_sells": False, "placement": "inline", "kind": "health-article",
                 "text_sells": None if source == "feedback" else bool(i % 2)}
     records = [record(0, "fold-a"), record(1, "fold-b"), record(2, "fold-a"),
@@ -98,10 +100,10 @@ def _fit_records():
     return records, pages
 
 
-def test_link_training_set_labels_links_weighs_page_urls_and_skips_feedback():
+def test_link_training_set_labels_links_weighs_page_urls_and_skips_pages_without_targets():
     records, pages = _fit_records()
     links, labels, weights = link_training_set(records, pages)
-    assert len(links) == 3 * 3  # two links and the page URL of each non-feedback page
+    assert len(links) == 3 * 3  # two links and the page URL of each page whose links are known
     assert [link.found for link in links[:3]] == ["anchor", "anchor", "page"]
     assert labels[:3] == [1, 0, 0]
     assert weights[:3] == [1.0, 1.0, PAGE_URL_WEIGHT]
@@ -142,3 +144,15 @@ def test_out_of_fold_scoring_refuses_records_outside_the_folds():
     records[0]["pool"] = "valid"
     with pytest.raises(ValueError, match="outside the folds"):
         out_of_fold_pages(records, pages, seed=0, progress=lambda _: None)
+
+
+def test_a_record_that_knows_some_link_labels_gives_only_those():
+    html = ('<p>Order here <a href="https://shop.example/buy">a</a> or on Telegram @pillplug24 '
+            '<a href="https://nih.gov/">b</a></p>')
+    page = extract_page(html, "https://shop.example/oxycodone")
+    record = {"source": "written/second", "targets": None, "url_sells": True,
+              "placement": "contact", "kind": "health-article",
+              "labelled_links": ("page", "contact")}
+    links, labels, _ = link_training_set([record], [page])
+    assert {link.found for link in links} == {"page", "contact"}
+    assert labels == [1] * len(links)  # its own address and its contact sell

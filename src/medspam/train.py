@@ -72,7 +72,7 @@ def is_sale_link(link: Link, record: dict[str, Any]) -> bool:
     if link.found == "contact":  # a contact line of a sale names a handle, a phone or both
         return (record.get("placement") == "contact"
                 or record.get("kind") in {"shop", "sales-post"})
-    for target in record.get("targets", ()):
+    for target in record.get("targets") or ():
         if "://" in target:
             if link.url.rstrip("/") == target.rstrip("/"):
                 return True
@@ -84,12 +84,18 @@ def is_sale_link(link: Link, record: dict[str, Any]) -> bool:
 def link_examples(
     records: Sequence[dict[str, Any]], pages: Sequence[Page]
 ) -> tuple[list[Link], list[int]]:
-    """Every link of ``pages`` (and each page URL) labelled by whether it was injected."""
+    """Every labelled link of ``pages`` (and each page URL): whether it was injected.
+
+    A record that knows the labels of some of its links only names how they were found
+    (``labelled_links``: ``"page"``, ``"contact"``); its other links are left out.
+    """
     links, labels = [], []
     for record, page in zip(records, pages, strict=True):
+        known = record.get("labelled_links")
         for link in (*page.links, *((page.url_link,) if page.url_link else ())):
-            links.append(link)
-            labels.append(int(is_sale_link(link, record)))
+            if known is None or link.found in known:
+                links.append(link)
+                labels.append(int(is_sale_link(link, record)))
     return links, labels
 
 
@@ -288,7 +294,9 @@ def link_training_set(
 ) -> tuple[list[Link], list[int], list[float]]:
     """Every labelled link of ``pages`` (and page URL), its label and its training weight.
 
-    Feedback records label pages, not links: their links are left out. Links within a page's
+    Records that label pages, not links (``targets`` is ``None``: feedback), have their links
+    left out, but for the links they name as labelled (written spam pages: their own address
+    and contacts). Links within a page's
     own site are learnt from as the negatives they are, although the classifier does not score
     them (:func:`~medspam.features.links_to_score`): a link scorer fit on outbound links and
     page URLs only did worse (the page scorer refit on its out-of-fold scores: real sale pages'
@@ -299,7 +307,7 @@ def link_training_set(
     labels: list[int] = []
     weights: list[float] = []
     for record, page in zip(records, pages, strict=True):
-        if record["source"] == "feedback":
+        if record["targets"] is None and not record.get("labelled_links"):
             continue
         page_links, page_labels = link_examples([record], [page])
         links += page_links
@@ -372,7 +380,7 @@ def _as_training_record(record: dict[str, Any]) -> dict[str, Any]:
     (``text_sells`` is ``None``); a ham page's text does not.
     """
     spam = record["label"] == "spam"
-    return {"placement": "", "targets": [], "url_sells": False, "lang": "", "kind": "feedback",
+    return {"placement": "", "targets": None, "url_sells": False, "lang": "", "kind": "feedback",
             "text_sells": None if spam else False,
             "source": "feedback", "group": f"feedback:{record.get('id', '')}", "medical": None,
             "category": "drug-sales" if spam else "clean", **record,

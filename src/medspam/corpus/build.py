@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from medspam import urls
-from medspam.corpus import sources
+from medspam.corpus import sources, written
 from medspam.corpus.carriers import legit_carrier
 from medspam.corpus.compose import (
     DISGUISES,
@@ -119,9 +119,11 @@ def rejoin_urls(line: str) -> str:
 class Builder:
     """Composes corpus records; every random choice comes from one seeded generator."""
 
-    def __init__(self, data: Path, material: Material, *, seed: int = 0) -> None:
+    def __init__(self, data: Path, material: Material, *, seed: int = 0,
+                 written_dir: Path | None = None) -> None:
         self.data = data
         self.material = material
+        self.written_dir = written_dir
         self.seed = seed
         self.rng = random.Random(seed)
         self.carrier_rng = random.Random(f"{seed}:carriers")
@@ -229,7 +231,7 @@ class Builder:
         """
         families = (self._medquad, self._articles, self._hard_negatives, self._shop_pages,
                     self._enron, self._webpages, self._realpages, self._sales_posts,
-                    self._short_pages, self._doorways)
+                    self._short_pages, self._doorways, self._written)
         for family in families:
             self.rng = random.Random(f"{self.seed}:{family.__name__}")
             self.carrier_rng = random.Random(f"{self.seed}:{family.__name__}:carriers")
@@ -242,7 +244,7 @@ class Builder:
         move. Real spam (Enron, SMS, the real pages) stays as it was sent.
         """
         key = f"disguise:{self.seed}:{record['id']}"
-        if (record["label"] != "spam" or record["source"].startswith(REAL_TEXT_SOURCES)
+        if (record["label"] != "spam" or record["source"].startswith(AS_WRITTEN_SOURCES)
                 or stable_fraction(key) >= DISGUISED_SHARE):
             return record
         kinds = sorted(DISGUISES)
@@ -514,6 +516,22 @@ class Builder:
                                medical=None)
 
 
+    def _written(self) -> Iterator[dict[str, Any]]:
+        """The spent blind sets' pages, in the training folds (:mod:`medspam.corpus.written`).
+
+        None when the builder was given no folder of them.
+        """
+        if self.written_dir is None:
+            return
+        for name, page in written.read_spent(self.written_dir):
+            fields = written.training_fields(name, page)
+            yield self._record(**fields, pool=pool_of(fields["group"], WRITTEN_POOL_WEIGHTS))
+
+
+WRITTEN_POOL_WEIGHTS = (0.5, 0.5, 0.0, 0.0)
+"""Shares of the pools for written pages: the two training folds only, so the validation
+and test pools measure what they measured without them."""
+
 DOORWAY_SHARE = 0.1
 """Share of the real web pages whose address also appears as a doorway
 (:mod:`medspam.corpus.doorways`), half of them to a shop."""
@@ -523,8 +541,8 @@ DISGUISED_SHARE = 0.1
 digits or Cyrillic look-alike letters, :data:`DISGUISES`), as drug spam writes them to get past
 word filters. Without them no training page held a disguised name, and the page and link
 scorers gave the disguise itself no weight (0.0) though a legitimate page never writes one."""
-REAL_TEXT_SOURCES = ("realpages", "enron-spam", "sms-spam-collection")
-"""Sources of real spam text, kept as it was written."""
+AS_WRITTEN_SOURCES = ("realpages", "enron-spam", "sms-spam-collection", "written/")
+"""Sources whose spam is kept as it was written: real spam text, and the written pages."""
 
 HOME_PAGE_SHARE = 1 / 3
 """Share of the short real-page records put at their site's home page (``https://host/``)."""
@@ -552,9 +570,15 @@ def default_material_dir() -> Path:
 
 
 def build_corpus(
-    data: Path | None = None, material_dir: Path | None = None, *, seed: int = 0
+    data: Path | None = None, material_dir: Path | None = None, *, seed: int = 0,
+    written_dir: Path | None = None,
 ) -> list[dict[str, Any]]:
-    """Build every corpus record in memory (a few seconds; no files written)."""
+    """Build every corpus record in memory (a few seconds; no files written).
+
+    ``written_dir`` holds the blind sets (default: the checkout's ``datasets/fresh``); the
+    spent ones join the training folds.
+    """
     data = data or sources.shared_data_dir()
     material = Material.load(material_dir or default_material_dir())
-    return list(Builder(data, material, seed=seed).records())
+    return list(Builder(data, material, seed=seed,
+                        written_dir=written_dir or written.default_written_dir()).records())

@@ -1,0 +1,82 @@
+"""Written pages: the blind sets of ``datasets/fresh`` that have judged their trial, as training.
+
+Each blind set was written by four helper sessions, blind to the corpus, to judge one trial
+(``docs/model-history.md``). Once it has judged it, or its pages were read, it is spent as a
+judge; as training it is what no template gives: pages by many writers, of every kind of site,
+sale and lawful use of drug words the briefs asked for. A sealed set (one that has yet to judge
+its trial) is never read here.
+
+The pages join the two training folds only, so the validation and test pools measure what
+they measured without them. They are labelled by page: spam or ham; the text of a shop page or
+of an offer between people sells, a ham page's does not, an article's that carries a sale is
+not known; whether a page is medical is not known. Their links are labelled where the label
+is known: every link of a ham page is lawful; a spam page's own address sells on a shop page
+or where its writer said so (``page_url``), and its contacts sell on an offer between people
+or a contact-only sale; a spam page's other links are not labelled (a page's note says where
+its sale is, not which address).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from medspam.corpus.sources import read_jsonl
+
+SPENT_SETS = (
+    "pages", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+    "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+    "seventeenth", "eighteenth", "nineteenth",
+)
+"""Blind sets that have judged their trial or were read: they train."""
+SEALED_SETS = ("twentieth",)
+"""Blind sets that have yet to judge their trial: never read for training."""
+SELLING_KINDS = frozenset({"shop", "sales-post"})
+"""Kinds of spam page whose whole text sells (not an article with a sale slipped in)."""
+
+
+def default_written_dir() -> Path:
+    """The checkout's ``datasets/fresh`` folder."""
+    return Path(__file__).resolve().parents[3] / "datasets" / "fresh"
+
+
+def read_spent(folder: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Yield (set name, page) of every spent set in ``folder``, set by set in file order.
+
+    Raises
+    ------
+    FileNotFoundError
+        If a spent set's file is missing: training on part of them would go unnoticed.
+    """
+    for name in SPENT_SETS:
+        for page in read_jsonl(folder / f"{name}.jsonl"):
+            yield name, page
+
+
+def training_fields(name: str, page: dict[str, Any]) -> dict[str, Any]:
+    """The corpus fields of one written page of set ``name`` (all but its pool and id)."""
+    spam = page["label"] == "spam"
+    return {
+        "url": page["url"], "html": page["html"], "label": page["label"],
+        "category": page["category"], "kind": page.get("kind", ""),
+        "lang": page.get("lang", ""), "placement": page.get("placement", ""),
+        "source": f"written/{name}", "group": f"written:{name}:{page['id']}",
+        "targets": None if spam else [], "url_sells": spam and _own_address_sells(page),
+        "labelled_links": SPAM_LINKS_LABELLED if spam else None, "medical": None,
+        "text_sells": _text_sells(page) if spam else False,
+    }
+
+
+SPAM_LINKS_LABELLED = ("page", "contact")
+"""The links of a written spam page whose label is known: its own address and its contacts."""
+
+
+def _own_address_sells(page: dict[str, Any]) -> bool:
+    """Whether a written spam page's own address sells: a shop's, or where its writer said so."""
+    return page.get("kind") == "shop" or page.get("placement") == "page_url"
+
+
+def _text_sells(page: dict[str, Any]) -> bool | None:
+    """True for a spam page whose whole text sells; ``None`` (not known) for other spam."""
+    return True if page.get("kind") in SELLING_KINDS else None
