@@ -199,18 +199,18 @@ def test_sellers_handles_and_numbers_are_not_one_vocabulary():
     assert sum(len(set(n.split()[1:])) == 1 for n in numbers) < 10
 
 
-def test_every_blind_set_is_spent_or_sealed_and_only_the_spent_are_read():
-    """A new set must be named sealed before it is measured, or training would read it."""
+def test_every_blind_set_is_named_training_or_held_out():
+    """A new set must be named held out before it is measured, or training would read it."""
     from medspam.corpus.written import (  # noqa: PLC0415
-        SEALED_SETS,
-        SPENT_SETS,
+        HELD_OUT_SETS,
+        TRAINING_SETS,
         default_written_dir,
     )
 
     on_disk = {path.stem for path in default_written_dir().glob("*.jsonl")}
-    assert not set(SPENT_SETS) & set(SEALED_SETS)
-    assert set(SPENT_SETS) <= on_disk
-    assert on_disk <= set(SPENT_SETS) | set(SEALED_SETS), on_disk - set(SPENT_SETS)
+    assert not set(TRAINING_SETS) & set(HELD_OUT_SETS)
+    assert set(TRAINING_SETS) <= on_disk
+    assert on_disk <= set(TRAINING_SETS) | set(HELD_OUT_SETS), on_disk - set(TRAINING_SETS)
 
 
 def test_written_pages_are_labelled_where_the_label_is_known():
@@ -239,15 +239,15 @@ def test_written_pages_are_labelled_where_the_label_is_known():
 @pytest.mark.shared_data
 def test_written_pages_train_only_and_stay_as_written(records):
     from medspam.corpus.written import (  # noqa: PLC0415
-        SPENT_SETS,
+        TRAINING_SETS,
         default_written_dir,
-        read_spent,
+        read_training_sets,
     )
 
     written = [r for r in records if r["source"].startswith("written/")]
-    assert len(written) == 240 * len(SPENT_SETS)
+    assert len(written) == 240 * len(TRAINING_SETS)
     assert {r["pool"] for r in written} == {"fold-a", "fold-b"}
     assert not any(r["source"] == "written/twentieth" for r in records)
     as_written = {f"written:{name}:{page['id']}": page["html"]
-                  for name, page in read_spent(default_written_dir())}
+                  for name, page in read_training_sets(default_written_dir())}
     assert all(r["html"] == as_written[r["group"]] for r in written)  # no disguise added

@@ -166,7 +166,7 @@ def test_the_page_url_is_one_reason_with_the_cues_on_its_side(classifier: Classi
     """The address is read by several features fit against each other; one net reason names it."""
     verdict = classifier.classify(
         "<p>Psilocybin Microdosing Capsules. Frequently Asked Questions.</p>",
-        "https://mysupplyco.example/products/dosage/psilocybin-microdosing-capsules/")
+        "https://psilocybinsupply.example/products/dosage/psilocybin-microdosing-capsules/")
     own = [r for r in verdict.reasons if "own URL" in r.text]
     assert len(own) == 1, verdict.reasons
     assert own[0].source == "url"

@@ -517,13 +517,13 @@ class Builder:
 
 
     def _written(self) -> Iterator[dict[str, Any]]:
-        """The spent blind sets' pages, in the training folds (:mod:`medspam.corpus.written`).
+        """The training blind sets' pages, in the training folds (:mod:`medspam.corpus.written`).
 
         None when the builder was given no folder of them.
         """
         if self.written_dir is None:
             return
-        for name, page in written.read_spent(self.written_dir):
+        for name, page in written.read_training_sets(self.written_dir):
             fields = written.training_fields(name, page)
             yield self._record(**fields, pool=pool_of(fields["group"], WRITTEN_POOL_WEIGHTS))
 
@@ -576,7 +576,7 @@ def build_corpus(
     """Build every corpus record in memory (a few seconds; no files written).
 
     ``written_dir`` holds the blind sets (default: the checkout's ``datasets/fresh``); the
-    spent ones join the training folds.
+    ones that have judged their trial join the training folds (``TRAINING_SETS``).
     """
     data = data or sources.shared_data_dir()
     material = Material.load(material_dir or default_material_dir())

@@ -3,8 +3,9 @@
 Each blind set was written by four helper sessions, blind to the corpus, to judge one trial
 (``docs/model-history.md``). Once it has judged it, or its pages were read, it is spent as a
 judge; as training it is what no template gives: pages by many writers, of every kind of site,
-sale and lawful use of drug words the briefs asked for. A sealed set (one that has yet to judge
-its trial) is never read here.
+sale and lawful use of drug words the briefs asked for. A held-out set is never read here: one
+that has yet to judge its trial, or one that judged the shipped model (it joins the training
+sets with the next model, so that ``medspam train`` gives the shipped model).
 
 The pages join the two training folds only, so the validation and test pools measure what
 they measured without them. They are labelled by page: spam or ham; the text of a shop page or
@@ -24,14 +25,15 @@ from typing import Any
 
 from medspam.corpus.sources import read_jsonl
 
-SPENT_SETS = (
+TRAINING_SETS = (
     "pages", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
     "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
     "seventeenth", "eighteenth", "nineteenth",
 )
-"""Blind sets that have judged their trial or were read: they train."""
-SEALED_SETS = ("twentieth",)
-"""Blind sets that have yet to judge their trial: never read for training."""
+"""Blind sets that judged their trial, or were read, before the shipped model: they train."""
+HELD_OUT_SETS = ("twentieth",)
+"""Blind sets never read for training: the twentieth judged the shipped model (model history,
+item 54); a set that has yet to judge its trial."""
 SELLING_KINDS = frozenset({"shop", "sales-post"})
 """Kinds of spam page whose whole text sells (not an article with a sale slipped in)."""
 
@@ -41,15 +43,15 @@ def default_written_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "datasets" / "fresh"
 
 
-def read_spent(folder: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Yield (set name, page) of every spent set in ``folder``, set by set in file order.
+def read_training_sets(folder: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Yield (set name, page) of every training set in ``folder``, set by set in file order.
 
     Raises
     ------
     FileNotFoundError
-        If a spent set's file is missing: training on part of them would go unnoticed.
+        If a training set's file is missing: training on part of them would go unnoticed.
     """
-    for name in SPENT_SETS:
+    for name in TRAINING_SETS:
         for page in read_jsonl(folder / f"{name}.jsonl"):
             yield name, page
 
