@@ -19,7 +19,7 @@ def test_feedback_joins_a_training_fold_without_a_medical_label():
     record = _as_training_record({"id": "f1", "url": "https://a.example/", "text": "hi",
                                   "label": "spam"})
     assert (record["pool"], record["html"], record["medical"]) == ("fold-b", "hi", None)
-    assert record["targets"] is None  # it labels the page, not its links
+    assert record["labelled_links"] == ()  # it labels the page, not its links
     assert record["category"] == "drug-sales"
 
 
@@ -88,7 +88,8 @@ def test_threshold_is_chosen_without_the_short_pages():
 def _fit_records():
     def record(i, pool, source="composition/articles"):
         return {"id": f"r{i}", "pool": pool, "source": source,
-                "targets": None if source == "feedback" else ["shop.example"],
+                "targets": ["shop.example"],
+                **({"labelled_links": ()} if source == "feedback" else {}),
                 "url_sells": False, "placement": "inline", "kind": "health-article",
                 "text_sells": None if source == "feedback" else bool(i % 2)}
     records = [record(0, "fold-a"), record(1, "fold-b"), record(2, "fold-a"),
@@ -150,7 +151,7 @@ def test_a_record_that_knows_some_link_labels_gives_only_those():
     html = ('<p>Order here <a href="https://shop.example/buy">a</a> or on Telegram @pillplug24 '
             '<a href="https://nih.gov/">b</a></p>')
     page = extract_page(html, "https://shop.example/oxycodone")
-    record = {"source": "written/second", "targets": None, "url_sells": True,
+    record = {"source": "written/second", "targets": [], "url_sells": True,
               "placement": "contact", "kind": "health-article",
               "labelled_links": ("page", "contact")}
     links, labels, _ = link_training_set([record], [page])

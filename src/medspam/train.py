@@ -72,7 +72,7 @@ def is_sale_link(link: Link, record: dict[str, Any]) -> bool:
     if link.found == "contact":  # a contact line of a sale names a handle, a phone or both
         return (record.get("placement") == "contact"
                 or record.get("kind") in {"shop", "sales-post"})
-    for target in record.get("targets") or ():
+    for target in record.get("targets", ()):
         if "://" in target:
             if link.url.rstrip("/") == target.rstrip("/"):
                 return True
@@ -86,8 +86,9 @@ def link_examples(
 ) -> tuple[list[Link], list[int]]:
     """Every labelled link of ``pages`` (and each page URL): whether it was injected.
 
-    A record that knows the labels of some of its links only names how they were found
-    (``labelled_links``: ``"page"``, ``"contact"``); its other links are left out.
+    A record's ``labelled_links`` names how the links whose label it knows were found (written
+    spam pages: ``"page"``, ``"contact"``; feedback: none); its other links are left out. A
+    record without it knows every link's label.
     """
     links, labels = [], []
     for record, page in zip(records, pages, strict=True):
@@ -302,9 +303,7 @@ def link_training_set(
 ) -> tuple[list[Link], list[int], list[float]]:
     """Every labelled link of ``pages`` (and page URL), its label and its training weight.
 
-    Records that label pages, not links (``targets`` is ``None``: feedback), have their links
-    left out, but for the links they name as labelled (written spam pages: their own address
-    and contacts). Links within a page's
+    Only the links whose label a record knows (:func:`link_examples`). Links within a page's
     own site are learnt from as the negatives they are, although the classifier does not score
     them (:func:`~medspam.features.links_to_score`): a link scorer fit on outbound links and
     page URLs only did worse (the page scorer refit on its out-of-fold scores: real sale pages'
@@ -315,8 +314,6 @@ def link_training_set(
     labels: list[int] = []
     weights: list[float] = []
     for record, page in zip(records, pages, strict=True):
-        if record["targets"] is None and not record.get("labelled_links"):
-            continue
         page_links, page_labels = link_examples([record], [page])
         links += page_links
         labels += page_labels
@@ -388,7 +385,8 @@ def _as_training_record(record: dict[str, Any]) -> dict[str, Any]:
     (``text_sells`` is ``None``); a ham page's text does not.
     """
     spam = record["label"] == "spam"
-    return {"placement": "", "targets": None, "url_sells": False, "lang": "", "kind": "feedback",
+    return {"placement": "", "targets": [], "labelled_links": (), "url_sells": False, "lang": "",
+            "kind": "feedback",
             "text_sells": None if spam else False,
             "source": "feedback", "group": f"feedback:{record.get('id', '')}", "medical": None,
             "category": "drug-sales" if spam else "clean", **record,

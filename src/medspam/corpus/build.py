@@ -515,11 +515,10 @@ class Builder:
                                # medical scorer that drug information is not health text.
                                medical=None)
 
-
     def _written(self) -> Iterator[dict[str, Any]]:
         """The training blind sets' pages, in the training folds (:mod:`medspam.corpus.written`).
 
-        None when the builder was given no folder of them.
+        Nothing when the builder was given no folder of them.
         """
         if self.written_dir is None:
             return

@@ -64,7 +64,7 @@ def training_fields(name: str, page: dict[str, Any]) -> dict[str, Any]:
         "category": page["category"], "kind": page.get("kind", ""),
         "lang": page.get("lang", ""), "placement": page.get("placement", ""),
         "source": f"written/{name}", "group": f"written:{name}:{page['id']}",
-        "targets": None if spam else [], "url_sells": spam and _own_address_sells(page),
+        "targets": [], "url_sells": spam and _own_address_sells(page),
         "labelled_links": SPAM_LINKS_LABELLED if spam else None, "medical": None,
         "text_sells": _text_sells(page) if spam else False,
     }
