@@ -130,7 +130,7 @@ def test_doorways_send_every_visitor_to_a_shop_or_elsewhere_alike(records):
     doors = [r for r in records if r["kind"] == "doorway"]
     assert {(r["label"], bool(r["location"])) for r in doors} == {
         ("spam", True), ("spam", False), ("ham", True), ("ham", False)}  # HTTP and refresh
-    shops = {target for r in records if r["label"] == "spam" for target in r["targets"] or ()}
+    shops = {target for r in records if r["label"] == "spam" for target in r["targets"]}
     sent = {}
     for record in doors:
         page = extract_page(record["html"], record["url"], location=record["location"])
