@@ -78,47 +78,62 @@ def _words_list(words: tuple[str, ...]) -> str:
     return ", ".join(f"'{w}'" for w in words[:4])
 
 
-def _link_cue(cue: str, link: Link) -> str:
-    """Describe one link cue in words."""
+def _address_words(link: Link) -> tuple[str, ...]:
+    """The words of a link's host, then of its path."""
     parts = link_parts(link)
-    dom_drugs = matching(parts.host_words, "drugs")
-    address = parts.host_words + parts.path_words
-    texts = {
-        "domain_drug_and_commerce":
-            f"shop domain made of drug + commerce words ({' '.join(parts.host_words)})",
-        "domain_has_drug_word": f"drug name in the domain ({_words_list(dom_drugs)})",
-        "domain_has_commerce_word": "commerce word in the domain",
-        "domain_has_pharmacy_word": "pharmacy word in the domain",
-        "path_drug_and_shop": f"shop path naming a drug ({'/'.join(parts.path_words[:6])})",
-        "path_has_drug_word":
-            f"drug name in the path ({_words_list(matching(parts.path_words, 'drugs'))})",
-        "path_has_shop_word": "shop or order word in the path",
-        "anchor_has_drug_word": f"anchor text names a drug: '{link.anchor[:60]}'",
-        "anchor_has_commerce_word": f"anchor text sells: '{link.anchor[:60]}'",
-        "context_has_drug_word": "drug named next to the link",
-        "context_has_commerce_word": "sale wording next to the link",
-        "context_no_prescription": "'no prescription' wording next to the link",
-        "path_drug_and_dose":
-            f"product path: a drug and its strength ({'/'.join(parts.path_words[:6])})",
-        "path_no_prescription": "the URL offers it without a prescription",
-        "path_has_legit_word": "information, treatment or warning word in the path",
-        "address_names_drug_class": "drug class or street word in the address ("
-            f"{_words_list(matching(address, 'url_drug_words')) or ' '.join(address[:6])})",
-        "address_sells_drug":
-            f"the address pairs a drug with a sale word ({' '.join(address[:8])})",
-        "is_trusted_domain": f"{link.domain} is a trusted health domain",
-        "is_government_or_academic": "government or academic domain",
-        "is_platform_host": f"hosted on a user-content platform ({link.host})",
-        "is_shortener": "URL shortener hides the destination",
-        "is_hidden": "link hidden with CSS",
-        "is_contact": "contact channel used to sell",
-        "found_obfuscated": f"obfuscated link ('{link.raw[:60]}')",
-        "found_text": "written as plain text, not a link",
-        "found_frame": "loaded in a frame, not shown as a link",
-        "found_redirect": "a redirect (meta refresh, script or handler), not a link to click",
-        "has_disguised_drug_word": "drug name in disguise (leet digits or look-alike letters)",
-    }
-    return texts.get(cue, cue.replace("_", " "))
+    return (*parts.host_words, *parts.path_words)
+
+
+def _drug_class_words(address: tuple[str, ...]) -> str:
+    """The drug-class or street words of an address, or its first words when none matches."""
+    return _words_list(matching(address, "url_drug_words")) or " ".join(address[:6])
+
+
+_LINK_CUE_TEXTS: dict[str, Callable[[Link], str]] = {
+    "domain_drug_and_commerce": lambda link:
+        f"shop domain made of drug + commerce words ({' '.join(link_parts(link).host_words)})",
+    "domain_has_drug_word": lambda link:
+        f"drug name in the domain ({_words_list(matching(link_parts(link).host_words, 'drugs'))})",
+    "domain_has_commerce_word": lambda _: "commerce word in the domain",
+    "domain_has_pharmacy_word": lambda _: "pharmacy word in the domain",
+    "path_drug_and_shop": lambda link:
+        f"shop path naming a drug ({'/'.join(link_parts(link).path_words[:6])})",
+    "path_has_drug_word": lambda link:
+        f"drug name in the path ({_words_list(matching(link_parts(link).path_words, 'drugs'))})",
+    "path_has_shop_word": lambda _: "shop or order word in the path",
+    "anchor_has_drug_word": lambda link: f"anchor text names a drug: '{link.anchor[:60]}'",
+    "anchor_has_commerce_word": lambda link: f"anchor text sells: '{link.anchor[:60]}'",
+    "context_has_drug_word": lambda _: "drug named next to the link",
+    "context_has_commerce_word": lambda _: "sale wording next to the link",
+    "context_no_prescription": lambda _: "'no prescription' wording next to the link",
+    "path_drug_and_dose": lambda link:
+        f"product path: a drug and its strength ({'/'.join(link_parts(link).path_words[:6])})",
+    "path_no_prescription": lambda _: "the URL offers it without a prescription",
+    "path_has_legit_word": lambda _: "information, treatment or warning word in the path",
+    "address_names_drug_class": lambda link: "drug class or street word in the address ("
+        f"{_drug_class_words(_address_words(link))})",
+    "address_sells_drug": lambda link:
+        f"the address pairs a drug with a sale word ({' '.join(_address_words(link)[:8])})",
+    "is_trusted_domain": lambda link: f"{link.domain} is a trusted health domain",
+    "is_government_or_academic": lambda _: "government or academic domain",
+    "is_platform_host": lambda link: f"hosted on a user-content platform ({link.host})",
+    "is_shortener": lambda _: "URL shortener hides the destination",
+    "is_hidden": lambda _: "link hidden with CSS",
+    "is_contact": lambda _: "contact channel used to sell",
+    "found_obfuscated": lambda link: f"obfuscated link ('{link.raw[:60]}')",
+    "found_text": lambda _: "written as plain text, not a link",
+    "found_frame": lambda _: "loaded in a frame, not shown as a link",
+    "found_redirect": lambda _: "a redirect (meta refresh, script or handler), not a link to click",
+    "has_disguised_drug_word": lambda _:
+        "drug name in disguise (leet digits or look-alike letters)",
+}
+"""How each link cue reads in words, for the link at hand; a cue not here reads as its name."""
+
+
+def _link_cue(cue: str, link: Link) -> str:
+    """Describe one link cue in words (only this cue's text is built)."""
+    describe = _LINK_CUE_TEXTS.get(cue)
+    return describe(link) if describe is not None else cue.replace("_", " ")
 
 
 def _describe_link_feature(name: str, link: Link) -> str:
