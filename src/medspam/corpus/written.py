@@ -31,9 +31,10 @@ TRAINING_SETS = (
     "seventeenth", "eighteenth", "nineteenth",
 )
 """Blind sets that judged their trial, or were read, before the shipped model: they train."""
-HELD_OUT_SETS = ("twentieth", "twenty-first")
+HELD_OUT_SETS = ("twentieth", "twenty-first", "twenty-second")
 """Blind sets never read for training: the twentieth judged the shipped model (model history,
-item 54); the twenty-first, written after it, has yet to judge a trial."""
+item 54); the twenty-first, written after it, judged trial Z1 (item 55); the twenty-second,
+written after that, has yet to judge a trial."""
 SELLING_KINDS = frozenset({"shop", "sales-post"})
 """Kinds of spam page whose whole text sells (not an article with a sale slipped in)."""
 
