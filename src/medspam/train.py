@@ -109,7 +109,9 @@ LIMITATIONS = (
      "twenty-fifth set written the same way after them judged it once: 107 of 120 sales "
      "caught, 1 of 120 hard negatives flagged, ROC-AUC 0.996 (the model before: 103 and 0, "
      "0.996), one page short of its bar; a twenty-sixth judged it again: 103 of 120 caught, "
-     "none flagged, ROC-AUC 0.996 (the model before: 100 and 0, 0.996). That is new pages by "
+     "none flagged, ROC-AUC 0.996 (the model before: 100 and 0, 0.996); a twenty-seventh, "
+     "written after it was shipped: 114 of 120 caught, 1 flagged, ROC-AUC 0.999. That is new "
+     "pages by "
      "writers of the same kind; on real pages the model ranks about as the one before "
      "(realpages cross-validated ROC-AUC 0.790 against 0.794) and catches more at 5 % FPR "
      "(0.467 against 0.425)."),
