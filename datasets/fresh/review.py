@@ -42,7 +42,8 @@ FICTION = (
     re.compile(r"^(?:34)?6000000\d{2}$"),             # Spain: the brief's stand-in
     re.compile(r"^\d{0,6}0000\d*$"),                   # a subscriber part of 0000
 )
-NOT_PHONE = re.compile(r"\d\.\d\d\s|\d\d/\d\d/\d|^(?:19|20)\d\d-|\d\d-\d\d-(?:19|20)\d\d")
+NOT_PHONE = re.compile(
+    r"\d\.\d\d\s|\d\d/\d\d/\d|^(?:19|20)\d\d-|\d\d[-.]\d\d[-.](?:19|20)\d\d")
 """A price list or a date."""
 INSTITUTIONAL = re.compile(
     r"(?:^|\.)(?:gov|gouv|gob|gv|bund|admin|nhs|edu|ac|mil)(?:\.[a-z]{2})?$"
