@@ -21,6 +21,7 @@ finds a floor broken.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import math
 import sys
@@ -35,12 +36,6 @@ FRESH_SETS = {"fresh" if path.stem == "pages" else f"fresh_{path.stem}": path
 """Every set of blind pages, by the prefix its floors carry: a set added is measured too."""
 SLACK = 1e-9
 BOUNDS = ("at_least", "at_most")
-NEW_SET_METRICS = {
-    "at_least": ("overall.recall", "overall.roc_auc", "overall.recall_at_fpr_5pct",
-                 "by_category.medical-drug-sales.recall", "by_category.drug-sales.recall"),
-    "at_most": ("overall.fp",),
-}
-"""The floors each blind set gets (the metrics the first sets were floored on)."""
 
 
 def read_floors(path: Path = FLOOR_PATH) -> dict[str, Any]:
@@ -142,13 +137,28 @@ def set_prefix(name: str) -> str:
     return "fresh" if name == "pages" else f"fresh_{name}"
 
 
+def set_metrics(floors: dict[str, Any], bound: str) -> set[str]:
+    """The metrics every blind set with floors is floored on (``overall.recall`` …).
+
+    >>> set_metrics({"at_least": {"fresh.a": 1, "fresh_second.a": 1, "fresh.b": 1}}, "at_least")
+    {'a'}
+    """
+    by_set: dict[str, set[str]] = {}
+    for name in floors[bound]:
+        prefix, _, suffix = name.partition(".")
+        if prefix in FRESH_SETS:
+            by_set.setdefault(prefix, set()).add(suffix)
+    return set.intersection(*by_set.values()) if by_set else set()
+
+
 def add_set(floors: dict[str, Any], measured: dict[str, Any],
             name: str) -> list[tuple[str, Any, Any]]:
-    """Add the floors of the blind set ``datasets/fresh/<name>.jsonl`` at its measured values."""
+    """Add the floors of the blind set ``datasets/fresh/<name>.jsonl`` at its measured values:
+    those every other blind set has."""
     prefix = set_prefix(name)
     added = []
-    for bound, suffixes in NEW_SET_METRICS.items():
-        for suffix in suffixes:
+    for bound in BOUNDS:
+        for suffix in sorted(set_metrics(floors, bound)):
             key = f"{prefix}.{suffix}"
             if key not in floors[bound]:
                 floors[bound][key] = rounded(bound, metric(measured, key))
@@ -189,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         broken = [(name, floor, metric(measured, name)) for bound in BOUNDS
                   for name, floor in floors[bound].items()
                   if not holds(bound, metric(measured, name), floor)]
-        beaten = raise_(json.loads(json.dumps(floors)), measured)
+        beaten = raise_(copy.deepcopy(floors), measured)
         for name, floor, value in broken:
             print(f"FAIL {name}: floor {floor}, measured {value}")
         print(f"{len(broken)} broken, {len(beaten)} could be raised, of "

@@ -38,18 +38,15 @@ def test_a_floor_rounds_towards_passing():
     assert rounded("at_most", 3) == 3
 
 
-def test_a_new_blind_set_gets_the_floors_of_the_others():
-    name = next(iter(FRESH_SETS))
-    report = {"overall": {"recall": 0.9, "roc_auc": 0.99, "recall_at_fpr_5pct": 0.95, "fp": 1},
-              "by_category": {"medical-drug-sales": {"recall": 0.8},
-                              "drug-sales": {"recall": 1.0}}}
-    floors = _floors()
-    added = add_set(floors, {name: report}, "pages" if name == "fresh" else name[6:])
-    assert {key for key, _, _ in added} == {
-        f"{name}.overall.recall", f"{name}.overall.roc_auc", f"{name}.overall.recall_at_fpr_5pct",
-        f"{name}.by_category.medical-drug-sales.recall", f"{name}.by_category.drug-sales.recall",
-        f"{name}.overall.fp"}
-    assert floors["at_most"][f"{name}.overall.fp"] == 1
+def test_a_new_blind_set_gets_the_floors_every_other_set_has():
+    first, second, new = [name for name in FRESH_SETS if name != "fresh"][:3]
+    floors = {"at_least": {f"{first}.overall.recall": 0.8, f"{first}.by_language.en.recall": 0.9,
+                           f"{second}.overall.recall": 0.7, "test.overall.recall": 0.9},
+              "at_most": {f"{first}.overall.fp": 0, f"{second}.overall.fp": 1}}
+    report = {"overall": {"recall": 0.9166, "fp": 2}, "by_language": {"en": {"recall": 1.0}}}
+    added = add_set(floors, {new: report}, new.removeprefix("fresh_"))
+    assert added == [(f"{new}.overall.recall", None, 0.916), (f"{new}.overall.fp", None, 2)]
+    assert floors["at_most"][f"{new}.overall.fp"] == 2
 
 
 def test_check_exits_1_on_a_broken_floor_and_lower_writes_the_file(tmp_path, capsys):

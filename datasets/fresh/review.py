@@ -27,6 +27,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from medspam.extract import extract_page
 from medspam.urls import host_of
 
 FIELDS = ("id", "url", "html", "label", "category", "kind", "lang", "placement", "note")
@@ -78,7 +79,7 @@ def read(path: Path) -> tuple[list[dict], list[str]]:
 
 
 def text_of(html: str) -> str:
-    """The page's words, roughly: enough to show where a number stands."""
+    """Every word of the page, hidden ones too (extraction keeps the visible text only)."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
@@ -100,10 +101,10 @@ def phones(page: dict) -> list[tuple[str, str]]:
 
 
 def hosts(page: dict) -> set[str]:
-    """Institutional hosts of the page's address and of its links."""
-    urls = [page.get("url", ""), *re.findall(r"""href=["']([^"']+)""", page.get("html", ""))]
-    names = {host_of(url) for url in urls if url.startswith("http")}
-    return {name for name in names if INSTITUTIONAL.search(name)}
+    """Institutional hosts of the page's address and of every link extraction finds."""
+    extracted = extract_page(page.get("html", ""), page.get("url"))
+    links = [*extracted.links, *([extracted.url_link] if extracted.url_link else [])]
+    return {link.host for link in links if INSTITUTIONAL.search(link.host)}
 
 
 def review(paths: list[Path]) -> int:
