@@ -25,14 +25,20 @@ from typing import Any
 
 from medspam.corpus.sources import read_jsonl
 
-TRAINING_SETS = (
+BLIND_SETS = (
     "pages", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
     "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
     "seventeenth", "eighteenth", "nineteenth", "twentieth", "twenty-first", "twenty-second",
-    "twenty-third", "twenty-fourth",
+    "twenty-third", "twenty-fourth", "twenty-fifth", "twenty-sixth", "twenty-seventh",
+    "twenty-eighth",
 )
+"""Every blind set of ``datasets/fresh`` (``<name>.jsonl``), in the order they were written."""
+TRAINED_ON = 24
+"""How many blind sets, from the first, train: those that judged their trial, or were read,
+before the shipped model. A model that ships raises it past the sets that judged it."""
+TRAINING_SETS = BLIND_SETS[:TRAINED_ON]
 """Blind sets that judged their trial, or were read, before the shipped model: they train."""
-HELD_OUT_SETS = ("twenty-fifth", "twenty-sixth", "twenty-seventh", "twenty-eighth")
+HELD_OUT_SETS = BLIND_SETS[TRAINED_ON:]
 """Blind sets never read for training: the twenty-fifth judged the shipped model, trial Z7,
 once and it missed by one page (model history, item 60); the twenty-sixth, written while it
 was measured, judged it again and it passed (item 61). Both stay out of training until the
