@@ -589,6 +589,36 @@ def test_a_data_href_inside_a_link_leaves_the_link_its_words() -> None:
         ("https://news.example/story", "Read the story")]
 
 
+CLOAKED_SHOP = base64.b64encode(SHOP.encode()).decode().rstrip("=")
+"""The shop's address in base64, as link cloaking keeps it (padding dropped, as some do)."""
+NOT_TEXT = base64.b64encode(b"https://\xff\xfe").decode()
+
+
+@pytest.mark.parametrize(("markup", "element", "text"), [
+    (f'<button class="js-go" data-go="{CLOAKED_SHOP}">See my kit</button>',
+     "button[data-go]", "See my kit"),
+    (f'<a href="#" data-lnk="{CLOAKED_SHOP}">buy xanax</a>', "a[data-lnk]", "buy xanax"),
+    (f'<a data-u="{CLOAKED_SHOP}=">buy xanax</a>', "a[data-u]", "buy xanax"),
+    (f'<span hidden data-x="{CLOAKED_SHOP}">buy xanax</span>', "span[data-x]", "buy xanax"),
+])
+def test_a_link_cloaked_in_base64_is_read(markup: str, element: str, text: str) -> None:
+    """SEO plugins and hacks keep a link's address in a ``data-`` attribute, in base64, for a
+    script to open on a click: scanners that read ``href`` miss it; medspam reads it."""
+    link = one_link(f"<p>{markup}</p>")
+    assert (link.url, link.found, link.element, link.anchor) == (SHOP, "anchor", element, text)
+
+
+@pytest.mark.parametrize("markup", [
+    f'<a href="https://news.example/story" data-u="{CLOAKED_SHOP}">story</a>',  # href leads
+    '<div data-id="aHR0cA">x</div>',  # "http", no address
+    f'<div data-x="{NOT_TEXT}">x</div>',  # "https://" and bytes that are not UTF-8
+    '<div data-x="aHR0cHM6Ly9zaG9wIGV4YW1wbGU">x</div>',  # "https://shop example": no URL
+    f'<div title="{CLOAKED_SHOP}">x</div>',  # not a data- attribute
+])
+def test_what_is_no_cloaked_link(markup: str) -> None:
+    assert [link.element for link in extract_page(markup, PAGE_URL).links] in ([], ["a[href]"])
+
+
 def test_a_link_wins_over_a_form_to_the_same_address() -> None:
     """A site's search form posts to the home page its logo links: the logo's words stay."""
     page = extract_page('<form action="https://news.example/"><button>Search</button></form>'

@@ -98,6 +98,14 @@ def _forms_and_data_href() -> str:
                    for i in range(100_000))  # 14 MB: 70,000 of each read, 2,000 links kept
 
 
+def _cloaked_links() -> str:
+    huge = "aHR0c" + "A" * (2 * MB)  # a 2 MB attribute that starts like one
+    addresses = (base64.b64encode(f"https://c{i}.example/x".encode()).decode()
+                 for i in range(100_000))
+    cards = "".join(f'<span data-go="{a}">card</span>' for a in addresses)
+    return f'<div data-go="{huge}">x</div>' + cards  # 8 MB: 2,000 links kept
+
+
 def _script_arrays() -> str:
     item = "'<a href=\\'https://s.example/x\\'>buy xanax</a>',"
     script = f"<script>document.write([{item * 4_000}''].join(''))</script>"
@@ -125,6 +133,8 @@ CASES: dict[str, tuple[Callable[[], str | bytes], str | None, tuple[str, ...]]] 
     "forms-and-data-href-flood": (_forms_and_data_href, None,
                                   (TRUNCATED, f"links capped at {CAP.max_links}")),
     "script-arrays-flood": (_script_arrays, None, (TRUNCATED,)),
+    "cloaked-links-flood": (_cloaked_links, None,
+                            (TRUNCATED, f"links capped at {CAP.max_links}")),
 }
 
 

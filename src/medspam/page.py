@@ -63,7 +63,8 @@ class Link:
     element: str = ""
     """The markup that carries the address, as a CSS selector to find it in the page source:
     ``a[href]``, ``area[href]``, ``svg a[href]``, ``div[data-href]`` (an element a script
-    follows when clicked), ``form[action]``, ``button[formaction]``, ``iframe[src]``,
+    follows when clicked), ``button[data-go]`` (any ``data-`` attribute that holds an address
+    in base64: a cloaked link), ``form[action]``, ``button[formaction]``, ``iframe[src]``,
     ``object[data]``, ``meta[http-equiv=refresh]``, ``img[onerror]`` (an event handler),
     ``script``, ``a#id`` (a link a script gives its address) or ``HTTP redirect`` (the
     response's ``Location`` or ``Refresh``). Empty for an address written in the text (``found``

@@ -1,8 +1,9 @@
 """HTML walking: one iterative pass over a lexbor tree for title, language, text blocks, anchors.
 
 Anchors are every address the page links to, loads or sends a visitor to: ``a`` and ``area``
-links (an inline SVG's too), a form's ``action`` (or a submit button's ``formaction``) and an
-element's ``data-href``, and, without a link anyone sees, ``iframe``/``frame``/``embed``/
+links (an inline SVG's too), a form's ``action`` (or a submit button's ``formaction``), an
+element's ``data-href`` and an address a ``data-`` attribute cloaks in base64 for a script to
+open, and, without a link anyone sees, ``iframe``/``frame``/``embed``/
 ``object`` sources, a ``meta`` refresh and the addresses a script, a ``javascript:`` link or an
 event handler navigates to (``location.href = "…"``, ``window.open("…")``) or gives a link
 (``a.href = "…"``): the hidden frames and redirects of hacked pages. The markup a script writes
@@ -91,6 +92,15 @@ _NESTING = frozenset({"script", *_SOURCE_OF})
 ``data:`` document."""
 _DATA_HTML = re.compile(r"\s*data:text/html(?P<parameters>[^,]{0,200}),", re.IGNORECASE)
 _MAX_DATA_CHARS = 2 * MAX_MARKUP_CHARS
+_CLOAK = "aHR0c"
+"""How a web address starts in base64 (``http`` is ``aHR0cA``): a page without it in its markup
+holds no cloaked link (see :func:`_cloaked`)."""
+_MAX_CLOAK_CHARS = 4_096
+"""Characters of a ``data-`` attribute decoded as a cloaked address."""
+_CLOAKED_ADDRESS = re.compile(r"https?://[^\s\"'<>]+\Z", re.IGNORECASE)
+_PLACEHOLDERS = frozenset({"", "#", "javascript:", "javascript:;", "javascript:void(0)",
+                           "javascript:void(0);"})
+"""An ``href`` that leads nowhere: a script decides where the link goes."""
 """Characters of a ``data:`` address decoded (base64 grows a document by a third)."""
 _LOADS = frozenset({"body", "frameset", "img", "iframe", "frame", "object", "embed", "input"})
 """Elements whose ``onload`` runs (a ``div`` never loads)."""
@@ -224,7 +234,8 @@ def parse_html(
         markup = _flatten_deep(markup, notes)
     tree = LexborHTMLParser(markup)
     rules = HidingRules.from_styles(node.text(deep=True) for node in tree.css("style"))
-    walker = _Walker(rules, settings, read_scripts=acts_on_page(markup))
+    walker = _Walker(rules, settings, read_scripts=acts_on_page(markup),
+                     reads_cloaks=_CLOAK in markup)
     _head_redirects(tree, walker)
     if tree.root is not None:
         walker.walk(tree.root)
@@ -316,6 +327,32 @@ def _data_document(source: str) -> str:
         return ""
 
 
+def _cloaked(attributes: dict[str, str | None]) -> tuple[str, str] | None:
+    """A ``data-`` attribute that holds a web address in base64, and the address it holds.
+
+    Link cloaking keeps a link's address out of the markup, and a script opens it on a click
+    (``<button data-go="aHR0cHM6…">``, ``<a href="#" data-lnk="aHR0cHM6…">``): SEO plugins
+    hide affiliate links so, and hacked pages their shops, from scanners that read ``href``.
+
+    Examples
+    --------
+    >>> _cloaked({"class": "go", "data-go": "aHR0cHM6Ly9zaG9wLmV4YW1wbGUvYnV5"})
+    ('data-go', 'https://shop.example/buy')
+    >>> _cloaked({"data-id": "aHR0cA"}) is None  # "http": no address
+    True
+    """
+    for name, value in attributes.items():
+        if name.startswith("data-") and value and value.startswith(_CLOAK):
+            data = value[:_MAX_CLOAK_CHARS].strip()
+            try:
+                address = base64.b64decode(data + "=" * (-len(data) % 4)).decode("utf-8")
+            except (binascii.Error, ValueError):  # not base64, or not text
+                continue
+            if _CLOAKED_ADDRESS.match(address):
+                return name, address
+    return None
+
+
 def _title(tree: LexborHTMLParser) -> str:
     """``<title>`` text, else the first ``<h1>``'s."""
     for selector in ("title", "h1"):
@@ -376,14 +413,17 @@ _ROOT_STATE = _State(is_skipped=False, is_hidden=False, is_chrome=False, anchor=
 class _Walker:
     """Walks the tree once, collecting blocks and anchors (the hot path: kept lean)."""
 
-    def __init__(self, rules: HidingRules, settings: Settings, *, read_scripts: bool) -> None:
+    def __init__(self, rules: HidingRules, settings: Settings, *, read_scripts: bool,
+                 reads_cloaks: bool = False) -> None:
         """Start an empty walk with hiding ``rules`` and ``settings`` limits.
 
         ``read_scripts``: read inline scripts and event handlers (see
-        :func:`medspam.extract.scripts.acts_on_page`).
+        :func:`medspam.extract.scripts.acts_on_page`). ``reads_cloaks``: look for links whose
+        address a ``data-`` attribute holds in base64 (:func:`_cloaked`).
         """
         self.rules = rules
         self.read_scripts = read_scripts
+        self.reads_cloaks = reads_cloaks
         self.writing = False
         """Walking markup the page carries inside it (see :meth:`walk_markup`)."""
         self.scripted = False
@@ -470,8 +510,14 @@ class _Walker:
         if is_block or new is not state:
             self.flush()
         address = _address_of(tag, attributes, state.anchor, self.read_scripts)
+        cloak = None
+        if self.reads_cloaks and state.anchor is None and (
+                (attributes.get(address) or "").strip().lower() in _PLACEHOLDERS):
+            cloak = _cloaked(attributes)
+            address = cloak[0] if cloak else address
         if address and not new.is_skipped:
-            new = new.with_anchor(self.open_anchor(tag, attributes, address, new.is_hidden))
+            new = new.with_anchor(self.open_anchor(
+                tag, attributes, address, new.is_hidden, href=cloak[1] if cloak else None))
         elif tag == "img" and state.anchor is not None and not state.anchor.alt:
             state.anchor.alt = _fold(attributes.get("alt") or attributes.get("title") or "")
         if not state.is_skipped and (tag in _SOURCE_OF or (
@@ -491,16 +537,18 @@ class _Walker:
         self.state = outer
 
     def open_anchor(
-        self, tag: str, attributes: dict[str, str | None], address: str, is_hidden: bool
+        self, tag: str, attributes: dict[str, str | None], address: str, is_hidden: bool,
+        href: str | None = None,
     ) -> Anchor:
         """Record an anchor element whose address is attribute ``address`` (:func:`_address_of`).
 
+        ``href``, when given, is the address decoded from that attribute (:func:`_cloaked`).
         On pages whose scripts are read, an anchor with an ``id`` is kept by it, so that a
         script can give it an address (:meth:`give_address`), before or after it; one without
         its address attribute is listed only once a script gives it one.
         """
         rel = tuple(token.lower() for token in (attributes.get("rel") or "").split())
-        href = attributes.get(address) or ""
+        href = (attributes.get(address) or "") if href is None else href
         element_id = attributes.get("id") if self.read_scripts else None
         listed = address in attributes
         carrier: Carrier = "anchor"
@@ -514,7 +562,7 @@ class _Walker:
             block_serial=self.serial,
             carrier=carrier,
             is_scripted=self.scripted,
-            is_fallback=address == "data-href",
+            is_fallback=address.startswith("data-"),
             element=f"{tag}[{address}]" if listed else f"{tag}#{element_id}",
         )
         if tag == "area":

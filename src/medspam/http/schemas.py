@@ -176,7 +176,8 @@ class LinkOut(BaseModel):
     element: str = Field(
         default="",
         description="the markup that carries the address, as a CSS selector to find it in the "
-                    "page source (a[href], form[action], div[data-href], iframe[src], "
+                    "page source (a[href], form[action], div[data-href], button[data-go] "
+                    "(an address in base64: a cloaked link), iframe[src], "
                     "meta[http-equiv=refresh], img[onerror], script, a#id, svg a[href]) or "
                     "'HTTP redirect'; empty for an address written in the text")
     via: str = Field(
