@@ -43,7 +43,7 @@ HELD_OUT_SETS = BLIND_SETS[TRAINED_ON:]
 (model history, item 63), and stays out of training until the next model, so that ``medspam
 train`` gives the shipped model; the twenty-ninth judged trial Z11 (item 64), not shipped, and
 the thirtieth judged it again (item 65); the thirty-first, written while they were measured,
-judges trial Z12 (item 66)."""
+judged trial Z12 (item 66), not shipped."""
 SELLING_KINDS = frozenset({"shop", "sales-post"})
 """Kinds of spam page whose whole text sells (not an article with a sale slipped in)."""
 
