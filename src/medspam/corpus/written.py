@@ -30,7 +30,7 @@ BLIND_SETS = (
     "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
     "seventeenth", "eighteenth", "nineteenth", "twentieth", "twenty-first", "twenty-second",
     "twenty-third", "twenty-fourth", "twenty-fifth", "twenty-sixth", "twenty-seventh",
-    "twenty-eighth", "twenty-ninth", "thirtieth", "thirty-first",
+    "twenty-eighth", "twenty-ninth", "thirtieth", "thirty-first", "thirty-second",
 )
 """Every blind set of ``datasets/fresh`` (``<name>.jsonl``), in the order they were written."""
 TRAINED_ON = 27
@@ -43,7 +43,8 @@ HELD_OUT_SETS = BLIND_SETS[TRAINED_ON:]
 (model history, item 63), and stays out of training until the next model, so that ``medspam
 train`` gives the shipped model; the twenty-ninth judged trial Z11 (item 64), not shipped, and
 the thirtieth judged it again (item 65); the thirty-first, written while they were measured,
-judged trial Z12 (item 66), not shipped."""
+judged trial Z12 (item 66), not shipped; the thirty-second, written after it, has yet to
+judge a trial."""
 SELLING_KINDS = frozenset({"shop", "sales-post"})
 """Kinds of spam page whose whole text sells (not an article with a sale slipped in)."""
 
