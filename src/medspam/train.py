@@ -111,10 +111,9 @@ LIMITATIONS = (
      "107 and 0, 0.9998); a twenty-ninth, written while it was measured: 108 of 120 caught, 1 "
      "flagged, ROC-AUC 0.994; a thirtieth to a thirty-second, written after that: 107, 109 and "
      "107 of 120 caught, 1, 0 and 0 flagged, ROC-AUC 0.997, 0.997 and 0.998. That is new pages "
-     "by writers "
-     "of the same kind; on real pages "
-     "the model ranks a little below the one before (realpages cross-validated ROC-AUC 0.783 "
-     "against 0.790) and catches about as many at 5 % FPR (0.458 against 0.467)."),
+     "by writers of the same kind; on real pages the model ranks a little below the one before "
+     "(realpages cross-validated ROC-AUC 0.783 against 0.790) and catches about as many at 5 % "
+     "FPR (0.458 against 0.467)."),
     ("Spam whose only evidence is a shortened link, a phone number or shop text without links "
      "is caught less often than spam that links to a shop (see the by-placement table). The "
      "corpus gives legitimate services' numbers and handles as well as sellers', drawn alike, "

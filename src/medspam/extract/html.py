@@ -92,16 +92,17 @@ _NESTING = frozenset({"script", *_SOURCE_OF})
 ``data:`` document."""
 _DATA_HTML = re.compile(r"\s*data:text/html(?P<parameters>[^,]{0,200}),", re.IGNORECASE)
 _MAX_DATA_CHARS = 2 * MAX_MARKUP_CHARS
+"""Characters of a ``data:`` address decoded (base64 grows a document by a third)."""
 _CLOAK = "aHR0c"
 """How a web address starts in base64 (``http`` is ``aHR0cA``): a page without it in its markup
 holds no cloaked link (see :func:`_cloaked`)."""
 _MAX_CLOAK_CHARS = 4_096
 """Characters of a ``data-`` attribute decoded as a cloaked address."""
 _CLOAKED_ADDRESS = re.compile(r"https?://[^\s\"'<>]+\Z", re.IGNORECASE)
+"""What a cloaked attribute must decode to: one web address, nothing around it."""
 _PLACEHOLDERS = frozenset({"", "#", "javascript:", "javascript:;", "javascript:void(0)",
                            "javascript:void(0);"})
 """An ``href`` that leads nowhere: a script decides where the link goes."""
-"""Characters of a ``data:`` address decoded (base64 grows a document by a third)."""
 _LOADS = frozenset({"body", "frameset", "img", "iframe", "frame", "object", "embed", "input"})
 """Elements whose ``onload`` runs (a ``div`` never loads)."""
 _TINY = frozenset({"0", "1", "0px", "1px"})
