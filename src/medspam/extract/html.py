@@ -415,7 +415,7 @@ class _Walker:
     """Walks the tree once, collecting blocks and anchors (the hot path: kept lean)."""
 
     def __init__(self, rules: HidingRules, settings: Settings, *, read_scripts: bool,
-                 reads_cloaks: bool = False) -> None:
+                 reads_cloaks: bool) -> None:
         """Start an empty walk with hiding ``rules`` and ``settings`` limits.
 
         ``read_scripts``: read inline scripts and event handlers (see
