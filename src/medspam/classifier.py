@@ -68,6 +68,7 @@ class Classifier:
         self._link_scorer = bundle.link_model
         self._page_scorer = bundle.page_model
         self._medical_scorer = bundle.medical_model
+        self._page_booster = bundle.page_booster
         self._sale_text_scorer = bundle.sale_text_model
         self._link_explainer = LinearExplainer(bundle.link_model, LINK_REFERENCES)
         self._page_explainer = LinearExplainer(bundle.page_model)
@@ -175,6 +176,8 @@ class Classifier:
         inputs = [s.scored for s in scored]
         features = self._page_scorer.features(inputs)
         scores = self._page_scorer.probabilities(features)
+        if self._page_booster is not None:
+            scores = self._page_booster.blend(features, scores)
         medical = self._medical_scorer.predict(inputs)
         contribs = self._page_explainer.contributions(features)
         return [

@@ -15,6 +15,7 @@ from typing import Any
 from medspam.card import MODEL_SUFFIX, card_path_for, read_card, sha256_of
 from medspam.errors import ModelError, ModelIntegrityError
 from medspam.features import FEATURES_VERSION, Scorer
+from medspam.features.trees import PageBooster
 
 _UNREADABLE = (OSError, EOFError, zlib.error,  # gzip: bad header, truncated, bad deflate
               pickle.UnpicklingError, ValueError, AttributeError, ImportError, IndexError)
@@ -43,6 +44,10 @@ class ModelBundle:
     """Sale-text scorer: sequence of ScoredPage -> P(the text offers drugs for sale); its score
     is a page-scorer feature. ``None`` in models older than it (their page scorer does not
     read it)."""
+    page_booster: PageBooster | None = None
+    """Boosted trees over the page scorer's features and log-odds; the page score blends the
+    two (:meth:`PageBooster.blend`). ``None`` in models older than it: the page scorer's
+    probability is the page score."""
     max_feature_words: int = 1_500
     """Words of page text the features were trained on."""
     meta: dict[str, Any] = field(default_factory=dict)
@@ -202,6 +207,17 @@ def _check_bundle(bundle: object, path: Path) -> None:
             msg = (f"{path} was trained with other features than this medspam's ({exc}): "
                    "retrain it with `medspam train`")
             raise ModelError(msg) from exc
+    booster = getattr(bundle, "page_booster", None)
+    if booster is None:
+        return
+    if not isinstance(booster, PageBooster):
+        msg = f"{path} holds a {type(booster).__name__} as page_booster, not a PageBooster"
+        raise ModelError(msg)
+    try:
+        booster.check(bundle.page_model.feature_names)
+    except ValueError as exc:
+        msg = f"{path} does not fit together ({exc}): retrain it with `medspam train`"
+        raise ModelError(msg) from exc
 
 
 def python_version() -> str:

@@ -27,12 +27,16 @@ from medspam.features import (
     score_sale_text,
 )
 from medspam.features.pipeline import (
+    boosted_columns,
+    booster_of,
     build_link_model,
     build_medical_model,
+    build_page_booster,
     build_page_model,
     build_sale_text_model,
     scorer_of,
 )
+from medspam.features.trees import PageBooster, booster_inputs
 from medspam.modelio import LoadedModel, ModelBundle, save_bundle
 from medspam.page import Link, Page
 from medspam.settings import Settings
@@ -280,12 +284,14 @@ def train(out_dir: Path, *, seed: int = 0, n_jobs: int = -1,
     weights = [weight_of(r) for r in fit_recs]
     page_model = scorer_of(build_page_model(random_state=seed).fit(
         fit_scored, y_spam, classify__sample_weight=weights))
+    progress("fitting the page booster on the page scorer's out-of-fold log-odds")
+    page_booster = fit_page_booster(fit_recs, fit_scored, page_model, seed=seed)
     known = [i for i, r in enumerate(fit_recs) if r["medical"] is not None]
     medical_model = scorer_of(build_medical_model(random_state=seed).fit(
         [fit_scored[i] for i in known], [int(fit_recs[i]["medical"]) for i in known]))
     bundle = ModelBundle(link_model=link_model, page_model=page_model,
                          medical_model=medical_model, sale_text_model=sale_text_model,
-                         threshold=0.5, meta={"seed": seed})
+                         page_booster=page_booster, threshold=0.5, meta={"seed": seed})
     card = {"name": "medspam", "version": __version__, "sha256": "", "threshold": 0.5,
             "features_version": FEATURES_VERSION, "sklearn_version": sklearn.__version__}
     classifier = Classifier(LoadedModel(bundle, card, out_dir), settings=Settings(threshold=0.5))
@@ -363,6 +369,32 @@ def out_of_fold_pages(records: Sequence[dict[str, Any]], pages: Sequence[Page], 
         scored.update(zip(mine, score_sale_text(text_model, [scored[i] for i in mine]),
                           strict=True))
     return [scored[i] for i in range(len(records))]
+
+
+def fit_page_booster(records: Sequence[dict[str, Any]], scored: Sequence[ScoredPage],
+                     page_model: Scorer, *, seed: int) -> PageBooster:
+    """Fit the page booster on the fit folds' pages, ``page_model`` being the page scorer.
+
+    The trees read the page scorer's log-odds of each page as given by a page scorer fit on
+    the other fold (as for the link and sale-text scores in :func:`out_of_fold_pages`): the
+    shipped page scorer has seen every training page, and its log-odds of them would be
+    surer than of any page in use.
+    """
+    y = np.array([int(r["label"] == "spam") for r in records])
+    weights = np.array([weight_of(r) for r in records])
+    linear = np.zeros(len(records))
+    for fold in FOLDS:
+        mine = np.array([r["pool"] == fold for r in records])
+        fold_model = build_page_model(random_state=seed).fit(
+            [s for s, m in zip(scored, mine, strict=True) if not m], y[~mine],
+            classify__sample_weight=weights[~mine])
+        linear[mine] = fold_model.predict_proba(
+            [s for s, m in zip(scored, mine, strict=True) if m])[:, 1]
+    columns = boosted_columns(page_model)
+    inputs = booster_inputs(page_model.features(scored), columns, linear)
+    model = build_page_booster(inputs.shape[1], random_state=seed).fit(
+        inputs, y, sample_weight=weights)
+    return booster_of(model, page_model, columns)
 
 
 def _fit_sale_text_scorer(records: Sequence[dict[str, Any]], scored: Sequence[ScoredPage], *,

@@ -1,0 +1,118 @@
+"""Boosted trees in the form that scores: a fitted tree ensemble as flat arrays; the page booster.
+
+Training fits scikit-learn's ``HistGradientBoostingClassifier``
+(``medspam.features.pipeline.build_page_booster``) and saves its trees as :class:`Trees`, so
+that, as with :class:`~medspam.features.scorer.Scorer`, loading a model imports no
+scikit-learn. The walk is scikit-learn's (numeric splits only: a value at most the threshold
+goes left, a missing one where the split sends missing values), so the sums are the same
+(``tests/test_trees.py`` compares them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.special import expit
+
+Floats = np.ndarray[Any, np.dtype[np.float64]]
+
+_CLIP = 1e-6
+"""Probabilities are clipped to ``[_CLIP, 1 - _CLIP]`` before their log-odds are taken."""
+
+
+@dataclass(frozen=True, eq=False)
+class Trees:
+    """The trees of a fitted binary tree ensemble, every node of every tree in flat arrays.
+
+    The raw score of a row is ``baseline`` plus the value of the leaf it reaches in each
+    tree: the log-odds of the positive class.
+    """
+
+    feature: np.ndarray[Any, np.dtype[np.intp]]
+    """Column each node splits on (any value at a leaf)."""
+    threshold: Floats
+    """A value at most this goes to the left child."""
+    missing_left: np.ndarray[Any, np.dtype[np.bool_]]
+    """Whether a missing value (NaN) goes to the left child."""
+    left: np.ndarray[Any, np.dtype[np.intp]]
+    """Index of each node's left child in these arrays (itself at a leaf)."""
+    right: np.ndarray[Any, np.dtype[np.intp]]
+    """Index of each node's right child (itself at a leaf)."""
+    value: Floats
+    """Each leaf's value (0 at inner nodes)."""
+    roots: np.ndarray[Any, np.dtype[np.intp]]
+    """Index of each tree's root."""
+    depth: int
+    """The deepest leaf's depth: a row reaches its leaves in at most this many steps."""
+    baseline: float
+    """The raw score before any tree."""
+
+    def raw(self, x: Floats) -> Floats:
+        """The raw score (log-odds) of each row of ``x``: all trees walked a level at a time."""
+        rows = np.arange(len(x))[:, None]
+        nodes = np.broadcast_to(self.roots, (len(x), len(self.roots))).copy()
+        for _ in range(self.depth):
+            values = x[rows, self.feature[nodes]]
+            go_left = np.where(np.isnan(values), self.missing_left[nodes],
+                               values <= self.threshold[nodes])
+            nodes = np.where(go_left, self.left[nodes], self.right[nodes])
+        raw: Floats = self.baseline + self.value[nodes].sum(axis=1)
+        return raw
+
+
+@dataclass(frozen=True, eq=False)
+class PageBooster:
+    """Boosted trees over the page scorer's features and its log-odds, blended with it.
+
+    The trees read the page scorer's columns ``columns`` (its features that are not words)
+    and, last, the log-odds of the page scorer's probability. The page score is the mean of
+    the page scorer's log-odds and the trees' (:meth:`blend`): the linear scorer, whose
+    weights explain a verdict, holds half of every score, and the trees add what only
+    interactions of the features show.
+    """
+
+    trees: Trees
+    columns: np.ndarray[Any, np.dtype[np.intp]]
+    """The page scorer's columns the trees read, in order."""
+    feature_names: tuple[str, ...]
+    """Name of each column the trees read: the page scorer's, then ``linear_log_odds``."""
+
+    def check(self, page_feature_names: tuple[str, ...]) -> None:
+        """Check that the page scorer's columns ``columns`` are the ones the trees were fit on.
+
+        Raises
+        ------
+        ValueError
+            If a column is out of range or has another name.
+        """
+        names = [page_feature_names[i] if 0 <= i < len(page_feature_names) else None
+                 for i in self.columns.tolist()]
+        if names != list(self.feature_names[:-1]):
+            msg = "the page booster's columns are not the page scorer's it was trained on"
+            raise ValueError(msg)
+
+    def blend(self, features: Any, linear: Floats) -> Floats:
+        """The page score of each row: the mean of the linear and the trees' log-odds.
+
+        ``features`` are the page scorer's feature rows, ``linear`` its probabilities.
+        """
+        rows = booster_inputs(features, self.columns, linear)
+        score: Floats = expit((log_odds(linear) + self.trees.raw(rows)) / 2)
+        return score
+
+
+def booster_inputs(features: Any, columns: np.ndarray[Any, np.dtype[np.intp]],
+                   linear: Floats) -> Floats:
+    """The page booster's input rows: the page features' ``columns``, then the linear log-odds."""
+    picked = features[:, columns]
+    dense = picked.toarray() if hasattr(picked, "toarray") else np.asarray(picked)
+    return np.column_stack([dense, log_odds(linear)])
+
+
+def log_odds(p: Floats) -> Floats:
+    """The log-odds of ``p``, clipped to ``[_CLIP, 1 - _CLIP]`` first."""
+    clipped = np.clip(p, _CLIP, 1.0 - _CLIP)
+    odds: Floats = np.log(clipped / (1.0 - clipped))
+    return odds

@@ -1,0 +1,105 @@
+"""The page booster's trees must sum what the fitted scikit-learn model sums, load without
+scikit-learn, and never lower a page's score as the linear page scorer's rises."""
+
+import pickle
+
+import numpy as np
+import pytest
+from scipy import sparse
+from scipy.special import expit
+from sklearn.ensemble import HistGradientBoostingClassifier
+
+from medspam.features.pipeline import booster_of, build_page_booster, trees_of
+from medspam.features.scorer import Scorer
+from medspam.features.trees import PageBooster, booster_inputs, log_odds
+
+N_PAGE_FEATURES = 6
+COLUMNS = np.array([0, 2, 3, 5], dtype=np.intp)
+NAMES = tuple(f"{branch}__f{i}" for i, branch in
+              enumerate(["links", "words", "url", "cues", "words", "text"]))
+
+
+def _page_rows(n: int, seed: int) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
+    """Sparse page-feature rows, linear probabilities, and labels that need an interaction."""
+    rng = np.random.default_rng(seed)
+    dense = rng.normal(size=(n, N_PAGE_FEATURES))
+    dense[rng.random(dense.shape) < 0.3] = 0.0  # sparse zeros, as absent cues are
+    linear = expit(rng.normal(size=n) * 2)
+    labels = ((dense[:, 0] > 0) & (dense[:, 3] > 0) | (linear > 0.9)).astype(int)
+    return sparse.csr_matrix(dense), linear, labels
+
+
+def _fitted(seed: int = 0) -> tuple[HistGradientBoostingClassifier, np.ndarray]:
+    features, linear, labels = _page_rows(600, seed)
+    rows = booster_inputs(features, COLUMNS, linear)
+    rows[::17, 1] = np.nan  # missing values, each split sending them one way
+    model = build_page_booster(rows.shape[1]).set_params(max_iter=60).fit(rows, labels)
+    return model, rows
+
+
+def _page_scorer() -> Scorer:
+    return Scorer(branch_names=(), branches=(), weights=np.zeros((N_PAGE_FEATURES, 1)),
+                  intercept=np.zeros(1), calibration=(-1.0, 0.0), feature_names=NAMES)
+
+
+def test_trees_sum_what_the_model_sums() -> None:
+    model, rows = _fitted()
+    trees = pickle.loads(pickle.dumps(trees_of(model)))  # as a model file holds them
+    expected = model.decision_function(rows)
+    assert expected.std() > 1  # trees that tell rows apart
+    assert trees.depth > 1
+    np.testing.assert_allclose(trees.raw(rows), expected, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(expit(trees.raw(rows)), model.predict_proba(rows)[:, 1],
+                               rtol=0, atol=1e-12)
+
+
+def test_booster_blends_the_two_log_odds() -> None:
+    model, _ = _fitted()
+    booster = booster_of(model, _page_scorer(), COLUMNS)
+    assert booster.feature_names == ("links__f0", "url__f2", "cues__f3", "text__f5",
+                                     "linear_log_odds")
+    features, linear, _ = _page_rows(50, seed=1)
+    rows = booster_inputs(features, COLUMNS, linear)
+    np.testing.assert_array_equal(rows[:, :-1], features.toarray()[:, COLUMNS])
+    expected = expit((log_odds(linear) + model.decision_function(rows)) / 2)
+    np.testing.assert_allclose(booster.blend(features, linear), expected, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(booster.blend(features.toarray(), linear), expected,
+                               rtol=0, atol=1e-12)
+
+
+def test_a_surer_linear_scorer_never_lowers_the_score() -> None:
+    model, _ = _fitted()
+    booster = booster_of(model, _page_scorer(), COLUMNS)
+    features, linear, _ = _page_rows(200, seed=2)
+    surer = np.clip(linear + 0.05, 0, 1)
+    assert (booster.blend(features, surer) >= booster.blend(features, linear)).all()
+
+
+def test_log_odds_are_finite_at_zero_and_one() -> None:
+    odds = log_odds(np.array([0.0, 0.5, 1.0]))
+    assert np.isfinite(odds).all()
+    assert odds[1] == 0.0
+    assert odds[0] == pytest.approx(-odds[2])
+
+
+def test_check_refuses_columns_of_another_page_scorer() -> None:
+    booster = booster_of(_fitted()[0], _page_scorer(), COLUMNS)
+    booster.check(NAMES)
+    with pytest.raises(ValueError, match="not the page scorer's"):
+        booster.check((*NAMES[:2], "url__renamed", *NAMES[3:]))
+    with pytest.raises(ValueError, match="not the page scorer's"):
+        booster.check(NAMES[:4])
+
+
+def test_booster_of_refuses_categorical_splits() -> None:
+    rows = np.random.default_rng(0).integers(0, 3, size=(100, 2)).astype(float)
+    model = HistGradientBoostingClassifier(categorical_features=[0], max_iter=3).fit(
+        rows, rows[:, 0] == 1)
+    with pytest.raises(ValueError, match="without categories"):
+        booster_of(model, _page_scorer(), np.array([0], dtype=np.intp))
+
+
+def test_page_booster_is_a_plain_pickle() -> None:
+    booster = booster_of(_fitted()[0], _page_scorer(), COLUMNS)
+    assert b"sklearn" not in pickle.dumps(booster)
+    assert isinstance(pickle.loads(pickle.dumps(booster)), PageBooster)
