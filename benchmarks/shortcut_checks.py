@@ -5,9 +5,9 @@ Run from a checkout with ../shared beside it (takes several minutes)::
     python benchmarks/shortcut_checks.py [--model models/medspam-0.1.0.pkl.gz] [--out FILE.json]
         [--update-card]
 
-1. Ablations: the page scorer refit without each feature family (link-score summary,
-   page-URL cues, text cues, the sale-text score, page words), without all link evidence and
-   without all text;
+1. Ablations: the page scorer (and the page booster) refit without each feature family
+   (link-score summary, page-URL cues, text cues, the sale-text score, page words), without all
+   link evidence and without all text;
    recall and FPR on the held-out test pool at the threshold chosen the same way as in
    training. medspam has no domain-list feature: the
    drug-shop lists only supply shop domains for composition, so there is nothing to ablate.
@@ -25,12 +25,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sklearn.base import clone
+
 from medspam import Classifier
 from medspam.card import MODEL_SUFFIX, card_path_for, write_card
 from medspam.corpus import build_corpus
 from medspam.corpus.compose import DISGUISES
 from medspam.evaluate import classify_records, metrics
-from medspam.features import Scorer
 from medspam.features.pipeline import build_page_model, scorer_of
 from medspam.modelio import LoadedModel
 from medspam.settings import Settings
@@ -38,6 +39,7 @@ from medspam.train import (
     FOLDS,
     choose_threshold,
     extract_all,
+    fit_page_booster,
     out_of_fold_pages,
     threshold_pool,
     weight_of,
@@ -68,7 +70,7 @@ VARIANTS = {
 
 
 def ablations(clf: Classifier, records: list[dict[str, Any]]) -> dict[str, Any]:
-    """Refit the page scorer without each feature family; measure on the test pool."""
+    """Refit the page scorer (and booster) without each feature family; measure on the test pool."""
     pages = extract_all(records)
     bundle = clf._model.bundle  # noqa: SLF001 - a development script reads the fitted parts
     by_pool: dict[str, list[int]] = {}
@@ -81,8 +83,8 @@ def ablations(clf: Classifier, records: list[dict[str, Any]]) -> dict[str, Any]:
     fit_records = [records[i] for i in fit]
     out = {"full model": _measure(clf, records, pages, by_pool)}
     for name, drop in FAMILIES.items():
-        model = _refit(bundle, scored, fit_records, drop)
-        variant = LoadedModel(_with_page_model(bundle, model), clf.card, clf._model.path)  # noqa: SLF001
+        variant = LoadedModel(_refit(bundle, scored, fit_records, drop), clf.card,
+                              clf._model.path)  # noqa: SLF001
         out[name] = _measure(Classifier(variant, settings=Settings(threshold=0.5)), records,
                              pages, by_pool)
         print(name, out[name], file=sys.stderr)
@@ -95,23 +97,23 @@ def print_err(message: str) -> None:
 
 
 def _refit(bundle: Any, scored: list[Any], records: list[dict[str, Any]],
-           drop: list[str]) -> Scorer:
-    """The page scorer fit again as training fits it, with the ``drop`` families switched off."""
-    present = set(bundle.page_model.branch_names)
-    # Older models lack the later families ("sentences", "text", "passage").
-    model = build_page_model(random_state=bundle.meta.get("seed", 0)).set_params(
-        **{f"features__{name}": "drop" for name in drop if name in present})
-    return scorer_of(model.fit(
-        scored, [int(r["label"] == "spam") for r in records],
-        classify__sample_weight=[weight_of(r) for r in records]))
-
-
-def _with_page_model(bundle: Any, page_model: Any) -> Any:
-    """A shallow copy of ``bundle`` with another page scorer."""
+           drop: list[str]) -> Any:
+    """A copy of ``bundle`` whose page scorer (and page booster, if it has one) is fit again as
+    training fits it, with the ``drop`` families switched off."""
     import copy  # noqa: PLC0415
 
+    present = set(bundle.page_model.branch_names)
+    seed = bundle.meta.get("seed", 0)
+    # Older models lack the later families ("sentences", "text", "passage").
+    unfitted = build_page_model(random_state=seed).set_params(
+        **{f"features__{name}": "drop" for name in drop if name in present})
+    page_model = scorer_of(clone(unfitted).fit(
+        scored, [int(r["label"] == "spam") for r in records],
+        classify__sample_weight=[weight_of(r) for r in records]))
     other = copy.copy(bundle)
     other.page_model = page_model
+    if bundle.page_booster is not None:
+        other.page_booster = fit_page_booster(records, scored, page_model, unfitted, seed=seed)
     return other
 
 

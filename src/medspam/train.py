@@ -7,11 +7,12 @@ import logging
 import platform
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import joblib
 import numpy as np
 import sklearn
+from sklearn.base import clone
 
 from medspam import __version__
 from medspam.card import MODEL_SUFFIX, card_path_for, write_card
@@ -40,6 +41,9 @@ from medspam.features.trees import PageBooster, booster_inputs
 from medspam.modelio import LoadedModel, ModelBundle, save_bundle
 from medspam.page import Link, Page
 from medspam.settings import Settings
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 logger = logging.getLogger(__name__)
 FOLDS = POOLS[:2]
@@ -285,7 +289,8 @@ def train(out_dir: Path, *, seed: int = 0, n_jobs: int = -1,
     page_model = scorer_of(build_page_model(random_state=seed).fit(
         fit_scored, y_spam, classify__sample_weight=weights))
     progress("fitting the page booster on the page scorer's out-of-fold log-odds")
-    page_booster = fit_page_booster(fit_recs, fit_scored, page_model, seed=seed)
+    page_booster = fit_page_booster(fit_recs, fit_scored, page_model,
+                                    build_page_model(random_state=seed), seed=seed)
     known = [i for i, r in enumerate(fit_recs) if r["medical"] is not None]
     medical_model = scorer_of(build_medical_model(random_state=seed).fit(
         [fit_scored[i] for i in known], [int(fit_recs[i]["medical"]) for i in known]))
@@ -372,20 +377,21 @@ def out_of_fold_pages(records: Sequence[dict[str, Any]], pages: Sequence[Page], 
 
 
 def fit_page_booster(records: Sequence[dict[str, Any]], scored: Sequence[ScoredPage],
-                     page_model: Scorer, *, seed: int) -> PageBooster:
-    """Fit the page booster on the fit folds' pages, ``page_model`` being the page scorer.
+                     page_model: Scorer, unfitted: Pipeline, *, seed: int) -> PageBooster:
+    """Fit the page booster on the fit folds' pages, beside their page scorer ``page_model``.
 
-    The trees read the page scorer's log-odds of each page as given by a page scorer fit on
-    the other fold (as for the link and sale-text scores in :func:`out_of_fold_pages`): the
-    shipped page scorer has seen every training page, and its log-odds of them would be
-    surer than of any page in use.
+    ``unfitted`` is the page scorer's pipeline before fitting. The trees read the page
+    scorer's log-odds of each page as given by a copy of ``unfitted`` fit on the other fold
+    (as for the link and sale-text scores in :func:`out_of_fold_pages`): the page scorer has
+    seen every training page, and its log-odds of them would be surer than of any page in use.
+    The trees learn from the same weights as the page scorer (:func:`weight_of`).
     """
     y = np.array([int(r["label"] == "spam") for r in records])
     weights = np.array([weight_of(r) for r in records])
     linear = np.zeros(len(records))
     for fold in FOLDS:
         mine = np.array([r["pool"] == fold for r in records])
-        fold_model = build_page_model(random_state=seed).fit(
+        fold_model = clone(unfitted).fit(
             [s for s, m in zip(scored, mine, strict=True) if not m], y[~mine],
             classify__sample_weight=weights[~mine])
         linear[mine] = fold_model.predict_proba(
