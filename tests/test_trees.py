@@ -11,7 +11,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 
 from medspam.features.pipeline import booster_of, build_page_booster, trees_of
 from medspam.features.scorer import Scorer
-from medspam.features.trees import PageBooster, booster_inputs, log_odds
+from medspam.features.trees import PageBooster, blend, booster_inputs, log_odds
 
 N_PAGE_FEATURES = 6
 COLUMNS = np.array([0, 2, 3, 5], dtype=np.intp)
@@ -61,10 +61,12 @@ def test_booster_blends_the_two_log_odds() -> None:
     features, linear, _ = _page_rows(50, seed=1)
     rows = booster_inputs(features, COLUMNS, linear)
     np.testing.assert_array_equal(rows[:, :-1], features.toarray()[:, COLUMNS])
-    expected = expit((log_odds(linear) + model.decision_function(rows)) / 2)
-    np.testing.assert_allclose(booster.blend(features, linear), expected, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(booster.blend(features.toarray(), linear), expected,
-                               rtol=0, atol=1e-12)
+    trees = model.decision_function(rows)
+    np.testing.assert_allclose(booster.log_odds(features, linear), trees, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(booster.log_odds(features.toarray(), linear), trees,
+                               rtol=0, atol=1e-10)
+    np.testing.assert_allclose(blend(linear, trees),
+                               expit((np.log(linear / (1 - linear)) + trees) / 2), atol=1e-12)
 
 
 def test_a_surer_linear_scorer_never_lowers_the_score() -> None:
@@ -72,7 +74,8 @@ def test_a_surer_linear_scorer_never_lowers_the_score() -> None:
     booster = booster_of(model, _page_scorer(), COLUMNS)
     features, linear, _ = _page_rows(200, seed=2)
     surer = np.clip(linear + 0.05, 0, 1)
-    assert (booster.blend(features, surer) >= booster.blend(features, linear)).all()
+    assert (blend(surer, booster.log_odds(features, surer))
+            >= blend(linear, booster.log_odds(features, linear))).all()
 
 
 def test_log_odds_are_finite_at_zero_and_one() -> None:

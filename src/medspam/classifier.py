@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.special import expit
 
 from medspam.domainlists import SiteLists
 from medspam.explain import LINK_REFERENCES, LinearExplainer, link_reasons, page_reasons
 from medspam.extract import extract_page
 from medspam.features import ScoredPage, is_trusted_link, links_to_score, score_sale_text
+from medspam.features.trees import blend
 from medspam.modelio import LoadedModel, load_bundle
 from medspam.page import Link, Page
 from medspam.settings import Settings
@@ -175,14 +177,20 @@ class Classifier:
         scored = self._score_sale_text(self._score_links(pages))
         inputs = [s.scored for s in scored]
         features = self._page_scorer.features(inputs)
-        scores = self._page_scorer.probabilities(features)
-        if self._page_booster is not None:
-            scores = self._page_booster.blend(features, scores)
+        linear = self._page_scorer.probabilities(features)
+        parts: list[dict[str, float]]
+        if self._page_booster is None:
+            scores, parts = linear, [{} for _ in linear]
+        else:
+            trees_log_odds = self._page_booster.log_odds(features, linear)
+            scores = blend(linear, trees_log_odds)
+            parts = [{"page_linear": float(lin), "page_trees": float(t)}
+                     for lin, t in zip(linear, expit(trees_log_odds), strict=True)]
         medical = self._medical_scorer.predict(inputs)
         contribs = self._page_explainer.contributions(features)
         return [
-            self._verdict(s, float(p), float(m), c)
-            for s, p, m, c in zip(scored, scores, medical, contribs, strict=True)
+            self._verdict(s, float(p), float(m), c, part)
+            for s, p, m, c, part in zip(scored, scores, medical, contribs, parts, strict=True)
         ]
 
     def _score_links(self, pages: Sequence[Page]) -> list[_Scored]:
@@ -217,9 +225,10 @@ class Classifier:
         return [dataclasses.replace(s, scored=page) for s, page in zip(scored, pages, strict=True)]
 
     def _verdict(
-        self, s: _Scored, score: float, medical: float, contribs: list[tuple[str, float]]
+        self, s: _Scored, score: float, medical: float, contribs: list[tuple[str, float]],
+        page_parts: dict[str, float],
     ) -> Verdict:
-        """Build the verdict of one scored page."""
+        """Build the verdict of one scored page; ``page_parts`` are the page score's parts."""
         page = s.scored.page
         evidence = tuple(
             LinkEvidence(link, p, link_reasons(link, rows) if rows else ())
@@ -237,6 +246,7 @@ class Classifier:
             "medical": medical,
             "links": max((e.score for e in outbound), default=0.0),
         }
+        signals.update(page_parts)
         if s.scored.url_score is not None:
             signals["page_url"] = s.scored.url_score
         if s.scored.sale_text_score is not None:

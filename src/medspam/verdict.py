@@ -148,7 +148,9 @@ class Verdict:
     signals: dict[str, float] = field(default_factory=dict)
     """Independent sub-scores in 0..1: ``medical``, ``drug_sales``, ``links``, ``page_url``,
     ``sale_text`` (the whole text read as an offer) and ``sale_passage`` (its passage most
-    like one)."""
+    like one); with a model that has a page booster, ``page_linear`` and ``page_trees``, the
+    two parts of ``drug_sales`` (the mean of their log-odds): the linear page scorer, whose
+    weights the reasons give, and the boosted trees."""
     reasons: tuple[Reason, ...] = ()
     """Evidence for the score, strongest first."""
     links: tuple[LinkEvidence, ...] = ()

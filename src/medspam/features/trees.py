@@ -93,14 +93,18 @@ class PageBooster:
             msg = "the page booster's columns are not the page scorer's it was trained on"
             raise ValueError(msg)
 
-    def blend(self, features: Any, linear: Floats) -> Floats:
-        """The page score of each row: the mean of the linear and the trees' log-odds.
+    def log_odds(self, features: Any, linear: Floats) -> Floats:
+        """The trees' log-odds of each row.
 
         ``features`` are the page scorer's feature rows, ``linear`` its probabilities.
         """
-        rows = booster_inputs(features, self.columns, linear)
-        score: Floats = expit((log_odds(linear) + self.trees.raw(rows)) / 2)
-        return score
+        return self.trees.raw(booster_inputs(features, self.columns, linear))
+
+
+def blend(linear: Floats, trees_log_odds: Floats) -> Floats:
+    """The page score: the mean of the linear page scorer's and the trees' log-odds."""
+    score: Floats = expit((log_odds(linear) + trees_log_odds) / 2)
+    return score
 
 
 def booster_inputs(features: Any, columns: np.ndarray[Any, np.dtype[np.intp]],
