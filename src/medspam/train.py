@@ -485,7 +485,10 @@ def _card(  # noqa: PLR0917 - private, called once, reads in order
             "left out), a page scorer (link-score summary, page-URL cues, lexicon cues, the "
             "same cues on pages without a sale-looking link, the sale-text scores of the text "
             "and of its best passage, page words with drug names as one token and function "
-            "words left out) and a medical scorer."),
+            "words left out) and a medical scorer. Beside the page scorer, a page booster: "
+            "boosted trees over the page scorer's features that are not words and its "
+            "log-odds; the page score is the mean of the two log-odds, and the reasons are "
+            "the page scorer's."),
         "intended_use": (
             "Flag web pages that sell illicit or prescription-only drugs, often under health "
             "cover, for moderator review. Not a medical or legal judgement."),
@@ -493,7 +496,8 @@ def _card(  # noqa: PLR0917 - private, called once, reads in order
             "`medspam train`: corpus composed from ../shared/data (see datasets/RECIPE.md); "
             "link, sale-text, page and medical scorers fit on the two training folds "
             "(`fold-a`, `fold-b`), the page scorer on link and sale-text scores out of fold "
-            "(each fold's links and texts scored by scorers fit on the other fold), "
+            "(each fold's links and texts scored by scorers fit on the other fold), the page "
+            "booster on page scores out of fold the same way, "
             f"threshold = lowest score with FPR <= {MAX_FPR:.1%} on the `valid` pool, counted by "
             "document (each ham page weighs one over its document's pages; short pages aside), "
             "raised above every real web page outside the test pool."),
@@ -501,7 +505,9 @@ def _card(  # noqa: PLR0917 - private, called once, reads in order
             "link": len(bundle.link_model.feature_names),
             "sale_text": len(bundle.sale_text_model.feature_names)
             if bundle.sale_text_model else 0,
-            "page": len(bundle.page_model.feature_names)},
+            "page": len(bundle.page_model.feature_names),
+            "page_booster": len(bundle.page_booster.feature_names)
+            if bundle.page_booster else 0},
         "data": {**_counts(records), "link_examples": len(links), "sale_links": sum(labels)},
         "metrics": {"valid": metrics(valid), "test": report(test)["overall"],
                     "test_breakdown": report(test),
