@@ -59,6 +59,25 @@ def test_a_model_of_other_features_is_refused_at_load(model_copy):
         Classifier.load(model_copy, trusted=True)
 
 
+def test_a_page_booster_of_other_columns_is_refused_at_load(model_copy):
+    """Trees fit on other page columns than the page scorer's would score nonsense."""
+    import dataclasses  # noqa: PLC0415
+    import json  # noqa: PLC0415
+
+    from medspam.modelio import load_bundle, save_bundle  # noqa: PLC0415
+
+    bundle = load_bundle(model_copy, trusted=True).bundle
+    assert bundle.page_booster is not None
+    booster = bundle.page_booster
+    bundle.page_booster = dataclasses.replace(booster, columns=booster.columns[::-1].copy())
+    card_path = card_path_for(model_copy)
+    card = json.loads(card_path.read_text())
+    card["sha256"] = save_bundle(bundle, model_copy)
+    card_path.write_text(json.dumps(card))
+    with pytest.raises(ModelError, match=r"page booster's columns .*medspam train"):
+        Classifier.load(model_copy, trusted=True)
+
+
 def write_model(folder, data, card_text=None):
     """A model file of ``data`` in ``folder`` with a card that matches its sha256."""
     import json  # noqa: PLC0415

@@ -106,3 +106,16 @@ def test_page_booster_is_a_plain_pickle() -> None:
     booster = booster_of(_fitted()[0], _page_scorer(), COLUMNS)
     assert b"sklearn" not in pickle.dumps(booster)
     assert isinstance(pickle.loads(pickle.dumps(booster)), PageBooster)
+
+
+def test_the_shipped_page_score_is_the_blend_of_its_two_parts() -> None:
+    from medspam import Classifier  # noqa: PLC0415
+
+    html = ("<title>Ketamine for depression</title><p>Ketamine infusions help some patients "
+            "with treatment-resistant depression. Buy ketamine online: "
+            "<a href='https://buyketamine.example/product/k-500mg'>order here</a></p>")
+    verdict = Classifier.load().classify(html, url="https://blog.example.org/ketamine")
+    linear, trees = verdict.signals["page_linear"], verdict.signals["page_trees"]
+    assert linear != trees
+    assert verdict.score == pytest.approx(
+        float(blend(np.array([linear]), log_odds(np.array([trees])))[0]), abs=1e-9)
