@@ -39,12 +39,14 @@ before the shipped model. A model that ships raises it past the sets that judged
 TRAINING_SETS = BLIND_SETS[:TRAINED_ON]
 """Blind sets that judged their trial, or were read, before the shipped model: they train."""
 HELD_OUT_SETS = BLIND_SETS[TRAINED_ON:]
-"""Blind sets never read for training: the twenty-eighth judged the shipped model, trial Z10
-(model history, item 63), and stays out of training until the next model, so that ``medspam
-train`` gives the shipped model; the twenty-ninth judged trial Z11 (item 64), not shipped, and
+"""Blind sets never read for training: the twenty-eighth judged trial Z10 (model history,
+item 63), shipped as 427d5d22; the twenty-ninth judged trial Z11 (item 64), not shipped, and
 the thirtieth judged it again (item 65); the thirty-first, written while they were measured,
-judged trial Z12 (item 66), not shipped; the thirty-second, written after it, has yet to
-judge a trial."""
+judged trial Z12 (item 66), not shipped; the twenty-ninth to thirty-first then chose the
+settings of trial Z13's page booster, and the thirty-second, written after Z12, judged Z13
+(item 67), shipped as 40825adc. Z13 changed the learner, not the training pages, so
+``TRAINED_ON`` stays 27 and ``medspam train`` gives the shipped model; all five join training
+with the next model."""
 SELLING_KINDS = frozenset({"shop", "sales-post"})
 """Kinds of spam page whose whole text sells (not an article with a sale slipped in)."""
 
