@@ -182,6 +182,11 @@ LIMITATIONS = (
     ("The medical signal learnt mostly from MedQuAD-style text: blog-style or German health "
      "text can be called drug-sales instead of medical-drug-sales."),
     "Labels of realpages are one reader's judgement; a few are borderline.",
+    ("The reasons explain the page scorer, the linear half of the page score; the page "
+     "booster's trees, the other half, show only as the signal page_trees. On the test pool "
+     "75 of the 979 flagged pages (74 of them spam) are over the threshold only through the "
+     "trees: the page scorer alone would not flag them, and their reasons argue for a lower "
+     "score than the verdict's."),
     ("Real sale pages are caught less often than the design asks. Cross-validated over all 247 "
      "real pages (four folds by host, each held out in turn; benchmarks/realpages_cv.py, model "
      "40825adc's code, 2026-12-07): ROC-AUC 0.800, recall at 5 % FPR 0.467 (0.23 to 0.66 by "
