@@ -1,3 +1,4 @@
+import dataclasses
 import gzip
 import json
 import pickle
@@ -9,7 +10,7 @@ import pytest
 from medspam import Classifier, ModelError, ModelIntegrityError
 from medspam.card import card_path_for, read_card
 from medspam.features import FEATURES_VERSION
-from medspam.modelio import default_model_path
+from medspam.modelio import default_model_path, load_bundle
 
 
 @pytest.fixture
@@ -40,40 +41,34 @@ def test_missing_card_is_a_clear_error(model_copy):
         Classifier.load(model_copy, trusted=True)
 
 
+def _resave(bundle, path):
+    """Save ``bundle`` at ``path`` with its card's sha256 updated: a file that matches its card."""
+    from medspam.modelio import save_bundle  # noqa: PLC0415
+
+    card_path = card_path_for(path)
+    card = json.loads(card_path.read_text())
+    card["sha256"] = save_bundle(bundle, path)
+    card_path.write_text(json.dumps(card))
+
+
 def test_a_model_of_other_features_is_refused_at_load(model_copy):
     """A model trained with other feature code is refused with a clear error, not scored."""
-    import dataclasses  # noqa: PLC0415
-    import json  # noqa: PLC0415
-
-    from medspam.modelio import load_bundle, save_bundle  # noqa: PLC0415
-
     bundle = load_bundle(model_copy, trusted=True).bundle
     names = list(bundle.page_model.feature_names)
     names[names.index("cues__drug_terms")] = "cues__renamed_cue"
     bundle.page_model = dataclasses.replace(bundle.page_model, feature_names=tuple(names))
-    card_path = card_path_for(model_copy)
-    card = json.loads(card_path.read_text())
-    card["sha256"] = save_bundle(bundle, model_copy)
-    card_path.write_text(json.dumps(card))
+    _resave(bundle, model_copy)
     with pytest.raises(ModelError, match=r"other features .*renamed_cue.*medspam train"):
         Classifier.load(model_copy, trusted=True)
 
 
 def test_a_page_booster_of_other_columns_is_refused_at_load(model_copy):
     """Trees fit on other page columns than the page scorer's would score nonsense."""
-    import dataclasses  # noqa: PLC0415
-    import json  # noqa: PLC0415
-
-    from medspam.modelio import load_bundle, save_bundle  # noqa: PLC0415
-
     bundle = load_bundle(model_copy, trusted=True).bundle
     assert bundle.page_booster is not None
     booster = bundle.page_booster
     bundle.page_booster = dataclasses.replace(booster, columns=booster.columns[::-1].copy())
-    card_path = card_path_for(model_copy)
-    card = json.loads(card_path.read_text())
-    card["sha256"] = save_bundle(bundle, model_copy)
-    card_path.write_text(json.dumps(card))
+    _resave(bundle, model_copy)
     with pytest.raises(ModelError, match=r"page booster's columns .*medspam train"):
         Classifier.load(model_copy, trusted=True)
 
