@@ -33,7 +33,9 @@ def test_contributions_add_up_to_the_score(classifier: Classifier, html: str, ur
     logit = sum(weight for _, weight in contribs) + scorer.intercept[0]
     a, b = scorer.calibration
     score = 1.0 / (1.0 + math.exp(a * logit + b))
-    assert score == pytest.approx(classifier.classify(html, url).score, abs=1e-9)
+    # They explain the page scorer's half of the score; the page booster's trees the other.
+    assert score == pytest.approx(classifier.classify(html, url).signals["page_linear"],
+                                  abs=1e-9)
 
 
 def test_page_url_cues_are_explained_as_the_page_url(classifier: Classifier) -> None:
