@@ -46,8 +46,8 @@ class ModelBundle:
     read it)."""
     page_booster: PageBooster | None = None
     """Boosted trees over the page scorer's features and log-odds; the page score blends the
-    two (:meth:`PageBooster.blend`). ``None`` in models older than it: the page scorer's
-    probability is the page score."""
+    two (:func:`medspam.features.trees.blend`). ``None`` in models older than it: the page
+    scorer's probability is the page score."""
     max_feature_words: int = 1_500
     """Words of page text the features were trained on."""
     meta: dict[str, Any] = field(default_factory=dict)

@@ -68,7 +68,7 @@ class PageBooster:
 
     The trees read the page scorer's columns ``columns`` (its features that are not words)
     and, last, the log-odds of the page scorer's probability. The page score is the mean of
-    the page scorer's log-odds and the trees' (:meth:`blend`): the linear scorer, whose
+    the page scorer's log-odds and the trees' (:func:`blend`): the linear scorer, whose
     weights explain a verdict, holds half of every score, and the trees add what only
     interactions of the features show.
     """
