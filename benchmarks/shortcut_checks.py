@@ -19,6 +19,7 @@ Run from a checkout with ../shared beside it (takes several minutes)::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import re
 import sys
@@ -100,8 +101,6 @@ def _refit(bundle: Any, scored: list[Any], records: list[dict[str, Any]],
            drop: list[str]) -> Any:
     """A copy of ``bundle`` whose page scorer (and page booster, if it has one) is fit again as
     training fits it, with the ``drop`` families switched off."""
-    import copy  # noqa: PLC0415
-
     present = set(bundle.page_model.branch_names)
     seed = bundle.meta.get("seed", 0)
     # Older models lack the later families ("sentences", "text", "passage").
@@ -110,11 +109,9 @@ def _refit(bundle: Any, scored: list[Any], records: list[dict[str, Any]],
     page_model = scorer_of(clone(unfitted).fit(
         scored, [int(r["label"] == "spam") for r in records],
         classify__sample_weight=[weight_of(r) for r in records]))
-    other = copy.copy(bundle)
-    other.page_model = page_model
-    if bundle.page_booster is not None:
-        other.page_booster = fit_page_booster(records, scored, page_model, unfitted, seed=seed)
-    return other
+    booster = (None if bundle.page_booster is None
+               else fit_page_booster(records, scored, page_model, unfitted, seed=seed))
+    return dataclasses.replace(bundle, page_model=page_model, page_booster=booster)
 
 
 def _measure(clf: Classifier, records: list[dict[str, Any]], pages: list[Any],
