@@ -1,6 +1,7 @@
 """The page booster's trees must sum what the fitted scikit-learn model sums, load without
 scikit-learn, and never lower a page's score as the linear page scorer's rises."""
 
+import dataclasses
 import pickle
 from pathlib import Path
 
@@ -61,6 +62,40 @@ def test_trees_sum_what_the_model_sums() -> None:
     np.testing.assert_allclose(trees.raw(rows), expected, rtol=0, atol=1e-10)
     np.testing.assert_allclose(expit(trees.raw(rows)), model.predict_proba(rows)[:, 1],
                                rtol=0, atol=1e-12)
+
+
+def test_contributions_add_up_to_the_raw_score() -> None:
+    """Each row's contributions and the bias sum to its raw score, and every tree's root
+    expects the mean leaf value of the rows it was fit on."""
+    model, rows = _fitted()
+    trees = trees_of(model)
+    assert trees.expected is not None
+    np.testing.assert_allclose(trees.expected[trees.roots],
+                               trees.value[trees._leaves(rows)].mean(axis=0),  # noqa: SLF001
+                               rtol=0, atol=1e-12)
+    contributions = trees.contributions(rows)
+    assert contributions.shape == rows.shape
+    np.testing.assert_allclose(trees.bias + contributions.sum(axis=1), trees.raw(rows),
+                               rtol=0, atol=1e-9)
+    # The labels follow columns 0 and 3 and the linear score: those carry the most.
+    carried = np.abs(contributions).mean(axis=0)
+    assert set(np.argsort(carried)[-3:].tolist()) == {0, 2, 4}, carried
+
+
+def test_a_column_no_tree_splits_on_contributes_nothing() -> None:
+    model, rows = _fitted()
+    rows = np.column_stack([rows, np.ones(len(rows))])
+    model = build_page_booster(rows.shape[1]).set_params(max_iter=20).fit(
+        rows, model.predict(rows[:, :-1]))
+    contributions = trees_of(model).contributions(rows)
+    assert (contributions[:, -1] == 0).all()
+    assert np.abs(contributions[:, :-1]).sum() > 0
+
+
+def test_trees_saved_without_expected_values_cannot_explain() -> None:
+    trees = dataclasses.replace(trees_of(_fitted()[0]), expected=None)
+    with pytest.raises(ValueError, match="without their nodes' expected values"):
+        trees.contributions(np.zeros((1, len(COLUMNS) + 1)))
 
 
 def test_booster_blends_the_two_log_odds() -> None:

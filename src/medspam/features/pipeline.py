@@ -8,6 +8,7 @@ scikit-learn.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -268,7 +269,7 @@ def trees_of(model: HistGradientBoostingClassifier) -> Trees:
     own = np.arange(len(flat))
     leaf = flat["is_leaf"].astype(bool)
     shift = np.repeat(offsets, [len(n) for n in nodes])
-    return Trees(
+    trees = Trees(
         feature=np.where(leaf, 0, flat["feature_idx"]).astype(np.intp),
         threshold=flat["num_threshold"].astype(np.float64),
         missing_left=flat["missing_go_to_left"].astype(bool),
@@ -278,6 +279,24 @@ def trees_of(model: HistGradientBoostingClassifier) -> Trees:
         roots=offsets.astype(np.intp),
         depth=int(flat["depth"].max()),
         baseline=float(np.asarray(model._baseline_prediction).reshape(-1)[0]))  # noqa: SLF001
+    return dataclasses.replace(trees, expected=_expected_values(
+        trees, flat["count"].astype(np.float64), flat["depth"]))
+
+
+def _expected_values(trees: Trees, count: np.ndarray, depth: np.ndarray) -> np.ndarray:
+    """Each node's mean leaf value over the training rows that reach it (``count`` of them).
+
+    A leaf's is its value; an inner node's, its children's weighted by their rows, filled in
+    from the deepest level up (``depth`` is each node's).
+    """
+    expected = trees.value.copy()
+    inner = trees.left != np.arange(len(trees.left))
+    for level in range(trees.depth - 1, -1, -1):
+        nodes = np.flatnonzero((depth == level) & inner)
+        lo, hi = trees.left[nodes], trees.right[nodes]
+        expected[nodes] = ((count[lo] * expected[lo] + count[hi] * expected[hi])
+                           / np.maximum(count[lo] + count[hi], 1.0))
+    return expected
 
 
 def scorer_of(pipeline: Pipeline) -> Scorer:

@@ -48,18 +48,70 @@ class Trees:
     """The deepest leaf's depth: a row reaches its leaves in at most this many steps."""
     baseline: float
     """The raw score before any tree."""
+    expected: Floats | None = None
+    """Each node's expected value: the mean leaf value of the training rows that reach it
+    (None in models saved before trees were explained)."""
 
     def raw(self, x: Floats) -> Floats:
         """The raw score (log-odds) of each row of ``x``: all trees walked a level at a time."""
+        raw: Floats = self.baseline + self.value[self._leaves(x)].sum(axis=1)
+        return raw
+
+    @property
+    def bias(self) -> float:
+        """The raw score every row starts from: the baseline plus each tree's expected value."""
+        return self.baseline + float(self._expected()[self.roots].sum())
+
+    def contributions(self, x: Floats) -> Floats:
+        """Each column's contribution to each row's raw score: ``raw == bias + row sum``.
+
+        Walking a tree from its root to a leaf, every split moves the expected value from a
+        node's to its child's; the move counts for the column the node splits on (the
+        per-path attribution of Saabas, as ``treeinterpreter`` computes it). The moves of a
+        path add up to its leaf's value less its root's expected value, so the contributions
+        of all trees add up to the raw score less :attr:`bias`.
+
+        Raises
+        ------
+        ValueError
+            If the trees were saved without :attr:`expected`.
+        """
+        expected = self._expected()
+        out = np.zeros(x.shape, dtype=np.float64)
         rows = np.arange(len(x))[:, None]
         nodes = np.broadcast_to(self.roots, (len(x), len(self.roots))).copy()
         for _ in range(self.depth):
-            values = x[rows, self.feature[nodes]]
-            go_left = np.where(np.isnan(values), self.missing_left[nodes],
-                               values <= self.threshold[nodes])
-            nodes = np.where(go_left, self.left[nodes], self.right[nodes])
-        raw: Floats = self.baseline + self.value[nodes].sum(axis=1)
-        return raw
+            children = self._step(x, rows, nodes)
+            # At a leaf the child is the node itself: a move of 0 to column 0.
+            np.add.at(out, (np.broadcast_to(rows, nodes.shape), self.feature[nodes]),
+                      expected[children] - expected[nodes])
+            nodes = children
+        return out
+
+    def _expected(self) -> Floats:
+        """:attr:`expected`, or a ValueError for trees saved without it."""
+        if self.expected is None:
+            msg = "these trees were saved without their nodes' expected values"
+            raise ValueError(msg)
+        return self.expected
+
+    def _leaves(self, x: Floats) -> np.ndarray[Any, np.dtype[np.intp]]:
+        """The leaf each row of ``x`` reaches in each tree."""
+        rows = np.arange(len(x))[:, None]
+        nodes = np.broadcast_to(self.roots, (len(x), len(self.roots))).copy()
+        for _ in range(self.depth):
+            nodes = self._step(x, rows, nodes)
+        return nodes
+
+    def _step(self, x: Floats, rows: np.ndarray[Any, Any],
+              nodes: np.ndarray[Any, np.dtype[np.intp]]) -> np.ndarray[Any, np.dtype[np.intp]]:
+        """The child each row goes to from its node in each tree (a leaf goes to itself)."""
+        values = x[rows, self.feature[nodes]]
+        go_left = np.where(np.isnan(values), self.missing_left[nodes],
+                           values <= self.threshold[nodes])
+        children: np.ndarray[Any, np.dtype[np.intp]] = np.where(
+            go_left, self.left[nodes], self.right[nodes])
+        return children
 
 
 @dataclass(frozen=True, eq=False)
