@@ -619,6 +619,26 @@ def test_what_is_no_cloaked_link(markup: str) -> None:
     assert [link.element for link in extract_page(markup, PAGE_URL).links] in ([], ["a[href]"])
 
 
+@pytest.mark.parametrize("written", [
+    f"<p>Mods delete links, so decode this yourself:</p><pre><code>{CLOAKED_SHOP}</code></pre>",
+    f"<p>Die Adresse als Base64: {CLOAKED_SHOP}== einfach dekodieren.</p>",
+])
+def test_an_address_written_in_base64_is_read(written: str) -> None:
+    """Forum spam gives a shop's address in base64 for readers to paste into a decoder."""
+    link = one_link(written)
+    assert (link.url, link.found) == (SHOP, "obfuscated")
+    assert link.raw.startswith(CLOAKED_SHOP)
+
+
+@pytest.mark.parametrize("text", [
+    "aHR0cA and aHR0cHM6Ly9zaG9wIGV4YW1wbGU",  # "http"; "https://shop example": no URL
+    f"x{CLOAKED_SHOP}",  # inside a longer token: not where an address starts
+    f"{NOT_TEXT}",  # "https://" and bytes that are not UTF-8
+])
+def test_what_is_no_address_in_base64(text: str) -> None:
+    assert extract_page(f"<p>{text}</p>", PAGE_URL).links == ()
+
+
 def test_a_link_wins_over_a_form_to_the_same_address() -> None:
     """A site's search form posts to the home page its logo links: the logo's words stay."""
     page = extract_page('<form action="https://news.example/"><button>Search</button></form>'

@@ -106,6 +106,13 @@ def _cloaked_links() -> str:
     return f'<div data-go="{huge}">x</div>' + cards  # 8 MB: 2,000 links kept
 
 
+def _base64_text() -> str:
+    huge = "aHR0c" + "A" * (2 * MB)  # a 2 MB word that starts like one
+    addresses = " ".join(base64.b64encode(f"https://t{i}.example/x".encode()).decode()
+                         for i in range(100_000))
+    return f"<p>{huge}</p><p>{addresses}</p>"  # 5 MB of text: cut, links capped
+
+
 def _script_arrays() -> str:
     item = "'<a href=\\'https://s.example/x\\'>buy xanax</a>',"
     script = f"<script>document.write([{item * 4_000}''].join(''))</script>"
@@ -135,6 +142,7 @@ CASES: dict[str, tuple[Callable[[], str | bytes], str | None, tuple[str, ...]]] 
     "script-arrays-flood": (_script_arrays, None, (TRUNCATED,)),
     "cloaked-links-flood": (_cloaked_links, None,
                             (TRUNCATED, f"links capped at {CAP.max_links}")),
+    "base64-text-flood": (_base64_text, None, (TRUNCATED,)),
 }
 
 

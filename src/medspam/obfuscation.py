@@ -14,6 +14,8 @@ Examples
 
 from __future__ import annotations
 
+import base64
+import binascii
 import bisect
 import html
 import re
@@ -25,11 +27,13 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 __all__ = [
+    "BASE64_WEB",
     "DOT_LOOKALIKES",
     "INVISIBLE_CHARS",
     "MIN_BARE_LABEL",
     "SPOKEN_DOTS",
     "Deobfuscated",
+    "base64_address",
     "deobfuscate",
     "deobfuscate_mapped",
 ]
@@ -38,6 +42,12 @@ INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 """Characters that render as nothing (soft hyphen, zero-width spaces and joiners, BOM)."""
 DOT_LOOKALIKES = {"\u3002": ".", "\uff61": ".", "\ufe52": ".", "\u2024": "."}
 """Full stops of other scripts and widths, and the one-dot leader, as the ASCII dot."""
+BASE64_WEB = "aHR0c"
+"""How a web address starts in base64 (``http`` is ``aHR0cA``): text without it holds none."""
+MAX_BASE64_CHARS = 4_096
+"""Characters of base64 decoded as one web address."""
+_BASE64_ADDRESS = re.compile(r"https?://[^\s\"'<>]+\Z", re.IGNORECASE)
+"""What base64 must decode to: one web address, nothing around it."""
 MIN_BARE_LABEL = 4
 """Fewest characters of the label before a spoken ``dot`` or a bare domain's suffix for it to
 count as a domain label (``shop dot com`` yes, ``the dot is`` no)."""
@@ -235,6 +245,30 @@ def deobfuscate_mapped(text: str) -> Deobfuscated:
     if spoken:
         text = _rewrite(_SPOKEN_DOT, _spoken_dot, text, steps)
     return Deobfuscated(text, tuple(steps))
+
+
+def base64_address(data: str) -> str | None:
+    """The web address ``data`` holds in base64, or None if it holds none.
+
+    Spam hides a shop's address from scanners as base64: in an attribute a script opens
+    (link cloaking), or in a post that tells readers to paste it into a decoder. Padding may
+    be left off.
+
+    Examples
+    --------
+    >>> base64_address("aHR0cHM6Ly9zaG9wLmV4YW1wbGUvYnV5")
+    'https://shop.example/buy'
+    >>> base64_address("aHR0cA") is None  # "http": no address
+    True
+    """
+    data = data[:MAX_BASE64_CHARS].strip()
+    if not data.startswith(BASE64_WEB):
+        return None
+    try:
+        address = base64.b64decode(data + "=" * (-len(data) % 4)).decode("utf-8")
+    except (binascii.Error, ValueError):  # not base64, or not text
+        return None
+    return address if _BASE64_ADDRESS.match(address) else None
 
 
 def deobfuscate(text: str) -> str:

@@ -38,6 +38,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from medspam.extract.hidden import HidingRules, is_hidden_element
 from medspam.extract.scripts import MAX_MARKUP_CHARS, acts_on_page, read_script, script_urls
+from medspam.obfuscation import BASE64_WEB, base64_address
 from medspam.settings import Settings
 
 if TYPE_CHECKING:
@@ -93,13 +94,6 @@ _NESTING = frozenset({"script", *_SOURCE_OF})
 _DATA_HTML = re.compile(r"\s*data:text/html(?P<parameters>[^,]{0,200}),", re.IGNORECASE)
 _MAX_DATA_CHARS = 2 * MAX_MARKUP_CHARS
 """Characters of a ``data:`` address decoded (base64 grows a document by a third)."""
-_CLOAK = "aHR0c"
-"""How a web address starts in base64 (``http`` is ``aHR0cA``): a page without it in its markup
-holds no cloaked link (see :func:`_cloaked`)."""
-_MAX_CLOAK_CHARS = 4_096
-"""Characters of a ``data-`` attribute decoded as a cloaked address."""
-_CLOAKED_ADDRESS = re.compile(r"https?://[^\s\"'<>]+\Z", re.IGNORECASE)
-"""What a cloaked attribute must decode to: one web address, nothing around it."""
 _PLACEHOLDERS = frozenset({"", "#", "javascript:", "javascript:;", "javascript:void(0)",
                            "javascript:void(0);"})
 """An ``href`` that leads nowhere: a script decides where the link goes."""
@@ -236,7 +230,7 @@ def parse_html(
     tree = LexborHTMLParser(markup)
     rules = HidingRules.from_styles(node.text(deep=True) for node in tree.css("style"))
     walker = _Walker(rules, settings, read_scripts=acts_on_page(markup),
-                     reads_cloaks=_CLOAK in markup)
+                     reads_cloaks=BASE64_WEB in markup)
     _head_redirects(tree, walker)
     if tree.root is not None:
         walker.walk(tree.root)
@@ -343,14 +337,8 @@ def _cloaked(attributes: dict[str, str | None]) -> tuple[str, str] | None:
     True
     """
     for name, value in attributes.items():
-        if name.startswith("data-") and value and value.startswith(_CLOAK):
-            data = value[:_MAX_CLOAK_CHARS].strip()
-            try:
-                address = base64.b64decode(data + "=" * (-len(data) % 4)).decode("utf-8")
-            except (binascii.Error, ValueError):  # not base64, or not text
-                continue
-            if _CLOAKED_ADDRESS.match(address):
-                return name, address
+        if name.startswith("data-") and value and (address := base64_address(value)):
+            return name, address
     return None
 
 

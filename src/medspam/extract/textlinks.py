@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from medspam import urls
-from medspam.obfuscation import deobfuscate_mapped
+from medspam.obfuscation import BASE64_WEB, base64_address, deobfuscate_mapped
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -103,6 +103,8 @@ _WWW_URL = re.compile(rf"(?=w)(?<![\w@./-])www\d?\.{_URL_CHARS}+", re.IGNORECASE
 _BARE = re.compile(
     rf"(?<![\w@./:-])(?:[^\W_][\w-]*\.)+[^\W\d_]{{2,63}}\.?(?::\d{{2,5}})?(?:/{_URL_CHARS}*)?(?![\w@])"
 )
+_BASE64 = re.compile(rf"(?<![\w+/]){BASE64_WEB}[A-Za-z0-9+/]{{10,}}={{0,2}}")
+"""A run of base64 that starts as a web address does (see :func:`_base64_links`)."""
 _DOUBLED_SEPARATOR = re.compile(r"[ \t().-]{3,}|--|\.\.")
 _DATE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}")
 _TRAILING = ".,;:!?'\")]}»\u2026\u201d\u2019"
@@ -172,16 +174,16 @@ def find_text_links(text: str, *, max_url_chars: int = 2048) -> list[TextMatch]:
 
     taken: list[tuple[int, int]] = []
     out: list[TextMatch] = []
-    for finder in (_contacts, _phones, _web_links):
-        hits = (_web_links(mapped.text, max_url_chars, disguised) if finder is _web_links
-                else finder(mapped.text, max_url_chars))
-        for url, start, end in hits:
+    kinds: tuple[tuple[Callable[[str, int], Iterator[_Hit]], Found | None], ...] = (
+        (_contacts, "contact"), (_phones, "contact"), (_base64_links, "obfuscated"),
+        (lambda text, chars: _web_links(text, chars, disguised), None))
+    for finder, kind in kinds:
+        for url, start, end in finder(mapped.text, max_url_chars):
             if any(start < t_end and t_start < end for t_start, t_end in taken):
                 continue
             taken.append((start, end))
             raw_start, raw_end, raw = written(start, end)
-            found: Found = "contact" if finder is not _web_links else (
-                "obfuscated" if disguised(start, end) else "text")
+            found: Found = kind or ("obfuscated" if disguised(start, end) else "text")
             out.append(TextMatch(url, raw, found, raw_start, raw_end))
     return sorted(out, key=lambda m: m.start)
 
@@ -305,6 +307,17 @@ def _is_phone_shape(number: str, digits: str) -> bool:
         and _DOUBLED_SEPARATOR.search(number) is None
         and _DATE.search(number) is None
     )
+
+
+def _base64_links(text: str, max_url_chars: int) -> Iterator[_Hit]:
+    """Web addresses written in base64 (``aHR0cHM6Ly9…``), for readers to paste into a decoder."""
+    if BASE64_WEB not in text:
+        return
+    for match in _BASE64.finditer(text):
+        address = base64_address(match.group())
+        url = urls.normalise_url(address, max_chars=max_url_chars) if address else ""
+        if url:
+            yield url, match.start(), match.end()
 
 
 def _web_links(
