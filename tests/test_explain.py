@@ -1,12 +1,15 @@
-"""Explanations are faithful: the page scorer's contributions add up to the verdict's score."""
+"""Explanations are faithful: the page scorer's and the trees' contributions add up to the
+verdict's score."""
 
 import math
+from collections import defaultdict
 
 import pytest
 
 from medspam import Classifier, explain
 from medspam.explain import LinearExplainer
 from medspam.extract import extract_page
+from medspam.features.trees import HALF
 
 PAGES = [
     (("<p>Ketamine infusions can ease depression. Order ketamine at "
@@ -24,7 +27,8 @@ def classifier() -> Classifier:
 
 
 @pytest.mark.parametrize(("html", "url"), PAGES, ids=["shop-link", "page-url-and-dm", "bakery"])
-def test_contributions_add_up_to_the_score(classifier: Classifier, html: str, url: str) -> None:
+def test_the_page_scorers_contributions_add_up_to_page_linear(
+        classifier: Classifier, html: str, url: str) -> None:
     scorer = classifier._model.bundle.page_model  # noqa: SLF001 - checking internals
     page = extract_page(html, url)
     # The page scorer reads the link and sale-text scores, as classify computes them.
@@ -213,11 +217,35 @@ WRITTEN_OUT = (("<p>Ketamine infusions and esketamine sprays ease treatment-resi
 
 
 def _contributions(classifier: Classifier, html: str, url: str) -> dict[str, float]:
-    """The page scorer's contribution of each feature to the page's score."""
-    scorer = classifier._model.bundle.page_model  # noqa: SLF001 - checking internals
-    scored = classifier._score_sale_text(  # noqa: SLF001
+    """Each feature's contribution to the page's score: the page scorer's and the trees'."""
+    scored = classifier._score_sale_text(  # noqa: SLF001 - checking internals
         classifier._score_links([extract_page(html, url)]))[0].scored  # noqa: SLF001
-    return dict(LinearExplainer(scorer).contributions(scorer.features([scored]))[0])
+    total: dict[str, float] = defaultdict(float)
+    for name, weight in classifier._score_pages([scored])[2][0]:  # noqa: SLF001
+        total[name] += weight
+    return total
+
+
+def test_both_halves_contributions_add_up_to_the_score(classifier: Classifier) -> None:
+    """The page scorer's and the trees' contributions, in the page score's log-odds, add up to
+    it less a constant: the scorer's intercept and calibration and the trees' bias, halved."""
+    bundle = classifier._model.bundle  # noqa: SLF001 - checking internals
+    assert bundle.page_booster is not None
+    a, b = bundle.page_model.calibration
+    constant = HALF * (-a * bundle.page_model.intercept[0] - b) + HALF * (
+        bundle.page_booster.trees.bias)
+    for html, url in PAGES:
+        verdict = classifier.classify(html, url)
+        total = sum(_contributions(classifier, html, url).values())
+        assert math.log(verdict.score / (1 - verdict.score)) == pytest.approx(
+            constant + total, abs=1e-9)
+
+
+def test_the_trees_weigh_the_page_scorers_evidence_as_a_reason(classifier: Classifier) -> None:
+    verdict = classifier.classify(*PAGES[0])
+    taken_together = [r for r in verdict.reasons if "as the trees weigh it" in r.text]
+    assert len(taken_together) == 1, verdict.reasons
+    assert taken_together[0].weight > 0
 
 
 def test_the_features_that_read_a_link_are_one_reason_with_their_net_weight(

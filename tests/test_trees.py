@@ -21,7 +21,7 @@ from medspam.features.pipeline import (
     trees_of,
 )
 from medspam.features.scorer import Scorer
-from medspam.features.trees import PageBooster, blend, booster_inputs, log_odds
+from medspam.features.trees import ABSENT, PageBooster, blend, booster_inputs, log_odds
 from medspam.train import FOLDS, fit_page_booster
 
 N_PAGE_FEATURES = 6
@@ -70,13 +70,13 @@ def test_contributions_add_up_to_the_raw_score() -> None:
     model, rows = _fitted()
     trees = trees_of(model)
     assert trees.expected is not None
+    leaves = trees._walk(rows, None)[0]  # noqa: SLF001
     np.testing.assert_allclose(trees.expected[trees.roots],
-                               trees.value[trees._leaves(rows)].mean(axis=0),  # noqa: SLF001
-                               rtol=0, atol=1e-12)
-    contributions = trees.contributions(rows)
+                               trees.value[leaves].mean(axis=0), rtol=0, atol=1e-12)
+    raw, contributions = trees.explain(rows)
+    np.testing.assert_array_equal(raw, trees.raw(rows))
     assert contributions.shape == rows.shape
-    np.testing.assert_allclose(trees.bias + contributions.sum(axis=1), trees.raw(rows),
-                               rtol=0, atol=1e-9)
+    np.testing.assert_allclose(trees.bias + contributions.sum(axis=1), raw, rtol=0, atol=1e-9)
     # The labels follow columns 0 and 3 and the linear score: those carry the most.
     carried = np.abs(contributions).mean(axis=0)
     assert set(np.argsort(carried)[-3:].tolist()) == {0, 2, 4}, carried
@@ -87,7 +87,7 @@ def test_a_column_no_tree_splits_on_contributes_nothing() -> None:
     rows = np.column_stack([rows, np.ones(len(rows))])
     model = build_page_booster(rows.shape[1]).set_params(max_iter=20).fit(
         rows, model.predict(rows[:, :-1]))
-    contributions = trees_of(model).contributions(rows)
+    contributions = trees_of(model).explain(rows)[1]
     assert (contributions[:, -1] == 0).all()
     assert np.abs(contributions[:, :-1]).sum() > 0
 
@@ -95,7 +95,25 @@ def test_a_column_no_tree_splits_on_contributes_nothing() -> None:
 def test_trees_saved_without_expected_values_cannot_explain() -> None:
     trees = dataclasses.replace(trees_of(_fitted()[0]), expected=None)
     with pytest.raises(ValueError, match="without their nodes' expected values"):
-        trees.contributions(np.zeros((1, len(COLUMNS) + 1)))
+        trees.explain(np.zeros((1, len(COLUMNS) + 1)))
+
+
+def test_a_booster_saved_without_expected_values_scores_alike_and_explains_nothing() -> None:
+    booster = booster_of(_fitted()[0], _page_scorer(), COLUMNS)
+    old = dataclasses.replace(booster, trees=dataclasses.replace(booster.trees, expected=None))
+    features, linear, _ = _page_rows(20, seed=3)
+    log_odds_now, pairs = booster.explain(features, linear)
+    log_odds_before, no_pairs = old.explain(features, linear)
+    np.testing.assert_array_equal(log_odds_now, log_odds_before)
+    assert no_pairs == [[] for _ in range(20)]
+    assert all(pairs)
+    rows = booster_inputs(features, COLUMNS, linear)
+    for row, values in zip(pairs, rows, strict=True):
+        named = {name.removeprefix(ABSENT): name.startswith(ABSENT) for name, _ in row}
+        assert set(named) <= set(booster.feature_names)
+        # A column the page lacks (0) is named so.
+        assert all(lacks == (values[booster.feature_names.index(name)] == 0)
+                   for name, lacks in named.items())
 
 
 def test_booster_blends_the_two_log_odds() -> None:

@@ -13,7 +13,13 @@ import numpy as np
 from scipy.special import expit
 
 from medspam.domainlists import SiteLists
-from medspam.explain import LINK_REFERENCES, LinearExplainer, link_reasons, page_reasons
+from medspam.explain import (
+    LINK_REFERENCES,
+    LinearExplainer,
+    link_reasons,
+    page_reasons,
+    page_scale,
+)
 from medspam.extract import extract_page
 from medspam.features import ScoredPage, is_trusted_link, links_to_score, score_sale_text
 from medspam.features.trees import blend
@@ -73,7 +79,9 @@ class Classifier:
         self._page_booster = bundle.page_booster
         self._sale_text_scorer = bundle.sale_text_model
         self._link_explainer = LinearExplainer(bundle.link_model, LINK_REFERENCES)
-        self._page_explainer = LinearExplainer(bundle.page_model)
+        self._page_explainer = LinearExplainer(
+            bundle.page_model, scale=page_scale(bundle.page_model,
+                                                boosted=bundle.page_booster is not None))
         self.model_info = ModelInfo(
             name=model.card["name"], version=model.card["version"], sha256=model.card["sha256"]
         )
@@ -176,22 +184,31 @@ class Classifier:
         """Classify already extracted pages in one batch of model calls."""
         scored = self._score_sale_text(self._score_links(pages))
         inputs = [s.scored for s in scored]
-        features = self._page_scorer.features(inputs)
-        linear = self._page_scorer.probabilities(features)
-        parts: list[dict[str, float]]
-        if self._page_booster is None:
-            scores, parts = linear, [{} for _ in linear]
-        else:
-            trees_log_odds = self._page_booster.log_odds(features, linear)
-            scores = blend(linear, trees_log_odds)
-            parts = [{"page_linear": float(lin), "page_trees": float(t)}
-                     for lin, t in zip(linear, expit(trees_log_odds), strict=True)]
+        scores, parts, contribs = self._score_pages(inputs)
         medical = self._medical_scorer.predict(inputs)
-        contribs = self._page_explainer.contributions(features)
         return [
             self._verdict(s, float(p), float(m), c, part)
             for s, p, m, c, part in zip(scored, scores, medical, contribs, parts, strict=True)
         ]
+
+    def _score_pages(self, inputs: list[ScoredPage]) -> tuple[
+            np.ndarray, list[dict[str, float]], list[list[tuple[str, float]]]]:
+        """The page scores of ``inputs``, their parts, and what each feature adds to them.
+
+        A page's ``(feature name, contribution)`` pairs are in its score's log-odds: the
+        page scorer's, then (with a page booster) the trees'; they add up to the log-odds
+        less a constant.
+        """
+        features = self._page_scorer.features(inputs)
+        linear = self._page_scorer.probabilities(features)
+        contribs = self._page_explainer.contributions(features)
+        if self._page_booster is None:
+            return linear, [{} for _ in linear], contribs
+        trees_log_odds, trees_contribs = self._page_booster.explain(features, linear)
+        parts = [{"page_linear": float(lin), "page_trees": float(t)}
+                 for lin, t in zip(linear, expit(trees_log_odds), strict=True)]
+        return (blend(linear, trees_log_odds), parts,
+                [lin + t for lin, t in zip(contribs, trees_contribs, strict=True)])
 
     def _score_links(self, pages: Sequence[Page]) -> list[_Scored]:
         """Score the outbound links and page URL of ``pages`` in one link-model call."""

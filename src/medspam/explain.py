@@ -16,6 +16,7 @@ from medspam.features import ScoredPage, Scorer, link_parts, selling_sentences
 from medspam.features.linkparts import matching
 from medspam.features.links import FOUND_WAYS
 from medspam.features.pages import DRUG_TOKEN
+from medspam.features.trees import ABSENT, HALF, LINEAR_LOG_ODDS
 from medspam.page import Link
 from medspam.verdict import LinkEvidence, Reason
 
@@ -32,15 +33,19 @@ class LinearExplainer:
     """
 
     def __init__(self, scorer: Scorer,
-                 references: dict[str, tuple[str, ...]] | None = None) -> None:
+                 references: dict[str, tuple[str, ...]] | None = None, *,
+                 scale: float = 1.0) -> None:
         """``references`` maps a feature to the one-hot group it is the reference of.
+
+        Contributions are the linear model's, times ``scale`` (:func:`page_scale` puts a page
+        scorer's in the page score's log-odds).
 
         Exactly one member of such a group is set on every row, so its weights are only
         meaningful against each other: each is shifted by its reference's weight (a constant
         per row, like the intercept). The reference then explains nothing, and another
         member says how much it differs from it.
         """
-        self.coef = scorer.weights[:, 0].copy()
+        self.coef = scorer.weights[:, 0] * scale
         self.names = scorer.feature_names
         for reference, group in (references or {}).items():
             members = [self.names.index(name) for name in group]
@@ -55,6 +60,17 @@ class LinearExplainer:
         bounds = matrix.indptr.tolist()
         return [list(zip(names[start:end], weights[start:end], strict=True))
                 for start, end in itertools.pairwise(bounds)]
+
+
+def page_scale(scorer: Scorer, *, boosted: bool) -> float:
+    """What turns the page scorer's contributions into the page score's log-odds.
+
+    Its calibration is a sigmoid of ``a * decision + b``, so a contribution ``c`` to the
+    decision moves its log-odds by ``-a * c``; with a page booster, the page score's log-odds
+    are half the scorer's (:func:`~medspam.features.trees.blend`).
+    """
+    slope = -scorer.calibration[0]
+    return slope * HALF if boosted else slope
 
 
 def _group(contribs: list[tuple[str, float]], describe: Callable[[str], str]) -> list[Reason]:
@@ -321,6 +337,8 @@ def _describe_page_feature(
     name: str, scored: ScoredPage, evidence: tuple[LinkEvidence, ...]
 ) -> str:
     """Describe one page feature name in words."""
+    if name == LINEAR_LOG_ODDS:
+        return "the page scorer's evidence taken together, as the trees weigh it"
     step, _, feature = name.partition("__")
     if step == "links":
         describe = _LINK_SUMMARY_TEXTS.get(feature)
@@ -403,6 +421,20 @@ def _wording_reasons(words: list[tuple[str, float]]) -> list[Reason]:
     return reasons
 
 
+def _lacking_reason(lacking: list[tuple[str, float]]) -> list[Reason]:
+    """One reason, net, for the trees' weight of the cues the page lacks.
+
+    The page scorer's weight of a cue the page lacks is 0; the trees' is not (no price, no
+    legitimate reference, no text cue where a link sells: the ``unlinked`` cues are 0 then).
+    Naming each lacking cue would read as if the page said the opposite, so they are one
+    reason, unnamed.
+    """
+    total = sum(weight for _, weight in lacking)
+    if abs(total) < MIN_WEIGHT:
+        return []
+    return [Reason("the cues the page lacks, as the trees weigh them", total, "page")]
+
+
 _PAGE_URL_SCORES = frozenset({"links__page_url_score", "links__page_url_log_odds"})
 """The link-summary features that read the link scorer's score of the page's own URL."""
 
@@ -431,7 +463,11 @@ def _page_url_reason(scored: ScoredPage, items: list[tuple[str, float]]) -> Reas
 def page_reasons(
     scored: ScoredPage, contribs: list[tuple[str, float]], evidence: tuple[LinkEvidence, ...]
 ) -> tuple[Reason, ...]:
-    """Reasons for one page's score, strongest first."""
+    """Reasons for one page's score, strongest first.
+
+    ``contribs`` may name a feature more than once (the page scorer's contribution and the
+    trees'): a feature counts once, with their sum.
+    """
     def source(name: str) -> str:
         step = name.partition("__")[0]
         return {"links": "links", "cues": "text", "unlinked": "text", "sentences": "text",
@@ -440,14 +476,20 @@ def page_reasons(
     grouped: dict[str, list[tuple[str, float]]] = defaultdict(list)
     words: list[tuple[str, float]] = []
     address: list[tuple[str, float]] = []
+    lacking: list[tuple[str, float]] = []
+    totals: dict[str, float] = defaultdict(float)
     for name, weight in contribs:
-        if name.startswith("words__"):
+        totals[name] += weight
+    for name, weight in totals.items():
+        if name.startswith(ABSENT):
+            lacking.append((name, weight))
+        elif name.startswith("words__"):
             words.append((name.removeprefix("words__"), weight))
         elif name.startswith("url__") or name in _PAGE_URL_SCORES:
             address.append((name, weight))
         else:
             grouped[source(name)].append((name, weight))
-    reasons = _wording_reasons(words)
+    reasons = _wording_reasons(words) + _lacking_reason(lacking)
     url_reason = _page_url_reason(scored, address)
     if url_reason is not None:
         reasons.append(url_reason)

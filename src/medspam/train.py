@@ -118,8 +118,8 @@ DESCRIPTION = (
     "and of its best passage, page words with drug names as one token and function "
     "words left out) and a medical scorer. Beside the page scorer, a page booster: "
     "boosted trees over the page scorer's features that are not words and its "
-    "log-odds; the page score is the mean of the two log-odds, and the reasons are "
-    "the page scorer's.")
+    "log-odds; the page score is the mean of the two log-odds, and the reasons add "
+    "up both halves' contributions of each feature.")
 """The model card's description of the model: what its scorers are."""
 TRAINING = (
     "`medspam train`: corpus composed from ../shared/data (see datasets/RECIPE.md); "
@@ -182,11 +182,12 @@ LIMITATIONS = (
     ("The medical signal learnt mostly from MedQuAD-style text: blog-style or German health "
      "text can be called drug-sales instead of medical-drug-sales."),
     "Labels of realpages are one reader's judgement; a few are borderline.",
-    ("The reasons explain the page scorer, the linear half of the page score; the page "
-     "booster's trees, the other half, show only as the signal page_trees. On the test pool "
-     "75 of the 979 flagged pages (74 of them spam) are over the threshold only through the "
-     "trees: the page scorer alone would not flag them, and their reasons argue for a lower "
-     "score than the verdict's."),
+    ("The reasons explain both halves of the page score, but the trees' half less well than "
+     "the linear half: a tree's share is given to the features on each page's path, split by "
+     "split (Saabas's attribution), which depends on the order of the splits and can credit "
+     "one feature with an interaction of two; the trees' weighing of the linear score itself "
+     "and of the cues a page lacks are two unnamed reasons. On the test pool 75 of the 979 "
+     "flagged pages (74 of them spam) are over the threshold only through the trees."),
     ("Real sale pages are caught less often than the design asks. Cross-validated over all 247 "
      "real pages (four folds by host, each held out in turn; benchmarks/realpages_cv.py, model "
      "40825adc's code, 2026-12-07): ROC-AUC 0.800, recall at 5 % FPR 0.467 (0.23 to 0.66 by "

@@ -42,7 +42,8 @@ class Reason:
     text: str
     """Human-readable evidence."""
     weight: float
-    """Contribution to the model's log-odds (positive pushes towards spam)."""
+    """Contribution to the model's log-odds (positive pushes towards spam): a page reason's to
+    the page score's, a link reason's to the link scorer's linear score before calibration."""
     source: str = "page"
     """Where the evidence comes from: ``page``, ``text``, ``links``, ``url``, ``link``, or
     ``list`` (an operator's domain list, weight 0: not a model contribution)."""
@@ -149,10 +150,11 @@ class Verdict:
     """Independent sub-scores in 0..1: ``medical``, ``drug_sales``, ``links``, ``page_url``,
     ``sale_text`` (the whole text read as an offer) and ``sale_passage`` (its passage most
     like one); with a model that has a page booster, ``page_linear`` and ``page_trees``, the
-    two parts of ``drug_sales`` (the mean of their log-odds): the linear page scorer, whose
-    weights the reasons give, and the boosted trees."""
+    two parts of ``drug_sales`` (the mean of their log-odds): the linear page scorer and the
+    boosted trees."""
     reasons: tuple[Reason, ...] = ()
-    """Evidence for the score, strongest first."""
+    """Evidence for the score, strongest first: each weight is what it adds to the score's
+    log-odds, from both parts."""
     links: tuple[LinkEvidence, ...] = ()
     """Every outbound link, each with its own score; most suspicious first. Outbound: leaving
     the page's site (every link, when the page URL is unknown); links within the site are not

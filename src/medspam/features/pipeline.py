@@ -40,7 +40,7 @@ from medspam.features.pages import (
     UnlinkedTextCues,
 )
 from medspam.features.scorer import Scorer, TfidfTable
-from medspam.features.trees import PageBooster, Trees
+from medspam.features.trees import LINEAR_LOG_ODDS, PageBooster, Trees
 
 
 class Step(TransformerMixin, BaseEstimator):  # type: ignore[misc]
@@ -258,7 +258,7 @@ def booster_of(model: HistGradientBoostingClassifier, page_model: Scorer,
     return PageBooster(
         trees=trees_of(model), columns=columns,
         feature_names=(*(page_model.feature_names[i] for i in columns.tolist()),
-                       "linear_log_odds"))
+                       LINEAR_LOG_ODDS))
 
 
 def trees_of(model: HistGradientBoostingClassifier) -> Trees:

@@ -18,6 +18,14 @@ from scipy.special import expit
 
 Floats = np.ndarray[Any, np.dtype[np.float64]]
 
+LINEAR_LOG_ODDS = "linear_log_odds"
+"""The name of the trees' last column: the linear page scorer's log-odds."""
+ABSENT = "absent:"
+"""Prefix of a column's name in the trees' contributions where the page lacks it (0 or none):
+the trees weigh what a page lacks too, which a linear weight times 0 cannot."""
+HALF = 0.5
+"""Each half's weight in the page score's log-odds: the page score is their mean."""
+
 _CLIP = 1e-6
 """Probabilities are clipped to ``[_CLIP, 1 - _CLIP]`` before their log-odds are taken."""
 
@@ -54,39 +62,36 @@ class Trees:
 
     def raw(self, x: Floats) -> Floats:
         """The raw score (log-odds) of each row of ``x``: all trees walked a level at a time."""
-        raw: Floats = self.baseline + self.value[self._leaves(x)].sum(axis=1)
-        return raw
+        return self._sum(self._walk(x, None)[0])
 
-    @property
-    def bias(self) -> float:
-        """The raw score every row starts from: the baseline plus each tree's expected value."""
-        return self.baseline + float(self._expected()[self.roots].sum())
+    def explain(self, x: Floats) -> tuple[Floats, Floats]:
+        """The raw score of each row, and each column's contribution to it.
 
-    def contributions(self, x: Floats) -> Floats:
-        """Each column's contribution to each row's raw score: ``raw == bias + row sum``.
-
-        Walking a tree from its root to a leaf, every split moves the expected value from a
-        node's to its child's; the move counts for the column the node splits on (the
-        per-path attribution of Saabas, as ``treeinterpreter`` computes it). The moves of a
-        path add up to its leaf's value less its root's expected value, so the contributions
-        of all trees add up to the raw score less :attr:`bias`.
+        ``raw == bias + contributions.sum(axis=1)``. Walking a tree from its root to a leaf,
+        every split moves the expected value from a node's to its child's; the move counts
+        for the column the node splits on (the per-path attribution of Saabas, as
+        ``treeinterpreter`` computes it). The moves of a path add up to its leaf's value less
+        its root's expected value, so the contributions of all trees add up to the raw score
+        less :attr:`bias`.
 
         Raises
         ------
         ValueError
             If the trees were saved without :attr:`expected`.
         """
-        expected = self._expected()
-        out = np.zeros(x.shape, dtype=np.float64)
-        rows = np.arange(len(x))[:, None]
-        nodes = np.broadcast_to(self.roots, (len(x), len(self.roots))).copy()
-        for _ in range(self.depth):
-            children = self._step(x, rows, nodes)
-            # At a leaf the child is the node itself: a move of 0 to column 0.
-            np.add.at(out, (np.broadcast_to(rows, nodes.shape), self.feature[nodes]),
-                      expected[children] - expected[nodes])
-            nodes = children
-        return out
+        leaves, moves = self._walk(x, self._expected())
+        return self._sum(leaves), moves.reshape(x.shape)
+
+    @property
+    def bias(self) -> float:
+        """The raw score every row starts from: the baseline plus each tree's expected value.
+
+        Raises
+        ------
+        ValueError
+            If the trees were saved without :attr:`expected`.
+        """
+        return self.baseline + float(self._expected()[self.roots].sum())
 
     def _expected(self) -> Floats:
         """:attr:`expected`, or a ValueError for trees saved without it."""
@@ -95,23 +100,35 @@ class Trees:
             raise ValueError(msg)
         return self.expected
 
-    def _leaves(self, x: Floats) -> np.ndarray[Any, np.dtype[np.intp]]:
-        """The leaf each row of ``x`` reaches in each tree."""
-        rows = np.arange(len(x))[:, None]
-        nodes = np.broadcast_to(self.roots, (len(x), len(self.roots))).copy()
-        for _ in range(self.depth):
-            nodes = self._step(x, rows, nodes)
-        return nodes
+    def _sum(self, leaves: np.ndarray[Any, np.dtype[np.intp]]) -> Floats:
+        """The raw score of rows that reach ``leaves`` (a row of leaves, one per tree)."""
+        raw: Floats = self.baseline + self.value[leaves].sum(axis=1)
+        return raw
 
-    def _step(self, x: Floats, rows: np.ndarray[Any, Any],
-              nodes: np.ndarray[Any, np.dtype[np.intp]]) -> np.ndarray[Any, np.dtype[np.intp]]:
-        """The child each row goes to from its node in each tree (a leaf goes to itself)."""
-        values = x[rows, self.feature[nodes]]
-        go_left = np.where(np.isnan(values), self.missing_left[nodes],
-                           values <= self.threshold[nodes])
-        children: np.ndarray[Any, np.dtype[np.intp]] = np.where(
-            go_left, self.left[nodes], self.right[nodes])
-        return children
+    def _walk(self, x: Floats, expected: Floats | None
+              ) -> tuple[np.ndarray[Any, np.dtype[np.intp]], Floats]:
+        """The leaf each row of ``x`` reaches in each tree, all trees a level at a time.
+
+        Given the nodes' ``expected`` values, also each row's and column's share of the moves
+        on the way, flat (row by row); else an empty array.
+        """
+        n_rows, n_columns = x.shape
+        rows = np.arange(n_rows)[:, None]
+        nodes = np.broadcast_to(self.roots, (n_rows, len(self.roots))).copy()
+        cells = rows * n_columns  # a row's first cell in the flat contributions
+        moves = np.zeros(n_rows * n_columns if expected is not None else 0)
+        for _ in range(self.depth):
+            values = x[rows, self.feature[nodes]]
+            go_left = np.where(np.isnan(values), self.missing_left[nodes],
+                               values <= self.threshold[nodes])
+            children = np.where(go_left, self.left[nodes], self.right[nodes])
+            if expected is not None:
+                # A leaf's child is itself: a move of 0, counted to column 0.
+                moves += np.bincount((cells + self.feature[nodes]).ravel(),
+                                     weights=(expected[children] - expected[nodes]).ravel(),
+                                     minlength=len(moves))
+            nodes = children
+        return nodes, moves
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,10 +169,29 @@ class PageBooster:
         """
         return self.trees.raw(booster_inputs(features, self.columns, linear))
 
+    def explain(self, features: Any, linear: Floats
+                ) -> tuple[Floats, list[list[tuple[str, float]]]]:
+        """The trees' log-odds of each row, and what each column adds to the page score.
+
+        A row's pairs are its non-zero ``(column name, contribution)``, in the page score's
+        log-odds: half the trees' own (:func:`blend`); a column the row lacks (0 or missing) is
+        named with :data:`ABSENT` before it. Trees saved before they could be explained give
+        no pairs.
+        """
+        rows = booster_inputs(features, self.columns, linear)
+        if self.trees.expected is None:
+            return self.trees.raw(rows), [[] for _ in rows]
+        raw, contributions = self.trees.explain(rows)
+        lacking = np.nan_to_num(rows) == 0
+        return raw, [
+            [(ABSENT * bool(lacks[j]) + self.feature_names[j], HALF * float(row[j]))
+             for j in np.flatnonzero(row)]
+            for row, lacks in zip(contributions, lacking, strict=True)]
+
 
 def blend(linear: Floats, trees_log_odds: Floats) -> Floats:
     """The page score: the mean of the linear page scorer's and the trees' log-odds."""
-    score: Floats = expit((log_odds(linear) + trees_log_odds) / 2)
+    score: Floats = expit(HALF * (log_odds(linear) + trees_log_odds))
     return score
 
 
