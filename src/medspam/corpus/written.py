@@ -49,8 +49,9 @@ settings of trial Z13's page booster, and the thirty-second, written after Z12, 
 ``TRAINED_ON`` stays 27 and ``medspam train`` gives the shipped model on the extraction code it
 was trained with (since commit c0c11b1 four training pages of the twenty-sixth and
 twenty-seventh sets gain a shop address written in base64, so a model trained now differs a
-little); all five join training with the next model. The thirty-third, written after Z13, judged trial Z14 (item 68: the
-twenty-eighth to thirty-second in training), not shipped; it joins them."""
+little); all five join training with the next model. The thirty-third, written after Z13,
+judged trial Z14 (item 68: the twenty-eighth to thirty-second in training), not shipped; it
+joins them."""
 SELLING_KINDS = frozenset({"shop", "sales-post"})
 """Kinds of spam page whose whole text sells (not an article with a sale slipped in)."""
 
