@@ -31,6 +31,7 @@ from medspam import urls
         ("bei ghb-shop Punkt de bestellen", "bei ghb-shop.de bestellen"),
         ("sur aubepine point fr", "sur aubepine.fr"),
         ("em farmaciaja ponto net", "em farmaciaja.net"),
+        ("Ritalin bei concentra punkt ch bestellen", "Ritalin bei concentra.ch bestellen"),
         ("rivopharma (punto) com", "rivopharma.com"),
         ("r i v o p h a r m a punto com", "rivopharma.com"),
         ("g h b - s h o p (punkt) c o m", "ghb-shop.com"),
@@ -40,6 +41,7 @@ from medspam import urls
          "bracket-word-dot", "spoken-dot", "spoken-dot-any-tld-with-path",
          "spoken-dots-second-level", "spoken-dots-second-level-path", "entities",
          "zero-width", "full-width", "ideographic-dot", "punto", "punkt", "point", "ponto",
+         "punkt-country",
          "bracket-punto", "spelled-punto", "spelled-bracket-punkt-spelled-tld", "spelled-dot"],
 )
 def test_deobfuscate_recovers_links(text: str, expected: str) -> None:
@@ -59,11 +61,13 @@ def test_deobfuscate_recovers_links(text: str, expected: str) -> None:
         "entre point de départ et arrivée",
         "um ponto de vista",
         "Dieser Punkt ist wichtig.",
+        "Put a tiny dot at the centre, then dot it with butter; este punto es claro.",
         "la ley punto org",  # the first label is too short
         "Options a b c d and e.",
     ],
     ids=["dot-to", "dot-com-bubble", "short-first-label", "brackets", "abbreviations",
-         "plain-url", "punto-de", "point-de", "ponto-de", "punkt-prose", "punto-short-label",
+         "plain-url", "punto-de", "point-de", "ponto-de", "punkt-prose", "dot-at-it-es",
+         "punto-short-label",
          "single-letters"],
 )
 def test_deobfuscate_leaves_prose_alone(text: str) -> None:

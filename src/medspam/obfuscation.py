@@ -54,7 +54,11 @@ count as a domain label (``shop dot com`` yes, ``the dot is`` no)."""
 _SPAM_TLDS = (
     "com|net|org|info|biz|ru|su|cn|co|io|me|uk|de|fr|eu|ca|au|nl|pl|online|shop|store|site|xyz"
     "|top|pw|cc|ws|ly|club|live|life|pro|pharmacy|tk|ml|ga|cf|gq|onion"
+    "|ch|mx|cl|pe|ar|pt"
 )
+"""Top-level domains a spoken or spelled dot may come before: those of spam, and the countries'
+whose shops write their names so in our languages (``concentra punkt ch``), but no country's
+that is also a short word after "dot" or "punto" in prose (``at``, ``it``, ``in``, ``es``)."""
 
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
 _ODD_CHAR = re.compile(
