@@ -65,9 +65,9 @@ class LinearExplainer:
 def page_scale(scorer: Scorer, *, boosted: bool) -> float:
     """What turns the page scorer's contributions into the page score's log-odds.
 
-    Its calibration is a sigmoid of ``a * decision + b``, so a contribution ``c`` to the
-    decision moves its log-odds by ``-a * c``; with a page booster, the page score's log-odds
-    are half the scorer's (:func:`~medspam.features.trees.blend`).
+    Its calibration gives ``1 / (1 + exp(a * decision + b))``, log-odds ``-(a * decision + b)``,
+    so a contribution ``c`` to the decision moves them by ``-a * c``; with a page booster, the
+    page score's log-odds are half the scorer's (:func:`~medspam.features.trees.blend`).
     """
     slope = -scorer.calibration[0]
     return slope * HALF if boosted else slope
