@@ -137,9 +137,9 @@ class PageBooster:
 
     The trees read the page scorer's columns ``columns`` (its features that are not words)
     and, last, the log-odds of the page scorer's probability. The page score is the mean of
-    the page scorer's log-odds and the trees' (:func:`blend`): the linear scorer, whose
-    weights explain a verdict, holds half of every score, and the trees add what only
-    interactions of the features show.
+    the page scorer's log-odds and the trees' (:func:`blend`): the linear scorer holds half
+    of every score, and the trees add what only interactions of the features show; both
+    halves are explained, feature by feature (:meth:`explain`).
     """
 
     trees: Trees
@@ -184,7 +184,7 @@ class PageBooster:
         raw, contributions = self.trees.explain(rows)
         lacking = np.nan_to_num(rows) == 0
         return raw, [
-            [(ABSENT * bool(lacks[j]) + self.feature_names[j], HALF * float(row[j]))
+            [((ABSENT if lacks[j] else "") + self.feature_names[j], HALF * float(row[j]))
              for j in np.flatnonzero(row)]
             for row, lacks in zip(contributions, lacking, strict=True)]
 
