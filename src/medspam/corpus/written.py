@@ -51,7 +51,8 @@ was trained with (since commit c0c11b1 four training pages of the twenty-sixth a
 twenty-seventh sets gain a shop address written in base64, so a model trained now differs a
 little); all five join training with the next model. The thirty-third, written after Z13,
 judged trial Z14 (item 68: the twenty-eighth to thirty-second in training), not shipped; it
-joins them. The thirty-fourth, written after Z14, is sealed for trial Z15 (item 69)."""
+joins them. The thirty-fourth, written after Z14, judged trial Z15 (item 69: drug names the
+lexicon lacked), not shipped; it joins them too."""
 SELLING_KINDS = frozenset({"shop", "sales-post"})
 """Kinds of spam page whose whole text sells (not an article with a sale slipped in)."""
 
