@@ -44,7 +44,7 @@ DOT_LOOKALIKES = {"\u3002": ".", "\uff61": ".", "\ufe52": ".", "\u2024": "."}
 """Full stops of other scripts and widths, and the one-dot leader, as the ASCII dot."""
 BASE64_WEB = "aHR0c"
 """How a web address starts in base64 (``http`` is ``aHR0cA``): text without it holds none."""
-MAX_BASE64_CHARS = 4_096
+_MAX_BASE64_CHARS = 4_096
 """Characters of base64 decoded as one web address."""
 _BASE64_ADDRESS = re.compile(r"https?://[^\s\"'<>]+\Z", re.IGNORECASE)
 """What base64 must decode to: one web address, nothing around it."""
@@ -265,7 +265,7 @@ def base64_address(data: str) -> str | None:
     >>> base64_address("aHR0cA") is None  # "http": no address
     True
     """
-    data = data[:MAX_BASE64_CHARS].strip()
+    data = data[:_MAX_BASE64_CHARS].strip()
     if not data.startswith(BASE64_WEB):
         return None
     try:
