@@ -114,6 +114,10 @@ def test_a_booster_saved_without_expected_values_scores_alike_and_explains_nothi
         # A column the page lacks (0) is named so.
         assert all(lacks == (values[booster.feature_names.index(name)] == 0)
                    for name, lacks in named.items())
+    # Both kinds occur, so that neither half of the naming is checked on nothing.
+    names = [name for row in pairs for name, _ in row]
+    assert any(name.startswith(ABSENT) for name in names)
+    assert not all(name.startswith(ABSENT) for name in names)
 
 
 def test_booster_blends_the_two_log_odds() -> None:
