@@ -157,6 +157,7 @@ def test_a_given_url_wins_over_the_declared_one() -> None:
     assert [(link.url, link.is_external) for link in page.links] == [
         ("https://forum.board.example/category/cannabis", False),
         ("https://shop.example.org/buy", True),
+        ("https://news.example.com/health/a-story", True),  # its og:url: a hidden link, last
     ]
 
 

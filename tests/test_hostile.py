@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import random
 import resource
 import sys
@@ -25,8 +26,9 @@ from medspam.settings import MB, Settings
 MAX_PEAK_GROWTH_MB = 1024
 CAP = Settings()
 TRUNCATED = f"truncated at {CAP.max_bytes // MB} MB"
-NESTED = ("markup nested in the page (script writes, frame documents) cut at "
+NESTED = ("markup nested in the page (script writes, frame documents, page data) cut at "
           f"{CAP.max_written_chars} characters")
+PAGE_DATA = "page data (JSON) cut at the nested-markup limits"
 
 
 def _peak_mb() -> float:
@@ -120,6 +122,16 @@ def _script_arrays() -> str:
     return (script + reverse) * 20  # 7 MB: arrays of 160 KB joined, strings reversed
 
 
+def _metadata_flood() -> str:
+    description = '<meta name="description" content="' + "buy pills " * 100_000 + '">'  # 1 MB
+    products = json.dumps([{"@type": "Product", "name": f"pill {i}",
+                            "url": f"https://p{i}.example/"} for i in range(1_000)])
+    structured = f'<script type="application/ld+json">{products}</script>' * 20  # 1 MB
+    data = json.dumps({"html": '<a href="https://n.example/">x</a>' * 75_000})  # 2.7 MB
+    return (f"<html><head>{description}{structured}</head><body>"
+            f'<script type="application/json">{data}</script></body></html>')
+
+
 CASES: dict[str, tuple[Callable[[], str | bytes], str | None, tuple[str, ...]]] = {
     "100k-deep-nesting": (_deep, None, ("nesting deeper than 1000 levels flattened",)),
     "50-mb-page": (_fifty_mb, None,
@@ -143,6 +155,7 @@ CASES: dict[str, tuple[Callable[[], str | bytes], str | None, tuple[str, ...]]] 
     "cloaked-links-flood": (_cloaked_links, None,
                             (TRUNCATED, f"links capped at {CAP.max_links}")),
     "base64-text-flood": (_base64_text, None, (TRUNCATED,)),
+    "metadata-flood": (_metadata_flood, None, (PAGE_DATA,)),
 }
 
 

@@ -66,9 +66,11 @@ class Link:
     follows when clicked), ``button[data-go]`` (any ``data-`` attribute that holds an address
     in base64: a cloaked link), ``form[action]``, ``button[formaction]``, ``iframe[src]``,
     ``object[data]``, ``meta[http-equiv=refresh]``, ``img[onerror]`` (an event handler),
-    ``script``, ``a#id`` (a link a script gives its address) or ``HTTP redirect`` (the
-    response's ``Location`` or ``Refresh``). Empty for an address written in the text (``found``
-    says how) and for the page's own address."""
+    ``script``, ``a#id`` (a link a script gives its address), ``HTTP redirect`` (the
+    response's ``Location`` or ``Refresh``), or, hidden, ``meta[property=og:url]`` (the page's
+    Open Graph address) and ``script[type=application/ld+json]`` (a ``url`` in its structured
+    data). Empty for an address written in the text (``found`` says how; the page's
+    description for search engines is hidden text) and for the page's own address."""
     via: str = ""
     """The host of another site's redirector the link passes through (``www.google.com`` for
     ``google.com/url?q=https://shop…``): ``url`` is where it sends the reader, ``raw`` what the

@@ -82,12 +82,13 @@ class Settings:
     Bounds: the caps below bound the work and memory of one page whatever it holds. At most
     ``max_bytes`` are decoded and parsed (lexbor builds the tree in C; nesting deeper than
     1,000 levels is flattened first), at most ``max_elements`` are walked, ``max_text_chars``
-    of text kept, ``max_written_chars`` of nested markup (script writes, frame documents) read,
-    ``max_links`` links scored, each URL cut at ``max_url_chars``, and the features read
-    ``max_feature_words`` words. With the defaults, every case of the hostile suite
-    (``tests/test_hostile.py``: 50 MB page, 100,000-deep nesting, 1,000,000 links, 10 MB
-    attribute, entity flood, binary, UTF-16 without BOM, NUL bytes, huge and invalid URLs, IDN
-    homographs, scripts writing 32 MB of markup, frames carrying inline documents) got a
+    of text kept, ``max_written_chars`` of nested markup (script writes, frame documents,
+    markup in page data) read, ``max_links`` links scored, each URL cut at ``max_url_chars``,
+    and the features read ``max_feature_words`` words. With the defaults, every case of the
+    hostile suite (``tests/test_hostile.py``: 50 MB page, 100,000-deep nesting, 1,000,000 links,
+    10 MB attribute, entity flood, binary, UTF-16 without BOM, NUL bytes, huge and invalid URLs,
+    IDN homographs, scripts writing 32 MB of markup, frames carrying inline documents, floods
+    of page metadata and data) got a
     verdict in at most about 2 s on one core, and the peak resident memory grows by less than
     1 GB (the suite's asserted bound; measured growth is in ``benchmarks/README.md``). Each
     cap that bites adds a note to ``Verdict.notes``.

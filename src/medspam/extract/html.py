@@ -7,9 +7,11 @@ open, and, without a link anyone sees, ``iframe``/``frame``/``embed``/
 ``object`` sources, a ``meta`` refresh and the addresses a script, a ``javascript:`` link or an
 event handler navigates to (``location.href = "…"``, ``window.open("…")``) or gives a link
 (``a.href = "…"``): the hidden frames and redirects of hacked pages. The markup a script writes
-(``document.write``, ``innerHTML``, jQuery) and a frame's inline document (``srcdoc``, a
-``data:`` address) are walked where they stand, as a browser shows them
-(:mod:`medspam.extract.scripts`).
+(``document.write``, ``innerHTML``, jQuery), a frame's inline document (``srcdoc``, a
+``data:`` address) and the markup a page's JSON data holds for its script to render are walked
+where they stand, as a browser shows them (:mod:`medspam.extract.scripts`). What the page says
+of itself to search engines (its description, Open Graph card and structured data) is hidden
+text, and the addresses there hidden links (:mod:`medspam.extract.metadata`).
 
 selectolax's lexbor parser is fast (tens of MB/s) and the walk uses ``child``/``next``/``parent``
 with an explicit stack, so no nesting depth can overflow Python's stack. Lexbor itself slows
@@ -37,6 +39,14 @@ from urllib.parse import unquote
 from selectolax.lexbor import LexborHTMLParser
 
 from medspam.extract.hidden import HidingRules, is_hidden_element
+from medspam.extract.metadata import (
+    DATA_TYPES,
+    STRUCTURED,
+    Described,
+    data_markup,
+    head_description,
+    structured_data,
+)
 from medspam.extract.scripts import MAX_MARKUP_CHARS, acts_on_page, read_script, script_urls
 from medspam.obfuscation import BASE64_WEB, base64_address
 from medspam.settings import Settings
@@ -148,8 +158,9 @@ class Anchor:
     is_scripted: bool = False
     """Found in markup a script writes, not in the HTML as sent."""
     is_fallback: bool = False
-    """A form's ``action`` or an element's ``data-href``: an ``a`` or ``area`` link to the same
-    address wins, with its own words (a search form posts to the home page the logo links)."""
+    """A form's ``action``, an element's ``data-href`` or an address the page's metadata gives:
+    an ``a`` or ``area`` link to the same address wins, with its own words (a search form posts
+    to the home page the logo links)."""
     is_automatic: bool = False
     """A redirect the browser follows by itself, for every visitor: the HTTP response's or a
     ``meta`` refresh within :data:`MAX_REFRESH_DELAY`. It wins over a link to the same address."""
@@ -231,7 +242,7 @@ def parse_html(
     rules = HidingRules.from_styles(node.text(deep=True) for node in tree.css("style"))
     walker = _Walker(rules, settings, read_scripts=acts_on_page(markup),
                      reads_cloaks=BASE64_WEB in markup)
-    _head_redirects(tree, walker)
+    _read_head(tree, walker)
     if tree.root is not None:
         walker.walk(tree.root)
     walker.finish()
@@ -293,18 +304,19 @@ def _fold(text: str) -> str:
     return " ".join(text.split())
 
 
-def _head_redirects(tree: LexborHTMLParser, walker: _Walker) -> None:
-    """Record the redirects of the head, which the walk skips: a ``meta`` refresh, scripts."""
+def _read_head(tree: LexborHTMLParser, walker: _Walker) -> None:
+    """Read what the walk skips in the head: its descriptions, a ``meta`` refresh, scripts."""
     head = tree.head
     if head is None:
         return
-    selector = 'meta[http-equiv="refresh" i], script' if walker.read_scripts else (
-        'meta[http-equiv="refresh" i]')
-    for node in head.css(selector):
+    described = head_description(head)
+    if described is not None:
+        walker.described.append(described)
+    for node in head.css('meta[http-equiv="refresh" i], script'):
         if node.tag == "meta":
             walker.add_refresh(node.attributes, is_hidden=False)
-        elif "src" not in node.attributes:
-            walker.add_script(node.text(deep=True))
+        else:
+            walker.add_nested(node, "script", node.attributes)
 
 
 def _data_document(source: str) -> str:
@@ -421,6 +433,8 @@ class _Walker:
         """Anchors with an ``id``, and whether they are listed (have an address)."""
         self.given: dict[str, str] = {}
         """Addresses scripts gave to anchors by ``id`` before the anchors came."""
+        self.described: list[Described] = []
+        """What the page says of itself to search engines, recorded when the walk ends."""
         self.max_written = settings.max_written_chars
         self.written_room = settings.max_written_chars
         self.max_elements = settings.max_elements
@@ -585,10 +599,17 @@ class _Walker:
             self.doc.anchors.append(anchor)
 
     def finish(self) -> None:
-        """Addresses scripts gave to anchors the page does not have are links of their own."""
+        """Record what is left when the walk ends.
+
+        Addresses scripts gave to anchors the page does not have are links of their own; what
+        the page says of itself to search engines comes last (:meth:`add_described`).
+        """
         for href in self.given.values():
             self.add_target("anchor", href, is_hidden=False, is_scripted=True, element="script")
         self.given.clear()
+        for described in self.described:
+            self.add_described(described)
+        self.described.clear()
 
     def add_carried(self, tag: str, attributes: dict[str, str | None], is_hidden: bool) -> None:
         """Record the document an element loads and the addresses its handlers navigate to.
@@ -688,7 +709,10 @@ class _Walker:
         document stands where the frame does, hidden when the frame is (or is tiny).
         """
         if tag == "script":
-            if self.read_scripts and "src" not in attributes:
+            kind = (attributes.get("type") or "").strip().lower()
+            if kind in DATA_TYPES:
+                self.add_data(node.text(deep=True), kind)
+            elif self.read_scripts and "src" not in attributes:
                 self.add_script(node.text(deep=True))
             return
         markup = attributes.get("srcdoc") if tag == "iframe" else None  # srcdoc wins over src
@@ -699,8 +723,41 @@ class _Walker:
             hidden = tiny or bool(is_hidden_element(attributes, self.rules))
             self.walk_markup(markup[: self.room()], is_hidden=hidden, is_scripted=False)
 
+    def add_data(self, data: str, kind: str) -> None:
+        """Read a script that holds data, not code.
+
+        That is what its structured data describes, or the markup a framework's page data
+        holds, walked as the page's script writes it.
+        """
+        if kind == STRUCTURED:
+            self.described += structured_data(data, self.max_written)
+        else:
+            markup, room = data_markup(data[: self.max_written]), self.room()
+            if len(data) > self.max_written or len(markup) > room:
+                self.doc.notes.append("page data (JSON) cut at the nested-markup limits")
+            self.walk_markup(markup[:room], is_hidden=False, is_scripted=True)
+
+    def add_described(self, described: Described) -> None:
+        """Record what the page says of itself to search engines: hidden text, hidden links.
+
+        The words are a hidden block of their own and the addresses links in it, named by
+        their words. They come after everything the walk found, so that a link, address or
+        phone number the visitor sees wins over the same one there (a rehab centre's
+        description gives its number as its page does).
+        """
+        self.flush()
+        outer = self.state
+        self.state = _State(outer.is_skipped, is_hidden=True, is_chrome=outer.is_chrome,
+                            anchor=None)
+        self.add_text(described.text)
+        for href, words in described.addresses:
+            self.add_target("anchor", href, is_hidden=True, text=words, is_fallback=True,
+                            element=described.element)
+        self.flush()
+        self.state = outer
+
     def room(self) -> int:
-        """Characters of nested markup (script writes, frame documents) still to walk."""
+        """Characters of nested markup (script writes, frame documents, page data) to walk."""
         return max(0, min(self.written_room, MAX_MARKUP_CHARS))
 
     def walk_markup(self, markup: str, *, is_hidden: bool, is_scripted: bool) -> None:
@@ -714,8 +771,8 @@ class _Walker:
             return
         self.written_room -= len(markup)
         if self.written_room <= 0:
-            self.doc.notes.append("markup nested in the page (script writes, frame documents) "
-                                  f"cut at {self.max_written} characters")
+            self.doc.notes.append("markup nested in the page (script writes, frame documents, "
+                                  f"page data) cut at {self.max_written} characters")
         if self.writing or self.state.is_skipped:
             return
         root = LexborHTMLParser("<body>" + markup).body  # its scripts stay in the body

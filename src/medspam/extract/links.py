@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from medspam import urls
+from medspam.extract.metadata import ELEMENTS as METADATA_ELEMENTS
 from medspam.extract.redirectors import destination
 from medspam.extract.textlinks import TextMatch, find_text_links
 from medspam.page import Link
@@ -75,19 +76,7 @@ def collect_links(doc: ParsedHtml, context: LinkContext, notes: list[str]) -> tu
     """
     limit = context.settings.max_links
     total = max(doc.element_count, 1)
-    found: dict[str, Link] = {}
-    # Automatic redirects, links, then forms and data-href elements; stable (document order).
-    for anchor in sorted(doc.anchors, key=_precedence):
-        if len(found) >= limit:
-            break
-        target = _anchor_target(anchor, context)
-        if target is None:
-            continue
-        url, via = target
-        # A page links an address many times (a quarter of real pages' anchors): only the
-        # first makes a link, so the others are not built.
-        if url not in found:
-            found[url] = _anchor_link(anchor, doc, context, total, url=url, via=via)
+    found = _anchor_links(doc, context, total)
     for block, match in _text_matches(doc.blocks, context.settings.max_url_chars):
         if len(found) >= limit:
             break
@@ -102,6 +91,29 @@ def collect_links(doc: ParsedHtml, context: LinkContext, notes: list[str]) -> tu
         notes.append(f"{listed} domains written defanged: read as a list the page names, "
                      "not as links it carries")
     return tuple(sorted(links, key=lambda link: link.position))
+
+
+def _anchor_links(doc: ParsedHtml, context: LinkContext, total: int) -> dict[str, Link]:
+    """The links of a walked page's anchors, by URL, up to the page's cap."""
+    limit = context.settings.max_links
+    found: dict[str, Link] = {}
+    # Automatic redirects, links, then forms and data-href elements; stable (document order).
+    for anchor in sorted(doc.anchors, key=_precedence):
+        if len(found) >= limit:
+            break
+        target = _anchor_target(anchor, context)
+        if target is None:
+            continue
+        url, via = target
+        # A page links an address many times (a quarter of real pages' anchors): only the
+        # first makes a link, so the others are not built.
+        if url not in found:
+            link = _anchor_link(anchor, doc, context, total, url=url, via=via)
+            # What the page's metadata says of its own site (the page, its home, its author)
+            # is no link: only an address elsewhere there is one a search engine sends to.
+            if link.is_external or anchor.element not in METADATA_ELEMENTS:
+                found[url] = link
+    return found
 
 
 LISTED_AFTER = 2
