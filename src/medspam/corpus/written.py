@@ -31,7 +31,7 @@ BLIND_SETS = (
     "seventeenth", "eighteenth", "nineteenth", "twentieth", "twenty-first", "twenty-second",
     "twenty-third", "twenty-fourth", "twenty-fifth", "twenty-sixth", "twenty-seventh",
     "twenty-eighth", "twenty-ninth", "thirtieth", "thirty-first", "thirty-second",
-    "thirty-third", "thirty-fourth",
+    "thirty-third", "thirty-fourth", "thirty-fifth",
 )
 """Every blind set of ``datasets/fresh`` (``<name>.jsonl``), in the order they were written."""
 TRAINED_ON = 27
