@@ -703,10 +703,10 @@ class _Walker:
         self.walk_markup(effects.markup, is_hidden=False, is_scripted=True)
 
     def add_nested(self, node: LexborNode, tag: str, attributes: dict[str, str | None]) -> None:
-        """Read what an inline script does, or walk the document a frame carries inline.
+        """Read what an inline script does or the data it holds, or walk a frame's document.
 
-        That is an ``iframe``'s ``srcdoc``, or a frame's ``data:text/html`` address. The
-        document stands where the frame does, hidden when the frame is (or is tiny).
+        A frame's document is an ``iframe``'s ``srcdoc``, or a frame's ``data:text/html``
+        address; it stands where the frame does, hidden when the frame is (or is tiny).
         """
         if tag == "script":
             kind = (attributes.get("type") or "").strip().lower()
