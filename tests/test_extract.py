@@ -272,6 +272,29 @@ def test_frames_and_redirects_are_links_of_their_own_kind(
     assert link.how == found  # a hidden frame is told by is_hidden, and stays a frame
 
 
+def test_embed_code_a_page_offers_to_copy_is_text_with_its_addresses() -> None:
+    """A ``textarea`` shows its text as written: an embed code's link is an address in it."""
+    page = extract_page('<p>Embed this chart:</p><textarea readonly>&lt;p&gt;Chart by &lt;a '
+                        f'href="{SHOP}"&gt;strong painkillers&lt;/a&gt;&lt;/p&gt;</textarea>'
+                        '<textarea name="comment"></textarea>', PAGE_URL)
+    assert page.blocks[1].text == f'<p>Chart by <a href="{SHOP}">strong painkillers</a></p>'
+    (link,) = page.links
+    assert (link.url, link.found) == (SHOP, "text")
+    assert "strong painkillers" in link.context
+
+
+@pytest.mark.parametrize(("markup", "words"), [
+    (f'<iframe src="{SHOP}" title="  Partner:\n buy Xanax 2mg " width="300"></iframe>',
+     "Partner: buy Xanax 2mg"),
+    (f'<object data="{SHOP}" title="Sleep shop" width="1" height="1"></object>', "Sleep shop"),
+    (f'<iframe src="{SHOP}" title="{"x" * 5_000}"></iframe>', "x" * 1_000),
+])
+def test_a_frame_s_title_is_its_words(markup: str, words: str) -> None:
+    """A frame's title names what it shows, as a link's words name where it goes."""
+    link = one_link(markup)
+    assert (link.found, link.anchor) == ("frame", words)
+
+
 @pytest.mark.parametrize("markup", [
     '<meta http-equiv="refresh" content="600">',  # reloads the page
     '<meta http-equiv="refresh" content="0; url=">',  # reloads the page

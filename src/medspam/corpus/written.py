@@ -54,7 +54,8 @@ trained now differs a little); all five join training with the next model. The t
 written after Z13, judged trial Z14 (item 68: the twenty-eighth to thirty-second in training),
 not shipped; it joins them. The thirty-fourth, written after Z14, judged trial Z15 (item 69:
 drug names the lexicon lacked), not shipped; it joins them too. The thirty-fifth, written after
-Z15, is sealed for trial Z16 (item 70)."""
+Z15, was sealed for trial Z16 (item 70), which failed on the pool before reaching it: it stays
+sealed for the next trial."""
 SELLING_KINDS = frozenset({"shop", "sales-post"})
 """Kinds of spam page whose whole text sells (not an article with a sale slipped in)."""
 

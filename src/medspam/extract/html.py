@@ -62,14 +62,17 @@ MAX_DEPTH = 1_000
 
 _SKIP = frozenset(
     {"script", "style", "template", "head", "svg", "math", "iframe", "object",
-     "embed", "canvas", "select", "textarea", "-comment", "title"}
+     "embed", "canvas", "select", "-comment", "title"}
 )
 _BLOCK = frozenset(
     {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "td",
      "th", "tr", "table", "caption", "blockquote", "section", "article", "main", "pre", "br",
      "hr", "form", "fieldset", "legend", "figure", "figcaption", "address", "header", "footer",
-     "nav", "aside", "details", "summary", "body", "center", "option", "label"}
+     "nav", "aside", "details", "summary", "body", "center", "option", "label", "textarea"}
 )
+"""Elements whose text is a block of its own. A ``textarea``'s is text a visitor sees, as
+written: the embed code a page offers to copy (``<a href="https://…">…</a>``) shows its
+addresses, which are read as written in the text."""
 _CHROME_TAGS = frozenset({"nav", "header", "footer", "aside"})
 _CHROME_ROLES = frozenset(
     {"navigation", "banner", "contentinfo", "complementary", "menu", "menubar"}
@@ -126,8 +129,10 @@ _VOID = frozenset(
 _KEPT_WHEN_DEEP = _VOID | _LINK_TAGS
 _MANY_TAGS = 20_000
 _MAX_TITLE = 1_000
+_FILE_SEPARATORS = re.compile(r"[-_.+]+")
 _MAX_CONTROL_TEXT = 1_000
-"""Characters of a submit control's words kept as its form's link text."""
+"""Characters of a submit control's words kept as its form's link text, and of a frame's
+``title``."""
 
 
 Carrier = Literal["anchor", "frame", "redirect"]
@@ -522,7 +527,7 @@ class _Walker:
             new = new.with_anchor(self.open_anchor(
                 tag, attributes, address, new.is_hidden, href=cloak[1] if cloak else None))
         elif tag == "img" and state.anchor is not None and not state.anchor.alt:
-            state.anchor.alt = _fold(attributes.get("alt") or attributes.get("title") or "")
+            state.anchor.alt = _image_words(attributes)
         if not state.is_skipped and (tag in _SOURCE_OF or (
                 self.read_scripts and not _HANDLERS.isdisjoint(attributes))):
             self.add_carried(tag, attributes, new.is_hidden)
@@ -614,12 +619,15 @@ class _Walker:
     def add_carried(self, tag: str, attributes: dict[str, str | None], is_hidden: bool) -> None:
         """Record the document an element loads and the addresses its handlers navigate to.
 
-        Handlers are read only on pages that pass the script gate (``read_scripts``).
+        A frame's words are its ``title``, which names what it shows (as accessibility asks
+        of every frame). Handlers are read only on pages that pass the script gate
+        (``read_scripts``).
         """
         source = attributes.get(_SOURCE_OF.get(tag, ""))
         if source:
             tiny = attributes.get("width") in _TINY or attributes.get("height") in _TINY
-            self.add_target("frame", source, is_hidden or tiny,
+            title = _fold((attributes.get("title") or "")[: _MAX_CONTROL_TEXT * 2])
+            self.add_target("frame", source, is_hidden or tiny, text=title[:_MAX_CONTROL_TEXT],
                             element=f"{tag}[{_SOURCE_OF[tag]}]")
         if not self.read_scripts:
             return
@@ -679,9 +687,9 @@ class _Walker:
     ) -> None:
         """Record an address found where the walk stands, outside an element it walks into.
 
-        A frame, redirect or an address a script gives a link has no text of its own; an SVG
-        link or a form's address has ``text``, its words. ``element`` is the markup that
-        carries it (:attr:`Anchor.element`).
+        A redirect or an address a script gives a link has no text of its own; an SVG link, a
+        form's address or a frame with a ``title`` has ``text``, its words. ``element`` is the
+        markup that carries it (:attr:`Anchor.element`).
         """
         self.doc.anchors.append(Anchor(
             href=href, rel=(), element_index=self.doc.element_count, is_hidden=is_hidden,
@@ -852,6 +860,34 @@ def _address_of(
     if tag in _LINK_TAGS and read_scripts and "id" in attributes:
         return "href"
     return ""
+
+
+def _image_words(attributes: dict[str, str | None]) -> str:
+    """What an image says as a link's words: its ``alt`` or ``title``, else its file's name.
+
+    A screen reader reads an image link without ``alt`` by its file's name, and a hack's
+    banner names its offer there (``comprar-tafil-sin-receta.jpg``); ``alt=""`` marks an
+    image as decoration, which says nothing.
+
+    Examples
+    --------
+    >>> _image_words({"src": "/img/buy-xanax_2mg.JPG?v=3"})
+    'buy xanax 2mg'
+    >>> _image_words({"alt": "", "src": "/img/buy-xanax.jpg"})
+    ''
+    """
+    words = attributes.get("alt") or attributes.get("title") or ""
+    if not words and "alt" not in attributes:
+        words = _file_name(attributes.get("src") or "")
+    return _fold(words[:_MAX_TITLE])[:_MAX_TITLE]
+
+
+def _file_name(source: str) -> str:
+    """The words of the file an address names, without its extension (``""`` for ``data:``)."""
+    if source[:5].lower() == "data:":
+        return ""
+    name = source[:_MAX_TITLE].split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return _FILE_SEPARATORS.sub(" ", unquote(name.rsplit(".", 1)[0]))
 
 
 def _is_chrome(tag: str, attributes: dict[str, str | None]) -> bool:
