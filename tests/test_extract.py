@@ -110,6 +110,18 @@ def test_base_href_area_and_image_alt() -> None:
     assert found["https://cdn.example.net/map-target"].anchor == "Region"
 
 
+@pytest.mark.parametrize(("image", "words"), [
+    ('<img src="/up/2024/03/comprar-tafil_sin-receta.jpg" alt="">', "comprar tafil sin receta"),
+    ('<img src="https://cdn.example/b/Buy%20Xanax.png?w=300">', "Buy Xanax"),
+    ('<img src="/b.png" alt="" title="Partner pharmacy">', "Partner pharmacy"),
+    ('<img src="/b.png" alt="Partner pharmacy">', "Partner pharmacy"),
+    ('<img src="data:image/png;base64,iVBORw0KGgo=">', ""),
+])
+def test_an_image_link_without_words_is_named_by_its_file(image: str, words: str) -> None:
+    """As a screen reader names a link whose image says nothing: by the image's file."""
+    assert one_link(f'<a href="https://shop.example/">{image}</a>').anchor == words
+
+
 def test_links_are_external_when_page_url_is_unknown_and_relative_links_dropped() -> None:
     page = extract_page('<a href="https://example.org/">a</a><a href="/relative">b</a>')
     assert [(link.url, link.is_external) for link in page.links] == [("https://example.org/", True)]

@@ -865,20 +865,19 @@ def _address_of(
 def _image_words(attributes: dict[str, str | None]) -> str:
     """What an image says as a link's words: its ``alt`` or ``title``, else its file's name.
 
-    A screen reader reads an image link without ``alt`` by its file's name, and a hack's
-    banner names its offer there (``comprar-tafil-sin-receta.jpg``); ``alt=""`` marks an
-    image as decoration, which says nothing.
+    A link whose image gives no words (no ``alt``, or ``alt=""`` as a CMS's image widget
+    writes it) has no name of its own; a screen reader then reads its file's name, and a
+    hack's banner names its offer there (``comprar-tafil-sin-receta.jpg``).
 
     Examples
     --------
-    >>> _image_words({"src": "/img/buy-xanax_2mg.JPG?v=3"})
+    >>> _image_words({"src": "/img/buy-xanax_2mg.JPG?v=3", "alt": ""})
     'buy xanax 2mg'
-    >>> _image_words({"alt": "", "src": "/img/buy-xanax.jpg"})
-    ''
+    >>> _image_words({"src": "/img/banner.jpg", "alt": "Our partner pharmacy"})
+    'Our partner pharmacy'
     """
-    words = attributes.get("alt") or attributes.get("title") or ""
-    if not words and "alt" not in attributes:
-        words = _file_name(attributes.get("src") or "")
+    words = attributes.get("alt") or attributes.get("title") or _file_name(
+        attributes.get("src") or "")
     return _fold(words[:_MAX_TITLE])[:_MAX_TITLE]
 
 
