@@ -4,7 +4,8 @@ Those files already check that arbitrary bytes/str never break ``extract_page``,
 ``normalise_url`` never raises and is idempotent on arbitrary text, and that ``[.]``-style
 dots around a ``.com`` label are undone. Here: the whole classifier on arbitrary input,
 idempotence on realistic generated URLs (Unicode hosts, ports, bases), recovery of generated
-multi-label domains from every obfuscation form, and the exactness of the fast paths (the
+multi-label domains from every obfuscation form, page data (JSON and broken JSON) read without
+raising, and the exactness of the fast paths (the
 fast lexicon pattern and the dynamic-programming word segmenter must give the very same
 results as the slow originals, or scores would change).
 """
@@ -94,6 +95,26 @@ def test_reading_any_script_never_raises_and_stays_bounded(tokens: list[str]) ->
     effects = read_script("".join(tokens))
     assert len(effects.markup) <= MAX_MARKUP_CHARS
     assert all(isinstance(url, str) for url in effects.urls)
+
+
+JSON_TOKENS = ["{", "}", "[", "]", ",", ":", '"', "\\", '\\"', "\\u003c", "\\u003e", "\\u00",
+               '"url"', '"name"', '"offers"', '"image"', '"@graph"', '"description"',
+               '"https://shop.example/x"', '"/rel"', '"<a href=\\"https://s.example/\\">x</a>"',
+               '"<p>"', '"a < b"', "null", "1e999", "true", " ", "\n"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(JSON_TOKENS), max_size=80).map("".join))
+def test_reading_any_page_data_never_raises(data: str) -> None:
+    """JSON and broken JSON from the pieces the metadata reader looks for, in any order."""
+    from medspam.extract.metadata import data_markup, structured_data  # noqa: PLC0415
+
+    assert all(isinstance(d.text, str) and d.addresses for d in structured_data(data, 10_000))
+    assert isinstance(data_markup(data), str)
+    page = extract_page(f'<script type="application/ld+json">{data}</script>'
+                        f'<script type="application/json">{data}</script>', "https://a.example/")
+    assert all(link.url.startswith(("http://", "https://", "tel:", "tg:", "wa:"))
+               for link in page.links)
 
 
 @settings(max_examples=200, deadline=None)
