@@ -304,9 +304,14 @@ def read_refresh(content: str) -> tuple[float, str] | None:
     return delay, match.group(2)
 
 
-def _fold(text: str) -> str:
-    """Fold runs of white space to one space and strip."""
-    return " ".join(text.split())
+def _fold(text: str, limit: int | None = None) -> str:
+    """Fold runs of white space to one space and strip; cut at ``limit`` characters, if given.
+
+    Only four times ``limit`` characters are read (a 10 MB attribute is not split).
+    """
+    if limit is None:
+        return " ".join(text.split())
+    return " ".join(text[: limit * 4].split())[:limit]
 
 
 def _read_head(tree: LexborHTMLParser, walker: _Walker) -> None:
@@ -364,7 +369,7 @@ def _title(tree: LexborHTMLParser) -> str:
     for selector in ("title", "h1"):
         node = tree.css_first(selector)
         if node is not None:
-            text = _fold(node.text(deep=True)[: _MAX_TITLE * 4])[:_MAX_TITLE]
+            text = _fold(node.text(deep=True), _MAX_TITLE)
             if text:
                 return text
     return ""
@@ -626,8 +631,8 @@ class _Walker:
         source = attributes.get(_SOURCE_OF.get(tag, ""))
         if source:
             tiny = attributes.get("width") in _TINY or attributes.get("height") in _TINY
-            title = _fold((attributes.get("title") or "")[: _MAX_CONTROL_TEXT * 2])
-            self.add_target("frame", source, is_hidden or tiny, text=title[:_MAX_CONTROL_TEXT],
+            title = _fold(attributes.get("title") or "", _MAX_CONTROL_TEXT)
+            self.add_target("frame", source, is_hidden or tiny, text=title,
                             element=f"{tag}[{_SOURCE_OF[tag]}]")
         if not self.read_scripts:
             return
@@ -878,7 +883,7 @@ def _image_words(attributes: dict[str, str | None]) -> str:
     """
     words = attributes.get("alt") or attributes.get("title") or _file_name(
         attributes.get("src") or "")
-    return _fold(words[:_MAX_TITLE])[:_MAX_TITLE]
+    return _fold(words, _MAX_TITLE)
 
 
 def _file_name(source: str) -> str:
