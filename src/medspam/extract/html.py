@@ -744,7 +744,7 @@ class _Walker:
         """
         if kind == STRUCTURED:
             self.described += structured_data(data, self.max_written)
-        else:
+        elif not self.writing and self.room() > 0:  # else walk_markup would walk none of it
             markup, room = data_markup(data[: self.max_written]), self.room()
             if len(data) > self.max_written or len(markup) > room:
                 self.doc.notes.append("page data (JSON) cut at the nested-markup limits")

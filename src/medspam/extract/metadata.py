@@ -140,8 +140,11 @@ def structured_data(data: str, max_chars: int) -> list[Described]:
 def data_markup(data: str) -> str:
     """The markup a page's JSON data holds in its strings, joined: what its script renders.
 
-    Every string literal is read, so JSON cut at a limit still gives what it has.
+    Every string literal is read, so JSON cut at a limit still gives what it has. Data without
+    a ``<`` in any form holds no markup and is not split into literals.
     """
+    if _ESCAPED_TAG.search(data) is None:
+        return ""
     pieces = []
     for match in _STRING.finditer(data):
         body = match.group("body")
