@@ -117,6 +117,9 @@ def test_expected_terms_are_present() -> None:
         ("no_prescription", "Ketamina SIN RECETA", ["sin receta"]),
         ("no_prescription", "order without\n\ta  prescription", ["without a prescription"]),
         ("drugs", "cocaína pura", ["cocaína"]),
+        # National brands the blind sets' shops sold (model history, item 69).
+        ("drugs", "Tilidin-Tropfen ohne Rezept, Xanor, Temesta", ["tilidin", "xanor", "temesta"]),
+        ("drugs", "Endone 10mg; Trankimazin y Orfidal", ["endone", "trankimazin", "orfidal"]),
         ("drugs", "COCAÍNA", ["cocaína"]),
         ("commerce", "Sehr GÜNSTIG kaufen", ["günstig", "kaufen"]),
         ("drug_slang", "cheap xanax bars", ["xanax bars"]),
@@ -139,6 +142,8 @@ def test_expected_terms_are_present() -> None:
         "spanish-upper",
         "whitespace-run",
         "accent",
+        "german-brands",
+        "australian-and-spanish-brands",
         "accent-upper",
         "german-umlaut",
         "longest-first",
