@@ -34,7 +34,7 @@ BLIND_SETS = (
     "thirty-third", "thirty-fourth", "thirty-fifth",
 )
 """Every blind set of ``datasets/fresh`` (``<name>.jsonl``), in the order they were written."""
-TRAINED_ON = 27
+TRAINED_ON = 34
 """How many blind sets, from the first, train: those that judged their trial, or were read,
 before the shipped model. A model that ships raises it past the sets that judged it."""
 TRAINING_SETS = BLIND_SETS[:TRAINED_ON]
