@@ -40,22 +40,10 @@ before the shipped model. A model that ships raises it past the sets that judged
 TRAINING_SETS = BLIND_SETS[:TRAINED_ON]
 """Blind sets that judged their trial, or were read, before the shipped model: they train."""
 HELD_OUT_SETS = BLIND_SETS[TRAINED_ON:]
-"""Blind sets never read for training: the twenty-eighth judged trial Z10 (model history, item 63),
-shipped as 427d5d22; the twenty-ninth judged trial Z11 (item 64), not shipped, and the thirtieth
-judged it again (item 65); the thirty-first, written while they were measured, judged trial Z12
-(item 66), not shipped; the twenty-ninth to thirty-first then chose the settings of trial Z13's
-page booster, and the thirty-second, written after Z12, judged Z13 (item 67), shipped as
-40825adc. Z13 changed the learner, not the training pages, so ``TRAINED_ON`` stays 27 and
-``medspam train`` gives the shipped model on the extraction code it was trained with (since
-commit c0c11b1 four training pages of the twenty-sixth and twenty-seventh sets gain a shop
-address written in base64, and since what a page tells only search engines and the markup its
-JSON page data holds are read, 31 training pages of seventeen sets read differently, so a model
-trained now differs a little); all five join training with the next model. The thirty-third,
-written after Z13, judged trial Z14 (item 68: the twenty-eighth to thirty-second in training),
-not shipped; it joins them. The thirty-fourth, written after Z14, judged trial Z15 (item 69:
-drug names the lexicon lacked), not shipped; it joins them too. The thirty-fifth, written after
-Z15, was sealed for trial Z16 (item 70), which failed on the pool before reaching it: it stays
-sealed for the next trial."""
+"""Blind sets never read for training. The first thirty-four train the shipped model,
+a611a525 (trial Z18, model history item 72): those that judged trials Z10 to Z15 joined
+with it. The thirty-fifth, written after Z15, judged Z18 and joins the training sets with
+the next model, so that ``medspam train`` gives the shipped model on this code."""
 SELLING_KINDS = frozenset({"shop", "sales-post"})
 """Kinds of spam page whose whole text sells (not an article with a sale slipped in)."""
 
