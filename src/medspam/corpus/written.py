@@ -44,7 +44,7 @@ HELD_OUT_SETS = BLIND_SETS[TRAINED_ON:]
 a611a525 (trial Z18, model history item 72): those that judged trials Z10 to Z15 joined
 with it. The thirty-fifth, written after Z15, judged Z18 and joins the training sets with
 the next model, so that ``medspam train`` gives the shipped model on this code. The
-thirty-sixth, written while Z18 was measured, is sealed for trial Z19 (item 73)."""
+thirty-sixth, written while Z18 was measured, judged trial Z19 (item 73), which passed."""
 SELLING_KINDS = frozenset({"shop", "sales-post"})
 """Kinds of spam page whose whole text sells (not an article with a sale slipped in)."""
 
