@@ -23,7 +23,7 @@ from medspam.features.scored import ScoredPage, is_trusted_link, links_to_score
 from medspam.features.scorer import Scorer, TfidfTable
 from medspam.features.textcues import selling_sentences
 
-FEATURES_VERSION = 11
+FEATURES_VERSION = 12
 """What the feature transformers compute, as a number a model's card records.
 
 A model file holds these transformers, and they run this code: a model trained when they
@@ -40,7 +40,9 @@ phrases, phone digits and Snapchat handles (``cbc8729b…``); 8: the best passag
 and a drug offered without a prescription counts as a sale in ``address_sells_drug``; 10: a
 link's context reaches sixteen words before it (``medspam.extract.links``), so a model's link
 words change; 11: the drug lexicons hold national brands and spellings (Tilidin, Endone,
-Xanor, Temesta, Trankimazin, Medikinet, …), so every cue that counts drugs reads more.
+Xanor, Temesta, Trankimazin, Medikinet, …), so every cue that counts drugs reads more; 12: the
+commerce list holds the web-shop words of Spanish, French and German (cart, checkout, shipping
+costs, stock, payment methods, delivery address), so every commerce cue reads more.
 """
 
 __all__ = [
