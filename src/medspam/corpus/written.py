@@ -41,10 +41,11 @@ TRAINING_SETS = BLIND_SETS[:TRAINED_ON]
 """Blind sets that judged their trial, or were read, before the shipped model: they train."""
 HELD_OUT_SETS = BLIND_SETS[TRAINED_ON:]
 """Blind sets never read for training. The first thirty-four train the shipped model,
-a611a525 (trial Z18, model history item 72): those that judged trials Z10 to Z15 joined
-with it. The thirty-fifth, written after Z15, judged Z18 and joins the training sets with
-the next model, so that ``medspam train`` gives the shipped model on this code. The
-thirty-sixth, written while Z18 was measured, judged trial Z19 (item 73), which passed."""
+aac77c60 (trial Z19, model history item 73), as they trained a611a525 (trial Z18, item 72)
+before it: Z19 changed the word lists, not the training pages. The thirty-fifth, written
+after trial Z15, judged Z18; the thirty-sixth, written while Z18 was measured, judged Z19.
+Both join the training sets with the next model, so that ``medspam train`` gives the shipped
+model on this code."""
 SELLING_KINDS = frozenset({"shop", "sales-post"})
 """Kinds of spam page whose whole text sells (not an article with a sale slipped in)."""
 
