@@ -31,7 +31,7 @@ BLIND_SETS = (
     "seventeenth", "eighteenth", "nineteenth", "twentieth", "twenty-first", "twenty-second",
     "twenty-third", "twenty-fourth", "twenty-fifth", "twenty-sixth", "twenty-seventh",
     "twenty-eighth", "twenty-ninth", "thirtieth", "thirty-first", "thirty-second",
-    "thirty-third", "thirty-fourth", "thirty-fifth", "thirty-sixth",
+    "thirty-third", "thirty-fourth", "thirty-fifth", "thirty-sixth", "thirty-seventh",
 )
 """Every blind set of ``datasets/fresh`` (``<name>.jsonl``), in the order they were written."""
 TRAINED_ON = 34
@@ -45,7 +45,8 @@ aac77c60 (trial Z19, model history item 73), as they trained a611a525 (trial Z18
 before it: Z19 changed the word lists, not the training pages. The thirty-fifth, written
 after trial Z15, judged Z18; the thirty-sixth, written while Z18 was measured, judged Z19.
 Both join the training sets with the next model, so that ``medspam train`` gives the shipped
-model on this code."""
+model on this code. The thirty-seventh, written while aac77c60 was shipped, is sealed for
+trial Z20 (item 74)."""
 SELLING_KINDS = frozenset({"shop", "sales-post"})
 """Kinds of spam page whose whole text sells (not an article with a sale slipped in)."""
 
