@@ -46,7 +46,7 @@ before it: Z19 changed the word lists, not the training pages. The thirty-fifth,
 after trial Z15, judged Z18; the thirty-sixth, written while Z18 was measured, judged Z19.
 Both join the training sets with the next model, so that ``medspam train`` gives the shipped
 model on this code. The thirty-seventh, written while aac77c60 was shipped, is sealed for
-trial Z20 (item 74)."""
+the next trial: Z20 (item 74) failed on the pool before reaching it; Z21 (item 75) is next."""
 SELLING_KINDS = frozenset({"shop", "sales-post"})
 """Kinds of spam page whose whole text sells (not an article with a sale slipped in)."""
 
