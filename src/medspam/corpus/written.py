@@ -40,13 +40,11 @@ before the shipped model. A model that ships raises it past the sets that judged
 TRAINING_SETS = BLIND_SETS[:TRAINED_ON]
 """Blind sets that judged their trial, or were read, before the shipped model: they train."""
 HELD_OUT_SETS = BLIND_SETS[TRAINED_ON:]
-"""Blind sets never read for training. The first thirty-four train the shipped model,
-aac77c60 (trial Z19, model history item 73), as they trained a611a525 (trial Z18, item 72)
-before it: Z19 changed the word lists, not the training pages. The thirty-fifth, written
-after trial Z15, judged Z18; the thirty-sixth, written while Z18 was measured, judged Z19.
-Both join the training sets with the next model, so that ``medspam train`` gives the shipped
-model on this code. The thirty-seventh, written while aac77c60 was shipped, is sealed for
-the next trial: Z20 (item 74) failed on the pool before reaching it; Z21 (item 75) is next."""
+"""Blind sets never read for training: the newest, sealed until it judges a trial, and those
+that judged the shipped model or were written after its training sets (they join with the
+next model, so that ``medspam train`` gives the shipped model on this code). Which set judged
+which trial, and why ``TRAINED_ON`` stands where it does: ``datasets/fresh/README.md`` and
+``docs/model-history.md``."""
 SELLING_KINDS = frozenset({"shop", "sales-post"})
 """Kinds of spam page whose whole text sells (not an article with a sale slipped in)."""
 
