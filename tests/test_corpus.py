@@ -1,6 +1,7 @@
 """The corpus builder's labels: what each record teaches the scorers."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -254,3 +255,24 @@ def test_written_pages_train_only_and_stay_as_written(records):
     as_written = {f"written:{name}:{page['id']}": page["html"]
                   for name, page in read_training_sets(default_written_dir())}
     assert all(r["html"] == as_written[r["group"]] for r in written)  # no disguise added
+
+
+_IRREGULAR = {"first": "one", "second": "two", "third": "three", "fifth": "five",
+              "eighth": "eight", "ninth": "nine", "twelfth": "twelve"}
+
+
+def _cardinal(ordinal: str) -> str:
+    """'thirty-eighth' -> 'thirty-eight', 'fortieth' -> 'forty', 'twenty-first' -> 'twenty-one'."""
+    head, _, last = ordinal.rpartition("-")
+    last = _IRREGULAR.get(last) or (last[:-4] + "y" if last.endswith("ieth") else last[:-2])
+    return f"{head}-{last}" if head else last
+
+
+def test_the_readme_counts_the_blind_sets():
+    """The README says how many blind sets there are; a set added must be counted there too."""
+    from medspam.corpus.written import BLIND_SETS  # noqa: PLC0415
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"`datasets/fresh` holds {_cardinal(BLIND_SETS[-1])} sets" in readme
+    assert [_cardinal(o) for o in ("twenty-first", "thirty-eighth", "fortieth", "ninth")] == [
+        "twenty-one", "thirty-eight", "forty", "nine"]
