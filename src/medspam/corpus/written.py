@@ -32,7 +32,7 @@ BLIND_SETS = (
     "twenty-third", "twenty-fourth", "twenty-fifth", "twenty-sixth", "twenty-seventh",
     "twenty-eighth", "twenty-ninth", "thirtieth", "thirty-first", "thirty-second",
     "thirty-third", "thirty-fourth", "thirty-fifth", "thirty-sixth", "thirty-seventh",
-    "thirty-eighth", "thirty-ninth", "fortieth",
+    "thirty-eighth", "thirty-ninth", "fortieth", "forty-first",
 )
 """Every blind set of ``datasets/fresh`` (``<name>.jsonl``), in the order they were written."""
 TRAINED_ON = 34
