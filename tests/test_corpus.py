@@ -205,6 +205,7 @@ def test_every_blind_set_is_named_training_or_held_out():
     from medspam.corpus.written import (  # noqa: PLC0415
         BLIND_SETS,
         HELD_OUT_SETS,
+        THRESHOLD_SETS,
         TRAINING_SETS,
         default_written_dir,
     )
@@ -214,6 +215,8 @@ def test_every_blind_set_is_named_training_or_held_out():
     assert len(set(BLIND_SETS)) == len(BLIND_SETS)
     assert TRAINING_SETS + HELD_OUT_SETS == BLIND_SETS
     assert HELD_OUT_SETS  # the newest set has yet to judge a trial
+    assert set(THRESHOLD_SETS) <= set(HELD_OUT_SETS)  # never train
+    assert BLIND_SETS[-1] not in THRESHOLD_SETS  # the newest set is sealed
 
 
 def test_written_pages_are_labelled_where_the_label_is_known():
@@ -240,20 +243,28 @@ def test_written_pages_are_labelled_where_the_label_is_known():
 
 
 @pytest.mark.shared_data
-def test_written_pages_train_only_and_stay_as_written(records):
+def test_written_pages_train_or_set_the_threshold_and_stay_as_written(records):
     from medspam.corpus.written import (  # noqa: PLC0415
         HELD_OUT_SETS,
+        THRESHOLD_SETS,
         TRAINING_SETS,
         default_written_dir,
-        read_training_sets,
+        read_sets,
     )
 
     written = [r for r in records if r["source"].startswith("written/")]
-    assert len(written) == 240 * len(TRAINING_SETS)
-    assert {r["pool"] for r in written} == {"fold-a", "fold-b"}
-    assert not {r["source"].removeprefix("written/") for r in written} & set(HELD_OUT_SETS)
+    training = [r for r in written if r["source"].removeprefix("written/") in TRAINING_SETS]
+    threshold = [r for r in written if r["source"].removeprefix("written/") in THRESHOLD_SETS]
+    assert len(training) == 240 * len(TRAINING_SETS)
+    assert {r["pool"] for r in training} == {"fold-a", "fold-b"}
+    assert len(threshold) == 240 * len(THRESHOLD_SETS)
+    assert {r["pool"] for r in threshold} == {"valid"}
+    assert len(written) == len(training) + len(threshold)  # no other held-out set is read
+    assert not set(THRESHOLD_SETS) & set(TRAINING_SETS)
+    assert set(THRESHOLD_SETS) <= set(HELD_OUT_SETS)
     as_written = {f"written:{name}:{page['id']}": page["html"]
-                  for name, page in read_training_sets(default_written_dir())}
+                  for name, page in read_sets(default_written_dir(),
+                                              TRAINING_SETS + THRESHOLD_SETS)}
     assert all(r["html"] == as_written[r["group"]] for r in written)  # no disguise added
 
 

@@ -70,19 +70,21 @@ def test_threshold_clears_every_known_real_web_page():
     assert clear_of([Result(0.9999, spam=False)], 0.7) == 0.99
 
 
-def test_threshold_is_chosen_without_the_short_pages():
-    """Easy ham added to the corpus must not loosen the operating point."""
+def test_threshold_is_chosen_on_the_threshold_sets_pages():
+    """The composed validation pages' highest ham set no threshold; the written pages do."""
     class Ham(Result):
-        def __init__(self, score, kind):
+        def __init__(self, score, source):
             super().__init__(score, spam=False)
-            self.record["kind"] = kind
+            self.record["source"] = source
 
-    contested = [Ham(0.9 * s / 200, "health-article") for s in range(200)]
-    short = [Ham(0.01, "short-page") for _ in range(400)]
-    pool = threshold_pool([*contested, *short])
-    assert len(pool) == len(contested)
-    assert choose_threshold(pool, max_fpr=0.005) > choose_threshold([*contested, *short],
-                                                                     max_fpr=0.005)
+    written = [Ham(0.6 * s / 200, "written/thirty-fifth") for s in range(200)]
+    composed = [Ham(0.95, "medquad/1_CancerGov_QA") for _ in range(5)]
+    short = [Ham(0.01, "composition/short_pages") for _ in range(400)]
+    pool = threshold_pool([*written, *composed, *short])
+    assert pool == written
+    assert choose_threshold(pool, max_fpr=0.005) < 0.6
+    with pytest.raises(ValueError, match="threshold sets"):
+        threshold_pool([*composed, *short])
 
 
 def _fit_records():

@@ -516,15 +516,18 @@ class Builder:
                                medical=None)
 
     def _written(self) -> Iterator[dict[str, Any]]:
-        """The training blind sets' pages, in the training folds (:mod:`medspam.corpus.written`).
+        """The blind sets' pages that train or set the threshold (:mod:`medspam.corpus.written`).
 
-        Nothing when the builder was given no folder of them.
+        The training sets' pages join the training folds, the threshold sets' the validation
+        pool. Nothing when the builder was given no folder of them.
         """
         if self.written_dir is None:
             return
-        for name, page in written.read_training_sets(self.written_dir):
+        for name, page in written.read_sets(self.written_dir, written.TRAINING_SETS):
             fields = written.training_fields(name, page)
             yield self._record(**fields, pool=pool_of(fields["group"], WRITTEN_POOL_WEIGHTS))
+        for name, page in written.read_sets(self.written_dir, written.THRESHOLD_SETS):
+            yield self._record(**written.training_fields(name, page), pool="valid")
 
 
 WRITTEN_POOL_WEIGHTS = (0.5, 0.5, 0.0, 0.0)
@@ -575,7 +578,8 @@ def build_corpus(
     """Build every corpus record in memory (a few seconds; no files written).
 
     ``written_dir`` holds the blind sets (default: the checkout's ``datasets/fresh``); the
-    ones that have judged their trial join the training folds (``TRAINING_SETS``).
+    ones that have judged their trial join the training folds (``TRAINING_SETS``), the
+    threshold sets the validation pool (``THRESHOLD_SETS``).
     """
     data = data or sources.shared_data_dir()
     material = Material.load(material_dir or default_material_dir())

@@ -47,6 +47,14 @@ that judged the shipped model or were written after its training sets (they join
 next model, so that ``medspam train`` gives the shipped model on this code). Which set judged
 which trial, and why ``TRAINED_ON`` stands where it does: ``datasets/fresh/README.md`` and
 ``docs/model-history.md``."""
+THRESHOLD_SETS = ("thirty-fifth", "thirty-sixth", "thirty-seventh", "thirty-eighth",
+                  "thirty-ninth", "fortieth")
+"""Spent blind sets that set the threshold and never train: they join the validation pool.
+
+The threshold is chosen on their pages alone (``medspam.train.threshold_pool``): 720 ham
+pages written blind by many hands, the kind of page the blind sets judge a model on. From the
+composed validation ham it swung between 0.70 and 0.86 between near-identical models
+(``docs/model-history.md``, items 77-80)."""
 SELLING_KINDS = frozenset({"shop", "sales-post"})
 """Kinds of spam page whose whole text sells (not an article with a sale slipped in)."""
 
@@ -56,15 +64,15 @@ def default_written_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "datasets" / "fresh"
 
 
-def read_training_sets(folder: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Yield (set name, page) of every training set in ``folder``, set by set in file order.
+def read_sets(folder: Path, names: tuple[str, ...]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Yield (set name, page) of the sets ``names`` in ``folder``, set by set in file order.
 
     Raises
     ------
     FileNotFoundError
-        If a training set's file is missing: training on part of them would go unnoticed.
+        If a set's file is missing: training on part of them would go unnoticed.
     """
-    for name in TRAINING_SETS:
+    for name in names:
         for page in read_jsonl(folder / f"{name}.jsonl"):
             yield name, page
 
