@@ -250,11 +250,12 @@ def test_written_pages_train_or_set_the_threshold_and_stay_as_written(records):
         TRAINING_SETS,
         default_written_dir,
         read_sets,
+        set_of,
     )
 
-    written = [r for r in records if r["source"].startswith("written/")]
-    training = [r for r in written if r["source"].removeprefix("written/") in TRAINING_SETS]
-    threshold = [r for r in written if r["source"].removeprefix("written/") in THRESHOLD_SETS]
+    written = [r for r in records if set_of(r) is not None]
+    training = [r for r in written if set_of(r) in TRAINING_SETS]
+    threshold = [r for r in written if set_of(r) in THRESHOLD_SETS]
     assert len(training) == 240 * len(TRAINING_SETS)
     assert {r["pool"] for r in training} == {"fold-a", "fold-b"}
     assert len(threshold) == 240 * len(THRESHOLD_SETS)

@@ -18,6 +18,7 @@ from medspam import __version__
 from medspam.card import MODEL_SUFFIX, card_path_for, write_card
 from medspam.classifier import Classifier
 from medspam.corpus import POOLS, build_corpus
+from medspam.corpus.written import THRESHOLD_SETS, set_of
 from medspam.evaluate import Scored, classify_records, document_weights, metrics, report
 from medspam.extract import extract_page
 from medspam.features import (
@@ -51,8 +52,6 @@ FOLDS = POOLS[:2]
 each fold's link and sale-text scores as given by a link scorer and a sale-text scorer fit on
 the other fold (scores of links and texts they never saw, as in use), and the shipped link and
 sale-text scorers are fit on both."""
-THRESHOLD_SOURCE = "written/"
-"""The source of the validation pages the threshold is chosen on (:func:`threshold_pool`)."""
 MAX_FPR = 0.005
 """The threshold is the lowest score whose false-positive rate over validation documents stays
 under this (:func:`choose_threshold`)."""
@@ -284,18 +283,18 @@ def threshold_pool(results: Sequence[Scored]) -> list[Scored]:
 
     Pages nobody on the team composed: the spent blind sets that never train
     (:data:`~medspam.corpus.written.THRESHOLD_SETS`, 720 ham pages written blind by many hands).
-    The composed validation pages are scored and reported but set no threshold: their
-    highest-scoring ham are draws of the composition (a lawful reference link drawn as a
-    shortened "Read more" or given a drug name for its anchor), and they put the threshold
-    anywhere from 0.70 to 0.86 between near-identical models (``docs/model-history.md``, items
-    77-80). Short pages were never counted: they are easy ham by construction.
+    The composed validation pages are scored (the card's ``valid`` metrics) but set no
+    threshold: their highest-scoring ham are draws of the composition (a lawful reference link
+    drawn as a shortened "Read more" or given a drug name for its anchor), and they put the
+    threshold anywhere from 0.70 to 0.86 between near-identical models
+    (``docs/model-history.md``, items 77-81).
 
     Raises
     ------
     ValueError
         No threshold-set page is among ``results``: the threshold would fall to its floor.
     """
-    pool = [r for r in results if r.record["source"].startswith(THRESHOLD_SOURCE)]
+    pool = [r for r in results if set_of(r.record) in THRESHOLD_SETS]
     if not any(not r.is_spam for r in pool):
         msg = "no ham page of the threshold sets among the validation results"
         raise ValueError(msg)

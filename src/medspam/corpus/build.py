@@ -543,7 +543,7 @@ DISGUISED_SHARE = 0.1
 digits or Cyrillic look-alike letters, :data:`DISGUISES`), as drug spam writes them to get past
 word filters. Without them no training page held a disguised name, and the page and link
 scorers gave the disguise itself no weight (0.0) though a legitimate page never writes one."""
-AS_WRITTEN_SOURCES = ("realpages", "enron-spam", "sms-spam-collection", "written/")
+AS_WRITTEN_SOURCES = ("realpages", "enron-spam", "sms-spam-collection", written.WRITTEN_SOURCE)
 """Sources whose spam is kept as it was written: real spam text, and the written pages."""
 
 HOME_PAGE_SHARE = 1 / 3

@@ -1,4 +1,4 @@
-"""Written pages: the blind sets of ``datasets/fresh`` that have judged their trial, as training.
+"""Written pages: the spent blind sets of ``datasets/fresh``, as training and as threshold pages.
 
 Each blind set was written by four helper sessions, blind to the corpus, to judge one trial
 (``docs/model-history.md``). Once it has judged it, or its pages were read, it is spent as a
@@ -7,8 +7,9 @@ sale and lawful use of drug words the briefs asked for. A held-out set is never 
 that has yet to judge its trial, or one that judged the shipped model (it joins the training
 sets with the next model, so that ``medspam train`` gives the shipped model).
 
-The pages join the two training folds only, so the validation and test pools measure what
-they measured without them. They are labelled by page: spam or ham; the text of a shop page or
+The training sets' pages join the two training folds only, so the test pool measures what it
+measured without them; the threshold sets' pages join the validation pool and never train
+(:data:`THRESHOLD_SETS`). They are labelled by page: spam or ham; the text of a shop page or
 of an offer between people sells, a ham page's does not, an article's that carries a sale is
 not known; whether a page is medical is not known. Their links are labelled where the label
 is known: every link of a ham page is lawful; a spam page's own address sells on a shop page
@@ -55,6 +56,8 @@ The threshold is chosen on their pages alone (``medspam.train.threshold_pool``):
 pages written blind by many hands, the kind of page the blind sets judge a model on. From the
 composed validation ham it swung between 0.70 and 0.86 between near-identical models
 (``docs/model-history.md``, items 77-80)."""
+WRITTEN_SOURCE = "written/"
+"""The ``source`` of a written page's corpus record: ``written/<set name>``."""
 SELLING_KINDS = frozenset({"shop", "sales-post"})
 """Kinds of spam page whose whole text sells (not an article with a sale slipped in)."""
 
@@ -62,6 +65,18 @@ SELLING_KINDS = frozenset({"shop", "sales-post"})
 def default_written_dir() -> Path:
     """The checkout's ``datasets/fresh`` folder."""
     return Path(__file__).resolve().parents[3] / "datasets" / "fresh"
+
+
+def set_of(record: dict[str, Any]) -> str | None:
+    """The blind set a corpus record was written in, or ``None`` for a record not written.
+
+    Examples
+    --------
+    >>> set_of({"source": "written/thirty-fifth"}), set_of({"source": "medquad/3_GHR_QA"})
+    ('thirty-fifth', None)
+    """
+    source = record["source"]
+    return source.removeprefix(WRITTEN_SOURCE) if source.startswith(WRITTEN_SOURCE) else None
 
 
 def read_sets(folder: Path, names: tuple[str, ...]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -84,7 +99,7 @@ def training_fields(name: str, page: dict[str, Any]) -> dict[str, Any]:
         "url": page["url"], "html": page["html"], "label": page["label"],
         "category": page["category"], "kind": page.get("kind", ""),
         "lang": page.get("lang", ""), "placement": page.get("placement", ""),
-        "source": f"written/{name}", "group": f"written:{name}:{page['id']}",
+        "source": WRITTEN_SOURCE + name, "group": f"written:{name}:{page['id']}",
         "targets": [], "url_sells": spam and _own_address_sells(page),
         "labelled_links": SPAM_LINKS_LABELLED if spam else None, "medical": None,
         "text_sells": _text_sells(page) if spam else False,
