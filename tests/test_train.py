@@ -80,9 +80,12 @@ def test_threshold_is_chosen_on_the_threshold_sets_pages():
     written = [Ham(0.6 * s / 200, "written/thirty-fifth") for s in range(200)]
     composed = [Ham(0.95, "medquad/1_CancerGov_QA") for _ in range(5)]
     short = [Ham(0.01, "composition/short_pages") for _ in range(400)]
-    pool = threshold_pool([*written, *composed, *short])
+    everything = [*written, *composed, *short]
+    pool = threshold_pool(everything)
     assert pool == written
-    assert choose_threshold(pool, max_fpr=0.005) < 0.6
+    # Over all of them the five composed ham would set it; over the written pages they do not.
+    assert choose_threshold(pool, max_fpr=0.005) < 0.6 < choose_threshold(everything,
+                                                                           max_fpr=0.005)
     with pytest.raises(ValueError, match="threshold sets"):
         threshold_pool([*composed, *short])
 

@@ -55,7 +55,7 @@ THRESHOLD_SETS = ("thirty-fifth", "thirty-sixth", "thirty-seventh", "thirty-eigh
 The threshold is chosen on their pages alone (``medspam.train.threshold_pool``): 720 ham
 pages written blind by many hands, the kind of page the blind sets judge a model on. From the
 composed validation ham it swung between 0.70 and 0.86 between near-identical models
-(``docs/model-history.md``, items 77-80)."""
+(``docs/model-history.md``, items 77-81)."""
 WRITTEN_SOURCE = "written/"
 """The ``source`` of a written page's corpus record: ``written/<set name>``."""
 SELLING_KINDS = frozenset({"shop", "sales-post"})
@@ -85,7 +85,8 @@ def read_sets(folder: Path, names: tuple[str, ...]) -> Iterator[tuple[str, dict[
     Raises
     ------
     FileNotFoundError
-        If a set's file is missing: training on part of them would go unnoticed.
+        If a set's file is missing: training, or choosing the threshold, on part of them
+        would go unnoticed.
     """
     for name in names:
         for page in read_jsonl(folder / f"{name}.jsonl"):
