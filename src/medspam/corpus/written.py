@@ -34,7 +34,7 @@ BLIND_SETS = (
     "twenty-eighth", "twenty-ninth", "thirtieth", "thirty-first", "thirty-second",
     "thirty-third", "thirty-fourth", "thirty-fifth", "thirty-sixth", "thirty-seventh",
     "thirty-eighth", "thirty-ninth", "fortieth", "forty-first",
-    "forty-second", "forty-third", "forty-fourth",
+    "forty-second", "forty-third", "forty-fourth", "forty-fifth",
 )
 """Every blind set of ``datasets/fresh`` (``<name>.jsonl``), in the order they were written."""
 TRAINED_ON = 34
