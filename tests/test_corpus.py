@@ -220,13 +220,13 @@ def test_every_blind_set_is_named_training_or_held_out():
 
 
 def test_written_pages_are_labelled_where_the_label_is_known():
-    from medspam.corpus.written import training_fields  # noqa: PLC0415
+    from medspam.corpus.written import record_fields  # noqa: PLC0415
 
     def fields(label, kind, placement=""):
         page = {"id": "x1", "url": "https://a.example/", "html": "<p>x</p>", "label": label,
                 "category": "clean" if label == "ham" else "drug-sales", "kind": kind,
                 "placement": placement}
-        return training_fields("second", page)
+        return record_fields("second", page)
 
     assert fields("spam", "shop")["text_sells"] is True
     assert fields("spam", "sales-post")["text_sells"] is True

@@ -147,9 +147,8 @@ LIMITATIONS = (
      "1); on the forty-fifth, written after it, 116 and none. That is new pages by writers "
      "of the same kind; on the composed test pool its recall at 0.5 % FPR is the model "
      "before's (0.909), at its threshold 0.904 against 0.887, with 7 test ham flagged "
-     "against 6; on real pages "
-     "it ranks as the model before (realpages cross-validated ROC-AUC 0.808, recall at 5 % "
-     "FPR 0.417)."),
+     "against 6; on real pages it ranks as the model before (realpages cross-validated "
+     "ROC-AUC 0.808, recall at 5 % FPR 0.417)."),
     ("Spam whose only evidence is a shortened link, a phone number or shop text without links "
      "is caught less often than spam that links to a shop (see the by-placement table). The "
      "corpus gives legitimate services' numbers and handles as well as sellers', drawn alike, "

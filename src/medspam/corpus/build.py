@@ -524,10 +524,10 @@ class Builder:
         if self.written_dir is None:
             return
         for name, page in written.read_sets(self.written_dir, written.TRAINING_SETS):
-            fields = written.training_fields(name, page)
+            fields = written.record_fields(name, page)
             yield self._record(**fields, pool=pool_of(fields["group"], WRITTEN_POOL_WEIGHTS))
         for name, page in written.read_sets(self.written_dir, written.THRESHOLD_SETS):
-            yield self._record(**written.training_fields(name, page), pool="valid")
+            yield self._record(**written.record_fields(name, page), pool="valid")
 
 
 WRITTEN_POOL_WEIGHTS = (0.5, 0.5, 0.0, 0.0)

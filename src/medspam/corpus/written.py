@@ -93,7 +93,7 @@ def read_sets(folder: Path, names: tuple[str, ...]) -> Iterator[tuple[str, dict[
             yield name, page
 
 
-def training_fields(name: str, page: dict[str, Any]) -> dict[str, Any]:
+def record_fields(name: str, page: dict[str, Any]) -> dict[str, Any]:
     """The corpus fields of one written page of set ``name`` (all but its pool and id)."""
     spam = page["label"] == "spam"
     return {
